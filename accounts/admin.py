@@ -1,0 +1,257 @@
+from django.contrib import admin, messages
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
+from django.core.exceptions import ValidationError
+
+from .admin_base import AuditedAdminMixin, BigTableAdmin, ReadOnlyAdminMixin, ReasonActionForm
+from .models import (
+    SENSITIVE_KYC_FIELDS,
+    AuditLog,
+    Department,
+    Referral,
+    Team,
+    TeamMember,
+    User,
+    UserKyc,
+    UserSession,
+)
+from .services import kyc_review, session_revoke_all, user_set_status
+
+
+class EmailNormalizingMixin:
+    def clean_email(self):
+        email = User.objects.normalize_email(self.cleaned_data["email"])
+        taken = User.objects.filter(email=email).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise ValidationError("An account with this email already exists.")
+        return email
+
+
+class StaffUserCreationForm(EmailNormalizingMixin, AdminUserCreationForm):
+    class Meta:
+        model = User
+        fields = ("email",)
+
+
+class StaffUserChangeForm(EmailNormalizingMixin, UserChangeForm):
+    class Meta:
+        model = User
+        fields = "__all__"
+
+
+def _report(modeladmin, request, done: int, total: int, what: str):
+    skipped = total - done
+    modeladmin.message_user(request, f"{done} {what}.", messages.SUCCESS)
+    if skipped:
+        modeladmin.message_user(
+            request, f"{skipped} skipped: their current status does not allow it.", messages.WARNING
+        )
+
+
+@admin.register(User)
+class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    form = StaffUserChangeForm
+    add_form = StaffUserCreationForm
+    action_form = ReasonActionForm
+    list_display = ("email", "display_name", "status", "email_verified", "is_staff", "date_joined")
+    list_filter = (
+        "status",
+        "is_staff",
+        "is_superuser",
+        "groups",
+        ("email_verified_at", admin.EmptyFieldListFilter),
+        ("deleted_at", admin.EmptyFieldListFilter),
+    )
+    search_fields = ("email", "first_name", "last_name", "referral_code", "phone")
+    ordering = ("-date_joined",)
+    show_full_result_count = False
+    raw_id_fields = ("referred_by",)
+    # Status moves only through the actions below, which check the move and audit it.
+    readonly_fields = (
+        "status",
+        "referral_code",
+        "email_verified_at",
+        "last_login",
+        "last_login_ip",
+        "date_joined",
+        "updated_at",
+        "deleted_at",
+    )
+    fieldsets = (
+        (None, {"fields": ("email", "password")}),
+        ("Profile", {"fields": ("first_name", "last_name", "phone", "avatar")}),
+        ("Status", {"fields": ("status", "email_verified_at", "deleted_at")}),
+        ("Referral", {"fields": ("referral_code", "referred_by")}),
+        (
+            "Permissions",
+            {"fields": ("is_staff", "is_superuser", "groups", "user_permissions")},
+        ),
+        ("Activity", {"fields": ("last_login", "last_login_ip", "date_joined", "updated_at")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    actions = ("suspend_users", "reactivate_users", "logout_everywhere")
+
+    @admin.display(boolean=True, description="Email verified")
+    def email_verified(self, user):
+        return user.email_verified
+
+    def _move(self, request, queryset, move, what):
+        reason = request.POST.get("reason", "")
+        users = list(queryset)
+        done = sum(
+            user_set_status(
+                user=user, move=move, actor=request.user, reason=reason, request=request
+            )
+            for user in users
+        )
+        _report(self, request, done, len(users), what)
+
+    @admin.action(description="Suspend selected users", permissions=["change"])
+    def suspend_users(self, request, queryset):
+        self._move(request, queryset.exclude(pk=request.user.pk), "suspend", "suspended")
+
+    @admin.action(description="Reactivate selected users", permissions=["change"])
+    def reactivate_users(self, request, queryset):
+        self._move(request, queryset, "reactivate", "reactivated")
+
+    @admin.action(description="Log selected users out everywhere", permissions=["change"])
+    def logout_everywhere(self, request, queryset):
+        revoked = sum(session_revoke_all(user=user) for user in queryset)
+        self.message_user(request, f"{revoked} session(s) logged out.", messages.SUCCESS)
+
+
+@admin.register(UserKyc)
+class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    action_form = ReasonActionForm
+    list_display = ("user", "account_holder_name", "account_number_last4", "status", "submitted_at")
+    list_filter = ("status",)
+    search_fields = ("user__email", "account_holder_name")
+    list_select_related = ("user",)
+    show_full_result_count = False
+    actions = ("verify", "reject")
+    # Decisions go through the actions (audited, with the user told); nothing is typed
+    # over the shopper's own details, and secrets show only their last four characters.
+    fields = (
+        "user",
+        "status",
+        "notes",
+        "reviewed_by",
+        "reviewed_at",
+        "account_holder_name",
+        "bank_name",
+        *(f"{name}_last4" for name in SENSITIVE_KYC_FIELDS),
+        "city",
+        "state",
+        "postal_code",
+        "country",
+        "submitted_at",
+    )
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def _masked(self, kyc, name):
+        return kyc.masked()[name] or "—"
+
+    def account_number_last4(self, kyc):
+        return self._masked(kyc, "account_number")
+
+    def ifsc_or_iban_last4(self, kyc):
+        return self._masked(kyc, "ifsc_or_iban")
+
+    def upi_id_last4(self, kyc):
+        return self._masked(kyc, "upi_id")
+
+    def tax_id_last4(self, kyc):
+        return self._masked(kyc, "tax_id")
+
+    def address_line1_last4(self, kyc):
+        return self._masked(kyc, "address_line1")
+
+    def address_line2_last4(self, kyc):
+        return self._masked(kyc, "address_line2")
+
+    def _review(self, request, queryset, status, what):
+        reason = request.POST.get("reason", "")
+        records = list(queryset.select_related("user"))
+        try:
+            done = sum(
+                kyc_review(
+                    kyc=kyc, status=status, actor=request.user, notes=reason, request=request
+                )
+                for kyc in records
+            )
+        except ValidationError as exc:
+            self.message_user(request, exc.messages[0], messages.ERROR)
+            return
+        _report(self, request, done, len(records), what)
+
+    @admin.action(description="Verify selected KYC records", permissions=["change"])
+    def verify(self, request, queryset):
+        self._review(request, queryset, UserKyc.Status.VERIFIED, "verified")
+
+    @admin.action(description="Reject selected KYC records (give a reason)", permissions=["change"])
+    def reject(self, request, queryset):
+        self._review(request, queryset, UserKyc.Status.REJECTED, "rejected")
+
+
+@admin.register(Referral)
+class ReferralAdmin(admin.ModelAdmin):
+    list_display = ("referrer", "referred", "status", "total_earned", "created_at", "activated_at")
+    list_filter = ("status",)
+    search_fields = ("referrer__email", "referred__email")
+    list_select_related = ("referrer", "referred")
+    raw_id_fields = ("referrer", "referred")
+    show_full_result_count = False
+    # Earnings move with the ledger, never by hand.
+    readonly_fields = ("total_earned", "activated_at", "created_at")
+
+
+@admin.register(UserSession)
+class UserSessionAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+    list_display = ("user", "device", "ip", "created_at")
+    search_fields = ("user__email", "ip")
+    list_select_related = ("user",)
+
+
+@admin.register(AuditLog)
+class AuditLogAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+    list_display = ("created_at", "actor", "action", "entity_type", "entity_id", "ip")
+    list_filter = ("action", "entity_type")
+    search_fields = ("actor__email", "action", "entity_id")
+    list_select_related = ("actor",)
+    date_hierarchy = "created_at"
+
+
+@admin.register(Department)
+class DepartmentAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "slug", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name",)
+    prepopulated_fields = {"slug": ("name",)}
+    filter_horizontal = ("members",)
+
+
+class TeamMemberInline(admin.TabularInline):
+    model = TeamMember
+    raw_id_fields = ("user",)
+    extra = 0
+
+
+@admin.register(Team)
+class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "owner", "is_active", "created_at")
+    list_filter = ("is_active",)
+    search_fields = ("name", "owner__email")
+    raw_id_fields = ("owner",)
+    list_select_related = ("owner",)
+    inlines = (TeamMemberInline,)

@@ -1,0 +1,63 @@
+"""Admin building blocks shared by every app's admin."""
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.helpers import ActionForm
+from django.db import models
+
+from .services import audit_log
+
+# Staff type "shop.example" and mean https (Django 6's default; explicit until then).
+HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
+
+
+class ReasonActionForm(ActionForm):
+    """The action bar with a reason box: decisions on people's money say why."""
+
+    reason = forms.CharField(required=False, label="Reason / notes", max_length=500)
+
+
+class AuditedAdminMixin:
+    """Copies every add, change and delete made through the admin into the AuditLog."""
+
+    def _audit(self, request, obj, verb, message):
+        audit_log(
+            actor=request.user,
+            action=f"{obj._meta.model_name}.admin_{verb}",
+            entity=obj,
+            metadata={"change": message} if message else {},
+            request=request,
+        )
+
+    def log_addition(self, request, obj, message):
+        self._audit(request, obj, "add", message)
+        return super().log_addition(request, obj, message)
+
+    def log_change(self, request, obj, message):
+        self._audit(request, obj, "change", message)
+        return super().log_change(request, obj, message)
+
+    def log_deletions(self, request, queryset):
+        for obj in queryset:
+            self._audit(request, obj, "delete", None)
+        return super().log_deletions(request, queryset)
+
+
+class ReadOnlyAdminMixin:
+    """For append-only records: staff may look, never touch."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class BigTableAdmin(admin.ModelAdmin):
+    """Changelists over large tables: no COUNT(*) of the whole table on every page."""
+
+    show_full_result_count = False
+    list_per_page = 50

@@ -1,0 +1,24 @@
+"""Transactional emails: rendered here, delivered by a task once the transaction commits."""
+
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from .tasks import send_email
+from .tokens import email_verification_token
+
+
+def email_queue(*, to: str, template: str, context: dict) -> None:
+    """Render `emails/<template>_subject.txt` and `_body.txt`; send after commit."""
+    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
+    body = render_to_string(f"emails/{template}_body.txt", context)
+    transaction.on_commit(lambda: send_email.delay(to=[to], subject=subject, body=body))
+
+
+def verification_email_queue(*, user, base_url: str) -> None:
+    path = reverse("accounts:verify-email", args=[email_verification_token(user)])
+    email_queue(
+        to=user.email,
+        template="verify_email",
+        context={"user": user, "verify_url": base_url.rstrip("/") + path},
+    )

@@ -1,0 +1,20 @@
+from .kyc import SENSITIVE_KYC_FIELDS, UserKyc
+from .referral import Referral
+from .session import UserSession
+from .staff import AuditLog, Department
+from .team import Team, TeamMember
+from .user import User, UserManager, generate_referral_code
+
+__all__ = [
+    "SENSITIVE_KYC_FIELDS",
+    "AuditLog",
+    "Department",
+    "Referral",
+    "Team",
+    "TeamMember",
+    "User",
+    "UserKyc",
+    "UserManager",
+    "UserSession",
+    "generate_referral_code",
+]

@@ -1,0 +1,66 @@
+"""Fixed-window attempt counters in the cache, for login, signup and password reset.
+
+DRF throttles cover the API; these cover the HTML forms, where a refusal must be a form
+error with a clear message rather than a bare 429.
+"""
+
+import hashlib
+import math
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+@dataclass(frozen=True)
+class RateLimit:
+    scope: str
+
+    @property
+    def limit(self) -> int:
+        return settings.RATE_LIMITS[self.scope][0]
+
+    @property
+    def window(self) -> int:
+        return settings.RATE_LIMITS[self.scope][1]
+
+    def _key(self, key: str) -> str:
+        bucket = int(time.time() // self.window)
+        digest = hashlib.sha256(key.encode()).hexdigest()[:32]
+        return f"ratelimit:{self.scope}:{digest}:{bucket}"
+
+    def count(self, key: str) -> int:
+        return cache.get(self._key(key), 0)
+
+    def exceeded(self, key: str) -> bool:
+        """Has `key` used up its attempts in this window? Does not count an attempt."""
+        return self.count(key) >= self.limit
+
+    def hit(self, key: str) -> int:
+        """Count one attempt and return the count so far, atomically across processes."""
+        cache_key = self._key(key)
+        if cache.add(cache_key, 1, timeout=self.window):
+            return 1
+        try:
+            return cache.incr(cache_key)
+        except ValueError:  # expired between add() and incr()
+            cache.add(cache_key, 1, timeout=self.window)
+            return 1
+
+    def wait_minutes(self) -> int:
+        remaining = self.window - (time.time() % self.window)
+        return max(1, math.ceil(remaining / 60))
+
+    def message(self, action: str) -> str:
+        minutes = self.wait_minutes()
+        unit = "minute" if minutes == 1 else "minutes"
+        return f"Too many {action} attempts. Please wait {minutes} {unit} and try again."
+
+
+LOGIN_IP = RateLimit("login_ip")
+LOGIN_ACCOUNT = RateLimit("login_account")
+SIGNUP_IP = RateLimit("signup_ip")
+RESET_IP = RateLimit("reset_ip")
+RESET_ACCOUNT = RateLimit("reset_account")
+VERIFY_RESEND_ACCOUNT = RateLimit("verify_resend_account")

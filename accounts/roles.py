@@ -1,0 +1,83 @@
+"""Staff roles are Django groups; this table says what each may do.
+
+A rule is (app label, model name or "*", actions). The data migration creates the groups;
+after every `migrate` the same table grants permissions of models added since, so a new
+model reaches the right roles without another migration. Grants are only ever added:
+permissions staff take away by hand stay away until the table itself changes.
+"""
+
+from django.db.models import Q
+
+ALL = ("add", "change", "delete", "view")
+VIEW = ("view",)
+EDIT = ("add", "change", "view")
+
+ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
+    "Administrator": [("*", "*", ALL), ("auth", "group", ALL)],
+    "Finance": [
+        ("wallet", "*", ALL),
+        ("affiliates", "*", VIEW),
+        ("affiliates", "partnerpayout", EDIT),
+        ("accounts", "user", VIEW),
+        ("accounts", "userkyc", ("view", "change")),
+        ("accounts", "auditlog", VIEW),
+        ("tracking", "*", VIEW),
+    ],
+    "Support agent": [
+        ("support", "*", ALL),
+        ("accounts", "user", ("view", "change")),
+        ("accounts", "userkyc", VIEW),
+        ("accounts", "referral", VIEW),
+        ("offers", "*", VIEW),
+        ("tracking", "*", VIEW),
+        ("wallet", "*", VIEW),
+    ],
+    "Content editor": [
+        ("cms", "*", ALL),
+        ("offers", "*", EDIT),
+        ("campaigns", "*", VIEW),
+        ("gamification", "*", EDIT),
+    ],
+    "Affiliate manager": [
+        ("affiliates", "*", EDIT),
+        ("campaigns", "*", ALL),
+        ("tracking", "*", VIEW),
+        ("accounts", "user", VIEW),
+    ],
+}
+
+# Our own apps; "*" in the app position means these, not Django's internals.
+OWN_APPS = (
+    "accounts",
+    "offers",
+    "tracking",
+    "wallet",
+    "affiliates",
+    "campaigns",
+    "gamification",
+    "support",
+    "cms",
+)
+
+
+def _permissions_for(permission_model, rule):
+    app_label, model, actions = rule
+    permissions = permission_model.objects.filter(
+        content_type__app_label__in=OWN_APPS if app_label == "*" else [app_label]
+    )
+    if model != "*":
+        permissions = permissions.filter(content_type__model=model)
+    wanted = Q()
+    for action in actions:
+        wanted |= Q(codename__startswith=f"{action}_")
+    return permissions.filter(wanted)
+
+
+def roles_sync(apps) -> None:
+    """Create the staff groups and grant each its permissions (additive, idempotent)."""
+    group_model = apps.get_model("auth", "Group")
+    permission_model = apps.get_model("auth", "Permission")
+    for name, rules in ROLES.items():
+        group, _ = group_model.objects.get_or_create(name=name)
+        for rule in rules:
+            group.permissions.add(*_permissions_for(permission_model, rule))

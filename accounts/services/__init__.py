@@ -1,0 +1,46 @@
+"""Every write to accounts data goes through these functions (keyword-only arguments)."""
+
+from .audit import audit_log
+from .kyc import kyc_review, kyc_submit
+from .referrals import referral_create, referral_resolve
+from .sessions import (
+    session_forget,
+    session_record,
+    session_rekey,
+    session_revoke,
+    session_revoke_all,
+    session_revoke_others,
+)
+from .teams import team_create, team_member_add
+from .users import (
+    user_purge,
+    user_set_status,
+    user_signup,
+    user_soft_delete,
+    user_update,
+    user_verification_resend,
+    user_verify_email,
+)
+
+__all__ = [
+    "audit_log",
+    "kyc_review",
+    "kyc_submit",
+    "referral_create",
+    "referral_resolve",
+    "session_forget",
+    "session_record",
+    "session_rekey",
+    "session_revoke",
+    "session_revoke_all",
+    "session_revoke_others",
+    "team_create",
+    "team_member_add",
+    "user_purge",
+    "user_set_status",
+    "user_signup",
+    "user_soft_delete",
+    "user_update",
+    "user_verification_resend",
+    "user_verify_email",
+]

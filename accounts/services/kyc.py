@@ -1,0 +1,72 @@
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from ..emails import email_queue
+from ..models import SENSITIVE_KYC_FIELDS, User, UserKyc
+from .audit import audit_log
+
+KYC_FIELDS = (
+    "account_holder_name",
+    "bank_name",
+    *SENSITIVE_KYC_FIELDS,
+    "city",
+    "state",
+    "postal_code",
+    "country",
+)
+
+# Staff decisions: a pending record is verified or rejected; a decision may be revised.
+REVIEW_MOVES = {
+    UserKyc.Status.VERIFIED: {UserKyc.Status.PENDING, UserKyc.Status.REJECTED},
+    UserKyc.Status.REJECTED: {UserKyc.Status.PENDING, UserKyc.Status.VERIFIED},
+}
+
+
+def kyc_submit(*, user: User, data: dict) -> UserKyc:
+    """Create or change the user's KYC. Any change goes back to staff review.
+
+    A blank sensitive field keeps what is stored: the form never shows those values, so
+    leaving one empty means "unchanged", not "erase"."""
+    with transaction.atomic():
+        kyc, created = UserKyc.objects.select_for_update().get_or_create(user=user)
+        changed = []
+        for name in KYC_FIELDS:
+            if name not in data or (name in SENSITIVE_KYC_FIELDS and not data[name]):
+                continue
+            if getattr(kyc, name) != data[name]:
+                setattr(kyc, name, data[name])
+                changed.append(name)
+        if not changed and not created:
+            return kyc
+        kyc.status = UserKyc.Status.PENDING
+        kyc.reviewed_by = None
+        kyc.reviewed_at = None
+        kyc.save()
+        audit_log(actor=user, action="kyc.submit", entity=kyc, metadata={"fields": changed})
+    return kyc
+
+
+def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", request=None) -> bool:
+    """Staff verify or reject a KYC record. False (and nothing written) if already there."""
+    if status not in REVIEW_MOVES:
+        raise ValidationError(f"Unknown KYC decision {status!r}.", code="invalid_status")
+    if status == UserKyc.Status.REJECTED and not notes.strip():
+        raise ValidationError("Say why the KYC is rejected: the user sees it.", code="no_reason")
+    now = timezone.now()
+    with transaction.atomic():
+        moved = UserKyc.objects.filter(pk=kyc.pk, status__in=REVIEW_MOVES[status]).update(
+            status=status, notes=notes, reviewed_by=actor, reviewed_at=now, updated_at=now
+        )
+        if not moved:
+            return False
+        kyc.refresh_from_db()
+        audit_log(
+            actor=actor,
+            action=f"kyc.{'verify' if status == UserKyc.Status.VERIFIED else 'reject'}",
+            entity=kyc.user,
+            metadata={"kyc_id": kyc.pk, "notes": notes},
+            request=request,
+        )
+        email_queue(to=kyc.user.email, template="kyc_reviewed", context={"kyc": kyc})
+    return True

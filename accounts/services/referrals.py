@@ -1,0 +1,38 @@
+from django.core.exceptions import ValidationError
+
+from ..models import Referral, User
+
+# Providers that deliver a.b.c@ to abc@; a "new" account there is the same mailbox.
+_DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
+
+
+def _mailbox(email: str) -> str:
+    """The mailbox an address really reaches: no +tag, and no dots where they are ignored."""
+    local, _, domain = email.lower().partition("@")
+    local = local.split("+", 1)[0]
+    if domain in _DOTLESS_DOMAINS:
+        local = local.replace(".", "")
+        domain = "gmail.com"
+    return f"{local}@{domain}"
+
+
+def referral_resolve(*, code: str, email: str) -> User:
+    """The referrer owning `code`, for a new account at `email`; refuses unknown codes
+    and self-referral (the referrer's own mailbox under another alias)."""
+    normalized = code.strip().upper()
+    referrer = (
+        User.objects.filter(referral_code=normalized, deleted_at__isnull=True)
+        .exclude(status__in=[User.Status.SUSPENDED, User.Status.INACTIVE])
+        .first()
+    )
+    if referrer is None:
+        raise ValidationError("This referral code is not valid.", code="unknown_referral")
+    if _mailbox(referrer.email) == _mailbox(email):
+        raise ValidationError("You can't use your own referral code.", code="self_referral")
+    return referrer
+
+
+def referral_create(*, referrer: User, referred: User) -> Referral:
+    if referrer.pk == referred.pk:
+        raise ValidationError("You can't use your own referral code.", code="self_referral")
+    return Referral.objects.create(referrer=referrer, referred=referred)

@@ -1,0 +1,160 @@
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..emails import email_queue, verification_email_queue
+from ..models import User, UserKyc, UserSession
+from ..tokens import read_email_verification_token
+from .audit import audit_log
+from .referrals import referral_create, referral_resolve
+from .sessions import session_revoke_all
+
+# Staff may move an account only along these edges; anything else is refused.
+STATUS_MOVES = {
+    "suspend": (
+        {User.Status.ACTIVE, User.Status.PENDING_VERIFICATION, User.Status.INACTIVE},
+        User.Status.SUSPENDED,
+    ),
+    "reactivate": ({User.Status.SUSPENDED, User.Status.INACTIVE}, User.Status.ACTIVE),
+    "deactivate": (
+        {User.Status.ACTIVE, User.Status.PENDING_VERIFICATION},
+        User.Status.INACTIVE,
+    ),
+}
+
+PROFILE_FIELDS = ("first_name", "last_name", "phone", "avatar")
+
+
+def user_signup(
+    *,
+    email: str,
+    password: str,
+    first_name: str = "",
+    last_name: str = "",
+    referral_code: str = "",
+    base_url: str,
+) -> User:
+    """Create a shopper (pending verification), link the referrer, send the verification
+    link. A bad referral code refuses the whole signup so the shopper can fix it."""
+    email = User.objects.normalize_email(email)
+    referrer = referral_resolve(code=referral_code, email=email) if referral_code else None
+    try:
+        with transaction.atomic():
+            user = User.objects.create_user(
+                email=email,
+                password=password,
+                first_name=first_name,
+                last_name=last_name,
+                referred_by=referrer,
+            )
+            if referrer is not None:
+                referral_create(referrer=referrer, referred=user)
+            verification_email_queue(user=user, base_url=base_url)
+    except IntegrityError as exc:
+        # Two signups raced for one address: the unique index decided.
+        raise ValidationError(
+            {"email": "An account with this email already exists."}, code="email_taken"
+        ) from exc
+    return user
+
+
+def user_verify_email(*, token: str) -> tuple[User, bool]:
+    """Mark the address in `token` verified. Returns (user, whether this call verified it)."""
+    user_id, email = read_email_verification_token(token)
+    user = User.objects.filter(pk=user_id, email=email, deleted_at__isnull=True).first()
+    if user is None:
+        raise ValidationError("This verification link is not valid.", code="invalid")
+    now = timezone.now()
+    verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+        email_verified_at=now
+    )
+    User.objects.filter(pk=user.pk, status=User.Status.PENDING_VERIFICATION).update(
+        status=User.Status.ACTIVE
+    )
+    user.refresh_from_db(fields=["email_verified_at", "status"])
+    return user, bool(verified)
+
+
+def user_verification_resend(*, user: User, base_url: str) -> None:
+    if user.email_verified:
+        raise ValidationError("Your email address is already verified.", code="already_verified")
+    verification_email_queue(user=user, base_url=base_url)
+
+
+def user_update(*, user: User, actor: User, data: dict, request=None) -> User:
+    """Change profile fields; staff edits of someone else are audited."""
+    changed = [
+        name for name in PROFILE_FIELDS if name in data and getattr(user, name) != data[name]
+    ]
+    for name in changed:
+        setattr(user, name, data[name])
+    if changed:
+        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+        user.save(update_fields=[*changed, "updated_at"])
+        if actor.pk != user.pk:
+            audit_log(
+                actor=actor,
+                action="user.update",
+                entity=user,
+                metadata={"fields": changed},
+                request=request,
+            )
+    return user
+
+
+def user_set_status(*, user: User, move: str, actor: User, reason: str = "", request=None) -> bool:
+    """Suspend, reactivate or deactivate an account. False if the move does not apply to
+    the account's current status (nothing is written then)."""
+    allowed_from, target = STATUS_MOVES[move]
+    if move == "reactivate" and user.email_verified_at is None:
+        target = User.Status.PENDING_VERIFICATION
+    with transaction.atomic():
+        moved = User.objects.filter(pk=user.pk, status__in=allowed_from).update(
+            status=target, updated_at=timezone.now()
+        )
+        if not moved:
+            return False
+        previous = user.status
+        user.status = target
+        audit_log(
+            actor=actor,
+            action=f"user.{move}",
+            entity=user,
+            metadata={"from": previous, "to": target, "reason": reason},
+            request=request,
+        )
+    if target in (User.Status.SUSPENDED, User.Status.INACTIVE):
+        session_revoke_all(user=user)
+    return True
+
+
+def user_soft_delete(*, user: User, actor: User, request=None) -> bool:
+    """Close an account: it can no longer log in; the row stays for the ledger."""
+    with transaction.atomic():
+        deleted = User.objects.filter(pk=user.pk, deleted_at__isnull=True).update(
+            deleted_at=timezone.now()
+        )
+        if not deleted:
+            return False
+        audit_log(actor=actor, action="user.delete", entity=user, request=request)
+        email_queue(to=user.email, template="account_deleted", context={"user": user})
+    session_revoke_all(user=user)
+    user.refresh_from_db(fields=["deleted_at"])
+    return True
+
+
+def user_purge(*, user: User) -> User:
+    """Anonymise a soft-deleted account so its email can be used again."""
+    if user.deleted_at is None:
+        raise ValidationError("Only deleted accounts can be purged.", code="not_deleted")
+    with transaction.atomic():
+        user.email = f"deleted-{user.pk}@deleted.invalid"
+        user.first_name = user.last_name = user.phone = ""
+        user.avatar = ""
+        user.last_login_ip = None
+        user.set_unusable_password()
+        user.save()
+        UserKyc.objects.filter(user=user).delete()
+        UserSession.objects.filter(user=user).delete()
+        audit_log(actor=None, action="user.purge", entity=user)
+    return user

@@ -1,0 +1,69 @@
+"""Races decided by the database and the cache, with real threads on real services."""
+
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from accounts.models import Referral, User
+from accounts.ratelimit import RateLimit
+from accounts.services import user_signup
+
+from .factories import UserFactory
+
+
+def _race(count, action):
+    """Run `action(i)` on `count` threads released together; return results/exceptions."""
+    barrier = threading.Barrier(count)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=10)
+            return action(i)
+        except Exception as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_signups_for_one_address_create_exactly_one_account():
+    referrer = UserFactory(email="ria@example.com")
+
+    results = _race(
+        20,
+        lambda i: user_signup(
+            email="Race@Example.com",
+            password="plum-orchard-42",
+            first_name=f"Racer{i}",
+            referral_code=referrer.referral_code,
+            base_url="http://testserver/",
+        ),
+    )
+
+    created = [r for r in results if isinstance(r, User)]
+    refused = [r for r in results if isinstance(r, ValidationError)]
+    assert len(created) == 1
+    assert len(refused) == 19
+    assert {e.message_dict["email"][0] for e in refused} == {
+        "An account with this email already exists."
+    }
+    assert User.objects.filter(email="race@example.com").count() == 1
+    assert Referral.objects.count() == 1
+
+
+@pytest.mark.redis
+def test_rate_limit_counts_exactly_under_concurrency(settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_ip": (1000, 600)}
+    limit = RateLimit("login_ip")
+
+    results = _race(40, lambda i: limit.hit("203.0.113.9"))
+
+    assert sorted(results) == list(range(1, 41))
+    assert limit.count("203.0.113.9") == 40

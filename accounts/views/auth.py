@@ -1,0 +1,149 @@
+"""Sign up, email verification, log in and password flows."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.http import require_POST
+
+from config.request_meta import client_ip
+
+from ..forms import LoginForm, ResetRequestForm, SignupForm
+from ..models import User
+from ..ratelimit import RESET_ACCOUNT, RESET_IP, SIGNUP_IP, VERIFY_RESEND_ACCOUNT
+from ..services import (
+    session_rekey,
+    session_revoke_all,
+    session_revoke_others,
+    user_signup,
+    user_verification_resend,
+    user_verify_email,
+)
+
+BACKEND = "django.contrib.auth.backends.ModelBackend"
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/")
+
+
+def signup(request):
+    referral_code = request.GET.get("ref", "").strip()[:16]
+    if request.user.is_authenticated:
+        if referral_code and referral_code.upper() == request.user.referral_code:
+            messages.info(request, "That is your own referral link: share it with friends.")
+        return redirect("dashboard")
+    form = SignupForm(request.POST or None, initial={"referral_code": referral_code})
+    if request.method == "POST" and form.is_valid():
+        if SIGNUP_IP.hit(client_ip(request) or "unknown") > SIGNUP_IP.limit:
+            form.add_error(None, SIGNUP_IP.message("sign-up"))
+        else:
+            try:
+                user = user_signup(
+                    email=form.cleaned_data["email"],
+                    password=form.cleaned_data["password1"],
+                    first_name=form.cleaned_data["first_name"],
+                    last_name=form.cleaned_data["last_name"],
+                    referral_code=form.cleaned_data["referral_code"],
+                    base_url=_base_url(request),
+                )
+            except ValidationError as exc:
+                _attach_errors(form, exc)
+            else:
+                login(request, user, backend=BACKEND)
+                messages.success(
+                    request,
+                    f"Welcome to SaveBucks! We sent a verification link to {user.email}.",
+                )
+                return redirect("dashboard")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+def _attach_errors(form, exc: ValidationError) -> None:
+    if hasattr(exc, "error_dict"):
+        for field, errors in exc.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif exc.code in {"unknown_referral", "self_referral"}:
+        form.add_error("referral_code", exc)
+    else:
+        form.add_error(None, exc)
+
+
+def verify_email(request, token):
+    try:
+        user, newly = user_verify_email(token=token)
+    except ValidationError as exc:
+        return render(
+            request, "accounts/verify_failed.html", {"error": exc.messages[0]}, status=400
+        )
+    if newly:
+        messages.success(request, f"Thanks! {user.email} is verified.")
+    else:
+        messages.info(request, "Your email address was already verified.")
+    return redirect("dashboard" if request.user.is_authenticated else "accounts:login")
+
+
+@require_POST
+def verification_resend(request):
+    if not request.user.is_authenticated:
+        return redirect("accounts:login")
+    if VERIFY_RESEND_ACCOUNT.hit(str(request.user.pk)) > VERIFY_RESEND_ACCOUNT.limit:
+        messages.error(request, VERIFY_RESEND_ACCOUNT.message("resend"))
+    else:
+        try:
+            user_verification_resend(user=request.user, base_url=_base_url(request))
+        except ValidationError as exc:
+            messages.info(request, exc.messages[0])
+        else:
+            messages.success(request, f"We sent a new verification link to {request.user.email}.")
+    return redirect("dashboard")
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = ResetRequestForm
+    template_name = "accounts/password_reset.html"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+    def form_valid(self, form):
+        email = User.objects.normalize_email(form.cleaned_data["email"])
+        ip = client_ip(self.request) or "unknown"
+        over_ip = RESET_IP.hit(ip) > RESET_IP.limit
+        if over_ip or RESET_ACCOUNT.hit(email) > RESET_ACCOUNT.limit:
+            form.add_error(None, (RESET_IP if over_ip else RESET_ACCOUNT).message("reset"))
+            return self.form_invalid(form)
+        return super().form_valid(form)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password-reset-complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        # A reset means the old password may be known to someone else: end every session.
+        session_revoke_all(user=form.user)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        old_key = self.request.session.session_key
+        response = super().form_valid(form)  # keeps this session, under a new key
+        session_rekey(old_key=old_key, new_key=self.request.session.session_key)
+        revoked = session_revoke_others(
+            user=self.request.user, keep_session_key=self.request.session.session_key
+        )
+        note = f" {revoked} other session(s) were logged out." if revoked else ""
+        messages.success(self.request, f"Your password was changed.{note}")
+        return response

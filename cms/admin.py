@@ -1,0 +1,13 @@
+from django.contrib import admin
+
+from accounts.admin_base import AuditedAdminMixin
+
+from .models import Page
+
+
+@admin.register(Page)
+class PageAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = ("title", "slug", "status", "show_in_footer", "updated_at")
+    list_filter = ("status", "show_in_footer")
+    search_fields = ("title", "body")
+    prepopulated_fields = {"slug": ("title",)}

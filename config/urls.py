@@ -1,0 +1,29 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from accounts.views.account import dashboard
+from offers.views import home
+
+from .health import health
+
+admin.site.site_header = "SaveBucks administration"
+admin.site.site_title = "SaveBucks admin"
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("dashboard/", dashboard, name="dashboard"),
+    path("accounts/", include("accounts.urls")),
+    path("p/", include("cms.urls")),
+    path("health/", health, name="health"),
+    path("admin/", admin.site.urls),
+    path("api/v1/", include("config.api_urls")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
