@@ -2,9 +2,12 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
 from django.core.exceptions import ValidationError
+from django.utils.html import format_html_join
+from django.utils.safestring import mark_safe
 
 from .admin_base import AuditedAdminMixin, BigTableAdmin, ReadOnlyAdminMixin, ReasonActionForm
 from .models import (
+    KYC_FIELDS,
     SENSITIVE_KYC_FIELDS,
     AuditLog,
     Department,
@@ -145,40 +148,29 @@ class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "notes",
         "reviewed_by",
         "reviewed_at",
-        "account_holder_name",
-        "bank_name",
-        *(f"{name}_last4" for name in SENSITIVE_KYC_FIELDS),
-        "city",
-        "state",
-        "postal_code",
-        "country",
+        *(name for name in KYC_FIELDS if name not in SENSITIVE_KYC_FIELDS),
+        "masked_details",
         "submitted_at",
     )
     readonly_fields = fields
 
+    @admin.display(description="Account number")
+    def account_number_last4(self, kyc):
+        return kyc.masked()["account_number"] or "—"
+
+    @admin.display(description="Payout details (last 4 only)")
+    def masked_details(self, kyc):
+        return format_html_join(
+            mark_safe("<br>"),
+            "{}: {}",
+            (
+                (UserKyc._meta.get_field(name).verbose_name, value or "—")
+                for name, value in kyc.masked().items()
+            ),
+        )
+
     def has_add_permission(self, request):
         return False
-
-    def _masked(self, kyc, name):
-        return kyc.masked()[name] or "—"
-
-    def account_number_last4(self, kyc):
-        return self._masked(kyc, "account_number")
-
-    def ifsc_or_iban_last4(self, kyc):
-        return self._masked(kyc, "ifsc_or_iban")
-
-    def upi_id_last4(self, kyc):
-        return self._masked(kyc, "upi_id")
-
-    def tax_id_last4(self, kyc):
-        return self._masked(kyc, "tax_id")
-
-    def address_line1_last4(self, kyc):
-        return self._masked(kyc, "address_line1")
-
-    def address_line2_last4(self, kyc):
-        return self._masked(kyc, "address_line2")
 
     def _review(self, request, queryset, status, what):
         reason = request.POST.get("reason", "")

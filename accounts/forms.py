@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from config.request_meta import client_ip
 
 from .emails import email_queue
-from .models import SENSITIVE_KYC_FIELDS, User, UserKyc
+from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .ratelimit import LOGIN_ACCOUNT, LOGIN_IP
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
@@ -152,20 +152,7 @@ class KycForm(PasswordConfirmMixin, forms.ModelForm):
 
     class Meta:
         model = UserKyc
-        fields = [
-            "account_holder_name",
-            "bank_name",
-            "account_number",
-            "ifsc_or_iban",
-            "upi_id",
-            "tax_id",
-            "address_line1",
-            "address_line2",
-            "city",
-            "state",
-            "postal_code",
-            "country",
-        ]
+        fields = KYC_FIELDS
         widgets = dict.fromkeys(SENSITIVE_KYC_FIELDS, forms.TextInput)
 
     def __init__(self, *args, **kwargs):

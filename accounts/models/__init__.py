@@ -1,4 +1,4 @@
-from .kyc import SENSITIVE_KYC_FIELDS, UserKyc
+from .kyc import KYC_FIELDS, SENSITIVE_KYC_FIELDS, UserKyc
 from .referral import Referral
 from .session import UserSession
 from .staff import AuditLog, Department
@@ -6,6 +6,7 @@ from .team import Team, TeamMember
 from .user import User, UserManager, generate_referral_code
 
 __all__ = [
+    "KYC_FIELDS",
     "SENSITIVE_KYC_FIELDS",
     "AuditLog",
     "Department",

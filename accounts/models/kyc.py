@@ -12,6 +12,16 @@ SENSITIVE_KYC_FIELDS = (
     "address_line1",
     "address_line2",
 )
+# What the shopper fills in, in the order forms show it.
+KYC_FIELDS = (
+    "account_holder_name",
+    "bank_name",
+    *SENSITIVE_KYC_FIELDS,
+    "city",
+    "state",
+    "postal_code",
+    "country",
+)
 
 
 class UserKyc(models.Model):

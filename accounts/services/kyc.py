@@ -3,18 +3,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from ..emails import email_queue
-from ..models import SENSITIVE_KYC_FIELDS, User, UserKyc
+from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .audit import audit_log
-
-KYC_FIELDS = (
-    "account_holder_name",
-    "bank_name",
-    *SENSITIVE_KYC_FIELDS,
-    "city",
-    "state",
-    "postal_code",
-    "country",
-)
 
 # Staff decisions: a pending record is verified or rejected; a decision may be revised.
 REVIEW_MOVES = {

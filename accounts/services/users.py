@@ -64,13 +64,14 @@ def user_verify_email(*, token: str) -> tuple[User, bool]:
     user = User.objects.filter(pk=user_id, email=email, deleted_at__isnull=True).first()
     if user is None:
         raise ValidationError("This verification link is not valid.", code="invalid")
-    now = timezone.now()
-    verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
-        email_verified_at=now
-    )
-    User.objects.filter(pk=user.pk, status=User.Status.PENDING_VERIFICATION).update(
-        status=User.Status.ACTIVE
-    )
+    # Conditional updates: a second click of the same link changes nothing.
+    with transaction.atomic():
+        verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
+            email_verified_at=timezone.now()
+        )
+        User.objects.filter(pk=user.pk, status=User.Status.PENDING_VERIFICATION).update(
+            status=User.Status.ACTIVE
+        )
     user.refresh_from_db(fields=["email_verified_at", "status"])
     return user, bool(verified)
 
