@@ -48,3 +48,12 @@ def describe_user_agent(ua: str) -> dict[str, str]:
     else:
         kind = "desktop"
     return {"browser": browser, "os": os_name, "kind": kind, "label": f"{browser} on {os_name}"}
+
+
+def client_country(request) -> str:
+    """Two-letter country set by a trusted proxy or CDN (GEOIP_COUNTRY_HEADER), or ""."""
+    header = settings.GEOIP_COUNTRY_HEADER
+    if not header:
+        return ""
+    value = request.META.get(header, "").strip().upper()
+    return value if len(value) == 2 and value.isalpha() else ""

@@ -189,6 +189,13 @@ RATE_LIMITS = {
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
 # only REMOTE_ADDR; the client cannot forge its address through a header we ignore.
 TRUSTED_PROXY_COUNT = env.int("TRUSTED_PROXY_COUNT", default=0)
+# The request header our CDN or proxy puts the visitor's country in, as Django names it
+# (e.g. HTTP_CF_IPCOUNTRY). Empty: clicks record no country and country rules are off.
+GEOIP_COUNTRY_HEADER = env.str("GEOIP_COUNTRY_HEADER", default="")
+
+# Postbacks signed with HMAC must be this fresh (seconds), so a captured one cannot be
+# replayed later.
+POSTBACK_HMAC_TOLERANCE = env.int("POSTBACK_HMAC_TOLERANCE", default=300)
 
 # --- Field encryption -----------------------------------------------------------------
 

@@ -16,6 +16,7 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
     path("p/", include("cms.urls")),
+    path("", include("tracking.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),

@@ -37,7 +37,7 @@ def parse_amount(raw, *, allow_zero: bool = True) -> Decimal:
         raise ValueError(f"{raw!r} is not a finite number")
     if value < 0 or (value == 0 and not allow_zero):
         raise ValueError(f"{raw!r} must be {'at least zero' if allow_zero else 'positive'}")
-    amount = money(value)
-    if amount > MAX_AMOUNT:
+    # Before quantizing: 1e30 in cents has more digits than Decimal's context holds.
+    if value > MAX_AMOUNT:
         raise ValueError(f"{raw!r} is larger than the largest amount we record")
-    return amount
+    return money(value)

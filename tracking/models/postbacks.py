@@ -22,6 +22,15 @@ class PostbackLog(models.Model):
     source = models.CharField(
         max_length=100, blank=True, help_text="The network slug or campaign the request named."
     )
+    network = models.ForeignKey(
+        "offers.Network", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Only postbacks that passed authentication may ever be replayed.
+    authenticated = models.BooleanField(default=False)
+    txn_id = models.CharField(max_length=255, blank=True, db_index=True)
+    event = models.ForeignKey(
+        "wallet.CashbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     method = models.CharField(max_length=8)
     query = models.JSONField(default=dict, blank=True)
     body = models.TextField(blank=True)

@@ -1,0 +1,15 @@
+from .category import Category
+from .merchant import Merchant, MerchantCommission
+from .network import Network
+from .offer import Offer
+from .terms import CashbackTerms, CashbackType
+
+__all__ = [
+    "CashbackTerms",
+    "CashbackType",
+    "Category",
+    "Merchant",
+    "MerchantCommission",
+    "Network",
+    "Offer",
+]

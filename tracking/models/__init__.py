@@ -1,0 +1,4 @@
+from .clicks import Click, OfferView, RollupState
+from .postbacks import PostbackLog
+
+__all__ = ["Click", "OfferView", "PostbackLog", "RollupState"]

@@ -1,0 +1,73 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+
+from wallet.money import MONEY_FIELD
+
+
+class Click(models.Model):
+    """A shopper leaving for a store through us. Its click_id travels to the network and
+    comes back on the postback; the cashback terms are frozen here at click time."""
+
+    class Device(models.TextChoices):
+        DESKTOP = "desktop", "Desktop"
+        MOBILE = "mobile", "Mobile"
+        TABLET = "tablet", "Tablet"
+        BOT = "bot", "Bot"
+
+    click_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    # Anonymous clicks are tracked too, but earn nothing.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    merchant = models.ForeignKey("offers.Merchant", on_delete=models.PROTECT, related_name="+")
+    cashback_type = models.CharField(max_length=16)
+    cashback_value = models.DecimalField(max_digits=14, decimal_places=4)
+    cashback_max = models.DecimalField(**MONEY_FIELD, null=True, blank=True)
+    cashback_uncapped = models.BooleanField(default=False)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    device_type = models.CharField(max_length=10, choices=Device.choices, blank=True)
+    referrer = models.CharField(max_length=512, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["merchant", "created_at"]),
+            models.Index(fields=["offer", "created_at"]),
+        ]
+
+    def __str__(self):
+        return str(self.click_id)
+
+
+class OfferView(models.Model):
+    """One view of an offer's page: a single narrow insert, rolled up into the offer's
+    views_count by `rollup_counters`."""
+
+    offer = models.ForeignKey("offers.Offer", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self):
+        return f"view of offer {self.offer_id}"
+
+
+class RollupState(models.Model):
+    """How far a rollup job has read an append-only table (by id)."""
+
+    name = models.CharField(max_length=60, unique=True)
+    last_id = models.BigIntegerField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self):
+        return f"{self.name} @ {self.last_id}"

@@ -1,0 +1,98 @@
+"""Click-out: the hot path from our page to the store. One SELECT, one INSERT, a 302."""
+
+from urllib.parse import quote
+
+from offers.models import CashbackTerms, Merchant, Offer
+
+from ..models import Click
+
+# Columns the click-out needs, so the one query it makes stays narrow.
+_OFFER_COLUMNS = (
+    "id",
+    "tracking_url",
+    "cashback_type",
+    "cashback_value",
+    "cashback_max",
+    "allowed_countries",
+    "allowed_devices",
+    "merchant__id",
+    "merchant__slug",
+    "merchant__tracking_url",
+    "merchant__cashback_type",
+    "merchant__cashback_value",
+    "merchant__cashback_max",
+    "merchant__allow_over_commission",
+)
+_MERCHANT_COLUMNS = (
+    "id",
+    "slug",
+    "tracking_url",
+    "cashback_type",
+    "cashback_value",
+    "cashback_max",
+    "allow_over_commission",
+)
+
+
+def offer_for_click(offer_id: int) -> Offer | None:
+    return (
+        Offer.objects.live()
+        .select_related("merchant")
+        .only(*_OFFER_COLUMNS)
+        .filter(pk=offer_id)
+        .first()
+    )
+
+
+def merchant_for_click(slug: str) -> Merchant | None:
+    return Merchant.objects.live().only(*_MERCHANT_COLUMNS).filter(slug=slug).first()
+
+
+def offer_allows(offer: Offer | None, *, country: str, device: str) -> bool:
+    """Offers may be limited to countries and devices; an unknown country passes."""
+    if offer is None:
+        return True
+    if offer.allowed_countries and country and country not in offer.allowed_countries:
+        return False
+    return not (offer.allowed_devices and device and device not in offer.allowed_devices)
+
+
+def click_record(
+    *,
+    merchant: Merchant,
+    offer: Offer | None,
+    terms: CashbackTerms,
+    user_id: int | None,
+    ip: str | None,
+    user_agent: str,
+    device_type: str,
+    referrer: str,
+    country: str,
+) -> Click:
+    return Click.objects.create(
+        user_id=user_id,
+        offer=offer,
+        merchant=merchant,
+        cashback_type=terms.type,
+        cashback_value=terms.value,
+        cashback_max=terms.max,
+        cashback_uncapped=terms.uncapped,
+        ip=ip,
+        user_agent=user_agent,
+        device_type=device_type,
+        referrer=referrer[:512],
+        country=country,
+    )
+
+
+def destination_url(template: str, *, click: Click, merchant: Merchant, offer: Offer | None) -> str:
+    """The staff-configured tracking URL with our macros filled (and URL-encoded)."""
+    values = {
+        "click_id": str(click.click_id),
+        "user_id": str(click.user_id or ""),
+        "offer_id": str(offer.pk if offer else ""),
+        "merchant": merchant.slug,
+    }
+    for name, value in values.items():
+        template = template.replace("{" + name + "}", quote(value, safe=""))
+    return template

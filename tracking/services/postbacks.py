@@ -1,0 +1,296 @@
+"""Network postbacks: a network tells us a click became a sale, or what became of it.
+
+network_postback_handle (HTTP) = find network + authenticate + network_postback_process.
+network_postback_process (also used by report imports and replays) = map the network's
+names onto ours + validate + record through the wallet's cashback services.
+Nothing here moves money itself.
+"""
+
+import hashlib
+import hmac
+import ipaddress
+import time
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from offers.conventions import OUR_PARAMS, OUR_STATUSES
+from offers.models import CashbackTerms, Network
+from offers.models.network import parse_allowlist
+from wallet.money import parse_amount
+from wallet.services.cashback import CashbackOutcome, CashbackRefused, cashback_record
+from wallet.services.rules import cashback_amount
+
+from ..models import Click, PostbackLog
+
+REQUIRED = ("click_id", "txn_id", "sale_amount", "commission")
+# What applying a sale reads of its click, so that one query stays narrow.
+_CLICK_COLUMNS = (
+    "id",
+    "user_id",
+    "offer_id",
+    "cashback_type",
+    "cashback_value",
+    "cashback_max",
+    "cashback_uncapped",
+    "merchant__id",
+    "merchant__name",
+    "merchant__network_id",
+    "merchant__confirmation_days",
+)
+SIGNATURE_HEADER = "X-Postback-Signature"
+TIMESTAMP_HEADER = "X-Postback-Timestamp"
+
+
+class PostbackRejected(Exception):
+    def __init__(self, status: int, code: str, detail: str):
+        self.status = status
+        self.code = code
+        self.detail = detail
+        super().__init__(detail)
+
+
+@dataclass(frozen=True)
+class PostbackReply:
+    status: int
+    body: dict
+
+    @classmethod
+    def error(cls, exc: PostbackRejected) -> "PostbackReply":
+        return cls(exc.status, {"status": "error", "code": exc.code, "detail": exc.detail})
+
+
+@dataclass(frozen=True)
+class NetworkSale:
+    click_id: uuid.UUID
+    txn_id: str
+    sale_amount: Decimal
+    commission: Decimal
+    currency: str
+    status: str
+
+
+# --- reading the request ---------------------------------------------------------------
+
+
+def canonical_params(network: Network, raw: Mapping[str, str]) -> dict[str, str]:
+    """The request's parameters under our names. Our own names win over aliases."""
+    aliases = network.aliases()
+    params: dict[str, str] = {}
+    for name, value in raw.items():
+        if name in OUR_PARAMS:
+            params[name] = value
+    for name, value in raw.items():
+        ours = aliases.get(name)
+        if ours and ours not in params:
+            params[ours] = value
+    return params
+
+
+def _amount(params: dict[str, str], name: str) -> Decimal:
+    try:
+        return parse_amount(params[name])
+    except ValueError as exc:
+        raise PostbackRejected(400, "invalid_amount", f"{name}: {exc}.") from exc
+
+
+def _status(network: Network, raw: str) -> str:
+    statuses = network.statuses()
+    status = statuses.get(raw, statuses.get(raw.lower(), raw.lower()))
+    if status not in OUR_STATUSES:
+        raise PostbackRejected(
+            400, "unknown_status", f"Status {raw!r} is not one of {', '.join(OUR_STATUSES)}."
+        )
+    return status
+
+
+def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
+    missing = [name for name in REQUIRED if not params.get(name, "").strip()]
+    if missing:
+        raise PostbackRejected(400, "missing_field", f"Missing {', '.join(missing)}.")
+    try:
+        click_id = uuid.UUID(params["click_id"].strip())
+    except ValueError as exc:
+        raise PostbackRejected(
+            400, "invalid_click_id", "click_id is not one of our click ids (a UUID)."
+        ) from exc
+    txn_id = params["txn_id"].strip()
+    if len(txn_id) > 255:
+        raise PostbackRejected(400, "invalid_txn_id", "txn_id is longer than 255 characters.")
+    currency = (params.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
+    if currency != settings.PLATFORM_CURRENCY:
+        raise PostbackRejected(
+            400,
+            "unsupported_currency",
+            f"Amounts must be in {settings.PLATFORM_CURRENCY}, not {currency}.",
+        )
+    return NetworkSale(
+        click_id=click_id,
+        txn_id=txn_id,
+        sale_amount=_amount(params, "sale_amount"),
+        commission=_amount(params, "commission"),
+        currency=currency,
+        status=_status(network, (params.get("status") or "pending").strip()),
+    )
+
+
+# --- authentication ---------------------------------------------------------------------
+
+
+def authenticate(
+    network: Network, *, params: dict[str, str], ip: str | None, headers: Mapping, payload: bytes
+) -> None:
+    """A postback must come from an allowed address, with the network's token or a
+    fresh HMAC-SHA256 signature of "<timestamp>.<payload>"."""
+    allowlist = parse_allowlist(network.ip_allowlist)
+    if allowlist:
+        address = ipaddress.ip_address(ip) if ip else None
+        if address is None or not any(address in allowed for allowed in allowlist):
+            raise PostbackRejected(403, "ip_not_allowed", f"{ip} may not send postbacks.")
+    token = params.get("token", "")
+    if token:
+        if network.token_matches(token):
+            return
+        raise PostbackRejected(403, "invalid_token", "The token is not this network's.")
+    signature = headers.get(SIGNATURE_HEADER, "")
+    if network.hmac_secret and signature:
+        _check_signature(network.hmac_secret, headers.get(TIMESTAMP_HEADER, ""), signature, payload)
+        return
+    raise PostbackRejected(
+        403, "missing_credentials", "Send token= or an X-Postback-Signature header."
+    )
+
+
+def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes) -> None:
+    try:
+        sent_at = int(timestamp)
+    except ValueError as exc:
+        raise PostbackRejected(
+            403, "invalid_signature", f"{TIMESTAMP_HEADER} must be a Unix time."
+        ) from exc
+    if abs(time.time() - sent_at) > settings.POSTBACK_HMAC_TOLERANCE:
+        raise PostbackRejected(403, "stale_signature", "The signature's timestamp is too old.")
+    expected = hmac.new(secret.encode(), f"{sent_at}.".encode() + payload, hashlib.sha256)
+    if not hmac.compare_digest(expected.hexdigest(), signature.strip().lower()):
+        raise PostbackRejected(403, "invalid_signature", "The signature does not match.")
+
+
+# --- applying ----------------------------------------------------------------------------
+
+
+def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
+    click = (
+        Click.objects.select_related("merchant")
+        .only(*_CLICK_COLUMNS)
+        .filter(click_id=sale.click_id)
+        .first()
+    )
+    if click is None:
+        raise PostbackRejected(404, "unknown_click", f"No click {sale.click_id}.")
+    if click.merchant.network_id != network.pk:
+        raise PostbackRejected(
+            400, "click_network_mismatch", "That click went to a store on another network."
+        )
+    if click.user_id is None:
+        raise PostbackRejected(
+            422, "anonymous_click", "That click was made logged out: nobody earns cashback on it."
+        )
+    terms = CashbackTerms(
+        click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped
+    )
+    try:
+        return cashback_record(
+            user_id=click.user_id,
+            network=network,
+            merchant=click.merchant,
+            offer_id=click.offer_id,
+            click_uuid=sale.click_id,
+            txn_id=sale.txn_id,
+            sale_amount=sale.sale_amount,
+            commission=sale.commission,
+            cashback=cashback_amount(
+                terms=terms, sale_amount=sale.sale_amount, commission=sale.commission
+            ),
+            currency=sale.currency,
+            network_status=sale.status,
+        )
+    except CashbackRefused as exc:
+        raise PostbackRejected(409, exc.code, exc.detail) from exc
+
+
+def _event_body(outcome: CashbackOutcome) -> dict:
+    event = outcome.event
+    return {
+        "status": "ok",
+        "event": {
+            "id": event.pk,
+            "status": event.status,
+            "network_status": event.network_status,
+            "cashback": str(event.cashback_amount),
+            "currency": event.currency,
+        },
+        "duplicate": outcome.duplicate,
+    }
+
+
+def network_postback_process(
+    *, network: Network, raw: Mapping[str, str], log: PostbackLog
+) -> PostbackReply:
+    """Validate and record an already-authenticated postback; fills in `log`."""
+    log.network = network
+    params = canonical_params(network, raw)
+    log.txn_id = params.get("txn_id", "")[:255]
+    try:
+        outcome = apply_sale(network, sale_from_params(network, params))
+    except PostbackRejected as exc:
+        return _finish(log, PostbackReply.error(exc), code=exc.code)
+    log.event = outcome.event
+    return _finish(log, PostbackReply(200, _event_body(outcome)), duplicate=outcome.duplicate)
+
+
+def network_postback_handle(
+    *,
+    network_slug: str,
+    raw: Mapping[str, str],
+    ip: str | None,
+    headers: Mapping,
+    payload: bytes,
+    log: PostbackLog,
+) -> PostbackReply:
+    # Not the API credentials: decrypting them on every postback would be wasted work.
+    network = Network.objects.defer("api_credentials").filter(slug=network_slug).first()
+    if network is None:
+        return _finish(
+            log,
+            PostbackReply.error(PostbackRejected(404, "unknown_network", "No such network.")),
+            code="unknown_network",
+        )
+    log.network = network
+    try:
+        authenticate(
+            network,
+            params=canonical_params(network, raw),
+            ip=ip,
+            headers=headers,
+            payload=payload,
+        )
+    except PostbackRejected as exc:
+        return _finish(log, PostbackReply.error(exc), code=exc.code)
+    log.authenticated = True
+    return network_postback_process(network=network, raw=raw, log=log)
+
+
+def _finish(log: PostbackLog, reply: PostbackReply, *, code: str = "", duplicate=False):
+    if reply.status == 200:
+        log.outcome = PostbackLog.Outcome.DUPLICATE if duplicate else PostbackLog.Outcome.SUCCESS
+    else:
+        log.outcome = PostbackLog.Outcome.FAILURE
+    log.http_status = reply.status
+    log.code = code
+    log.message = reply.body.get("detail", "")
+    log.processed_at = timezone.now()
+    return reply

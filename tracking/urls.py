@@ -1,0 +1,11 @@
+from django.urls import path
+
+from . import views
+
+app_name = "tracking"
+
+urlpatterns = [
+    path("out/<int:offer_id>/", views.click_out_offer, name="out-offer"),
+    path("out/m/<slug:slug>/", views.click_out_merchant, name="out-merchant"),
+    path("postback/<slug:network_slug>/", views.network_postback, name="network-postback"),
+]

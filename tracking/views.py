@@ -1,0 +1,144 @@
+import json
+import logging
+from decimal import Decimal
+
+from django.db import DatabaseError
+from django.http import HttpResponseRedirect, JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET, require_http_methods
+
+from config.request_meta import client_country, client_ip, describe_user_agent, user_agent
+
+from .models import PostbackLog
+from .services.clicks import (
+    click_record,
+    destination_url,
+    merchant_for_click,
+    offer_allows,
+    offer_for_click,
+)
+from .services.postbacks import PostbackRejected, PostbackReply, network_postback_handle
+
+logger = logging.getLogger(__name__)
+
+# Headers worth keeping with a postback; never cookies or credentials.
+LOGGED_HEADERS = ("User-Agent", "Content-Type", "X-Forwarded-For", "X-Request-ID",
+                  "X-Postback-Timestamp", "X-Postback-Signature")  # fmt: skip
+
+
+def _unavailable(request, reason: str, status: int):
+    return render(request, "tracking/unavailable.html", {"reason": reason}, status=status)
+
+
+@never_cache
+@require_GET
+def click_out_offer(request, offer_id: int):
+    offer = offer_for_click(offer_id)
+    if offer is None:
+        return _unavailable(request, "This offer has ended or does not exist.", 404)
+    return _click_out(request, merchant=offer.merchant, offer=offer)
+
+
+@never_cache
+@require_GET
+def click_out_merchant(request, slug: str):
+    merchant = merchant_for_click(slug)
+    if merchant is None:
+        return _unavailable(request, "This store is not available.", 404)
+    return _click_out(request, merchant=merchant, offer=None)
+
+
+def _click_out(request, *, merchant, offer):
+    user = request.user if request.user.is_authenticated else None
+    if user is None and request.GET.get("guest") != "1":
+        # Offer the choice before recording anything: log in (and come straight back
+        # here) to earn, or go on without cashback.
+        return render(
+            request, "tracking/login_or_continue.html", {"merchant": merchant, "offer": offer}
+        )
+    agent = user_agent(request)
+    device = describe_user_agent(agent)["kind"]
+    country = client_country(request)
+    if not offer_allows(offer, country=country, device=device):
+        return _unavailable(request, "This offer is not available where you are.", 403)
+    click = click_record(
+        merchant=merchant,
+        offer=offer,
+        terms=offer.cashback_terms() if offer else merchant.cashback_terms(),
+        user_id=user.pk if user else None,
+        ip=client_ip(request),
+        user_agent=agent,
+        device_type=device,
+        referrer=request.META.get("HTTP_REFERER", ""),
+        country=country,
+    )
+    template = offer.effective_tracking_url if offer else merchant.tracking_url
+    response = HttpResponseRedirect(
+        destination_url(template, click=click, merchant=merchant, offer=offer)
+    )
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+def _request_params(request) -> dict[str, str]:
+    params = request.GET.dict()
+    if request.method == "POST":
+        if request.content_type == "application/json":
+            try:
+                body = json.loads(request.body or b"{}", parse_float=Decimal)
+            except ValueError as exc:
+                raise PostbackRejected(400, "invalid_body", "The body is not valid JSON.") from exc
+            if not isinstance(body, dict):
+                raise PostbackRejected(400, "invalid_body", "The JSON body must be an object.")
+            params.update({k: str(v) for k, v in body.items() if not isinstance(v, dict | list)})
+        else:
+            params.update(request.POST.dict())
+    return params
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def network_postback(request, network_slug: str):
+    log = PostbackLog(
+        kind=PostbackLog.Kind.NETWORK,
+        source=network_slug[:100],
+        method=request.method,
+        query=request.GET.dict(),
+        body=request.body[:65536].decode("utf-8", errors="replace"),
+        headers={name: request.headers[name] for name in LOGGED_HEADERS if name in request.headers},
+        remote_ip=client_ip(request),
+    )
+    try:
+        reply = network_postback_handle(
+            network_slug=network_slug,
+            raw=_request_params(request),
+            ip=log.remote_ip,
+            headers=request.headers,
+            payload=request.body
+            if request.method == "POST"
+            else request.META.get("QUERY_STRING", "").encode(),
+            log=log,
+        )
+    except PostbackRejected as exc:
+        reply = PostbackReply.error(exc)
+        log.outcome, log.http_status, log.code = PostbackLog.Outcome.FAILURE, exc.status, exc.code
+    except DatabaseError:
+        # Nothing was half-written (the service runs in one transaction); the network
+        # will retry, and the retry is idempotent.
+        logger.exception("postback from %s hit a database error", network_slug)
+        reply = PostbackReply.error(
+            PostbackRejected(503, "database_unavailable", "Try again shortly.")
+        )
+        log.outcome, log.http_status, log.code = (
+            PostbackLog.Outcome.FAILURE,
+            503,
+            "database_unavailable",
+        )
+    try:
+        log.save()
+    except DatabaseError:
+        logger.error("could not log postback from %s: %s", network_slug, log.query)
+    return JsonResponse(reply.body, status=reply.status)

@@ -1,0 +1,12 @@
+from .cashback import CashbackEvent
+from .ledger import Account, AppendOnlyError, Entry, Transaction
+from .methods import WithdrawalMethod, _platform_currency  # noqa: F401 (0001_initial uses it)
+
+__all__ = [
+    "Account",
+    "AppendOnlyError",
+    "CashbackEvent",
+    "Entry",
+    "Transaction",
+    "WithdrawalMethod",
+]

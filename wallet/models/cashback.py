@@ -1,0 +1,81 @@
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ..money import MONEY_FIELD
+
+
+class CashbackEvent(models.Model):
+    """One sale a network reported for a shopper's click, and where its cashback stands.
+
+    status is our money lifecycle; network_status is what the network last said.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", "Pending"  # reported, not yet payable
+        CONFIRMED = "confirmed", "Confirmed"  # moved to the shopper's available balance
+        REJECTED = "rejected", "Rejected"  # withdrawn while pending
+        REVERSED = "reversed", "Reversed"  # taken back after approval or confirmation
+
+    class NetworkStatus(models.TextChoices):
+        PENDING = "pending", "Pending"
+        APPROVED = "approved", "Approved"
+        REJECTED = "rejected", "Rejected"
+        REVERSED = "reversed", "Reversed"
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="cashback_events"
+    )
+    network = models.ForeignKey("offers.Network", on_delete=models.PROTECT, related_name="+")
+    merchant = models.ForeignKey("offers.Merchant", on_delete=models.PROTECT, related_name="+")
+    offer = models.ForeignKey(
+        "offers.Offer", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The tracking click's UUID (wallet does not depend on tracking's tables).
+    click_uuid = models.UUIDField(db_index=True)
+    external_txn_id = models.CharField(max_length=255)
+    sale_amount = models.DecimalField(**MONEY_FIELD)
+    commission = models.DecimalField(**MONEY_FIELD)
+    cashback_amount = models.DecimalField(**MONEY_FIELD)
+    currency = models.CharField(max_length=3)
+    status = models.CharField(
+        max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    network_status = models.CharField(
+        max_length=16, choices=NetworkStatus.choices, default=NetworkStatus.PENDING
+    )
+    # Snapshot of the network's policy when reported: confirm after the lock period
+    # (True) or only once the network approves (False).
+    auto_confirm = models.BooleanField(default=True)
+    expected_confirmation_at = models.DateTimeField()
+    reason = models.TextField(blank=True)
+    network_approved_at = models.DateTimeField(null=True, blank=True)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    rejected_at = models.DateTimeField(null=True, blank=True)
+    reversed_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["status", "expected_confirmation_at"]),
+        ]
+        constraints = [
+            # Idempotency of postbacks: one event per network transaction.
+            models.UniqueConstraint(
+                fields=["network", "external_txn_id"], name="wallet_cashback_txn_unique"
+            ),
+            models.CheckConstraint(
+                condition=Q(sale_amount__gte=0, commission__gte=0, cashback_amount__gte=0),
+                name="wallet_cashback_amounts_gte_0",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.external_txn_id}: {self.cashback_amount} {self.currency} ({self.status})"
+
+    @property
+    def ledger_reference(self) -> str:
+        return f"cashback_event:{self.pk}"

@@ -1,0 +1,127 @@
+"""The double-entry ledger. Every movement of money is a Transaction whose Entries sum to
+zero; entries are never changed or deleted (a mistake is corrected by another
+transaction). Written only by wallet.services.ledger.ledger_post."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from ..money import MONEY_FIELD
+
+
+class AppendOnlyError(Exception):
+    """Ledger rows are history: correct them with a reversing transaction."""
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never updated.")
+
+    def delete(self):
+        raise AppendOnlyError(f"{self.model.__name__} rows are never deleted.")
+
+
+class AppendOnlyModel(models.Model):
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError(f"{type(self).__name__} rows are never updated.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
+
+
+class Account(models.Model):
+    """A balance: one of a user's (available, pending, hold) or one of the platform's."""
+
+    class Kind(models.TextChoices):
+        AVAILABLE = "available", "Available (withdrawable)"
+        PENDING = "pending", "Pending cashback"
+        HOLD = "hold", "On hold for withdrawals"
+        NETWORK_RECEIVABLE = "network_receivable", "Networks owe us"
+        COMMISSION_REVENUE = "commission_revenue", "Commission revenue"
+        CASHBACK_EXPENSE = "cashback_expense", "Cashback expense"
+        BONUS_EXPENSE = "bonus_expense", "Bonus expense"
+        PAYOUT_CLEARING = "payout_clearing", "Payout clearing"
+        FEE_REVENUE = "fee_revenue", "Fee revenue"
+
+    USER_KINDS = (Kind.AVAILABLE, Kind.PENDING, Kind.HOLD)
+
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="ledger_accounts",
+    )
+    kind = models.CharField(max_length=32, choices=Kind.choices)
+    currency = models.CharField(max_length=3)
+    # A cache of SUM(entries.amount), changed only in the transaction that adds entries.
+    balance = models.DecimalField(**MONEY_FIELD, default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "kind", "currency"],
+                condition=Q(owner__isnull=False),
+                name="wallet_account_user_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["kind", "currency"],
+                condition=Q(owner__isnull=True),
+                name="wallet_account_platform_unique",
+            ),
+            models.CheckConstraint(
+                condition=Q(owner__isnull=False, kind__in=["available", "pending", "hold"])
+                | (Q(owner__isnull=True) & ~Q(kind__in=["available", "pending", "hold"])),
+                name="wallet_account_owner_matches_kind",
+            ),
+        ]
+
+    def __str__(self):
+        owner = (self.owner_id and f"user {self.owner_id}") or "platform"
+        return f"{owner} {self.kind} ({self.currency})"
+
+
+class Transaction(AppendOnlyModel):
+    kind = models.CharField(max_length=40, db_index=True)
+    # What the money moved for, e.g. "cashback_event:42".
+    reference = models.CharField(max_length=100, blank=True, db_index=True)
+    # The same key posted again returns this transaction instead of moving money twice.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    memo = models.CharField(max_length=255, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    currency = models.CharField(max_length=3)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self):
+        return f"{self.kind} #{self.pk}"
+
+
+class Entry(AppendOnlyModel):
+    transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
+    amount = models.DecimalField(**MONEY_FIELD)
+    # The account's balance right after this entry: statements read it, the audit checks it.
+    balance_after = models.DecimalField(**MONEY_FIELD)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        verbose_name_plural = "entries"
+        indexes = [models.Index(fields=["account", "id"])]
+        constraints = [models.CheckConstraint(condition=~Q(amount=0), name="wallet_entry_nonzero")]
+
+    def __str__(self):
+        return f"{self.amount:+} on account {self.account_id}"

@@ -1,0 +1,257 @@
+"""The cashback lifecycle: pending → confirmed, or rejected (from pending) / reversed.
+
+Each step locks the event, checks the move against the table, posts its ledger
+transaction (idempotency key per event and step) and records the new state, in one
+database transaction.
+"""
+
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from ..models import Account, CashbackEvent
+from .ledger import Line, ledger_post, platform_account, transfer, user_account
+
+Status = CashbackEvent.Status
+NetworkStatus = CashbackEvent.NetworkStatus
+
+# What a network may say next about a transaction it reported.
+NETWORK_MOVES = {
+    NetworkStatus.PENDING: {NetworkStatus.APPROVED, NetworkStatus.REJECTED},
+    NetworkStatus.APPROVED: {NetworkStatus.REVERSED},
+    NetworkStatus.REJECTED: set(),
+    NetworkStatus.REVERSED: set(),
+}
+
+
+class CashbackRefused(Exception):
+    def __init__(self, code: str, detail: str):
+        self.code = code
+        self.detail = detail
+        super().__init__(detail)
+
+
+@dataclass(frozen=True)
+class CashbackOutcome:
+    event: CashbackEvent
+    created: bool
+    changed: bool
+
+    @property
+    def duplicate(self) -> bool:
+        return not self.created and not self.changed
+
+
+# --- ledger lines ---------------------------------------------------------------------
+
+
+def _pending_credit(event) -> list[Line]:
+    """The sale is reported: we owe the shopper (pending) and the network owes us."""
+    user = event.user_id
+    return [
+        *transfer(
+            platform_account(Account.Kind.CASHBACK_EXPENSE, event.currency),
+            user_account(user, Account.Kind.PENDING, event.currency),
+            event.cashback_amount,
+        ),
+        *transfer(
+            platform_account(Account.Kind.COMMISSION_REVENUE, event.currency),
+            platform_account(Account.Kind.NETWORK_RECEIVABLE, event.currency),
+            event.commission,
+        ),
+    ]
+
+
+def _undo(lines: list[Line]) -> list[Line]:
+    return [Line(line.account, -line.amount) for line in lines]
+
+
+def _confirm_lines(event) -> list[Line]:
+    return transfer(
+        user_account(event.user_id, Account.Kind.PENDING, event.currency),
+        user_account(event.user_id, Account.Kind.AVAILABLE, event.currency),
+        event.cashback_amount,
+    )
+
+
+def _reverse_confirmed(event) -> list[Line]:
+    """Take confirmed cashback back. Unguarded: if it was spent, the balance goes
+    negative and the shopper's next cashback repays it first."""
+    return [
+        *transfer(
+            user_account(event.user_id, Account.Kind.AVAILABLE, event.currency),
+            platform_account(Account.Kind.CASHBACK_EXPENSE, event.currency),
+            event.cashback_amount,
+        ),
+        *transfer(
+            platform_account(Account.Kind.NETWORK_RECEIVABLE, event.currency),
+            platform_account(Account.Kind.COMMISSION_REVENUE, event.currency),
+            event.commission,
+        ),
+    ]
+
+
+def _post(event, step: str, lines: list[Line], memo: str, actor=None) -> None:
+    if not any(line.amount for line in lines):
+        return  # a zero-cashback, zero-commission sale moves no money
+    ledger_post(
+        kind=f"cashback.{step}",
+        idempotency_key=f"cashback:{event.pk}:{step}",
+        lines=lines,
+        memo=memo,
+        reference=event.ledger_reference,
+        actor=actor,
+    )
+
+
+# --- steps ----------------------------------------------------------------------------
+
+
+def cashback_record(
+    *,
+    user_id: int,
+    network,
+    merchant,
+    offer_id: int | None,
+    click_uuid,
+    txn_id: str,
+    sale_amount: Decimal,
+    commission: Decimal,
+    cashback: Decimal,
+    currency: str,
+    network_status: str,
+) -> CashbackOutcome:
+    """Record a network's report of a sale, once per (network, txn_id).
+
+    A first report creates the event and, unless it already says rejected or reversed,
+    credits the shopper's pending balance. A later report about the same transaction
+    moves the event along NETWORK_MOVES; the same status again changes nothing.
+    """
+    with transaction.atomic():
+        try:
+            with transaction.atomic():
+                event = CashbackEvent.objects.create(
+                    user_id=user_id,
+                    network=network,
+                    merchant=merchant,
+                    offer_id=offer_id,
+                    click_uuid=click_uuid,
+                    external_txn_id=txn_id,
+                    sale_amount=sale_amount,
+                    commission=commission,
+                    cashback_amount=cashback,
+                    currency=currency,
+                    status=_initial_status(network_status),
+                    network_status=network_status,
+                    auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
+                    expected_confirmation_at=timezone.now()
+                    + timedelta(days=merchant.confirmation_days),
+                    network_approved_at=(
+                        timezone.now() if network_status == NetworkStatus.APPROVED else None
+                    ),
+                )
+        except IntegrityError:
+            # Reported before (or concurrently: the unique index made us wait for it).
+            existing = CashbackEvent.objects.select_for_update().get(
+                network=network, external_txn_id=txn_id
+            )
+            return cashback_network_update(event=existing, network_status=network_status)
+        if event.status == Status.PENDING:
+            _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}")
+    return CashbackOutcome(event, created=True, changed=True)
+
+
+def _initial_status(network_status: str) -> str:
+    return {
+        NetworkStatus.REJECTED: Status.REJECTED,
+        NetworkStatus.REVERSED: Status.REVERSED,
+    }.get(network_status, Status.PENDING)
+
+
+def cashback_network_update(*, event: CashbackEvent, network_status: str) -> CashbackOutcome:
+    """Apply what the network now says about an event it reported before."""
+    with transaction.atomic():
+        event = CashbackEvent.objects.select_for_update().get(pk=event.pk)
+        if network_status == event.network_status:
+            return CashbackOutcome(event, created=False, changed=False)
+        if network_status not in NETWORK_MOVES[event.network_status]:
+            raise CashbackRefused(
+                "invalid_transition",
+                f"Transaction {event.external_txn_id} is {event.network_status}; "
+                f"it cannot become {network_status}.",
+            )
+        event.network_status = network_status
+        fields = ["network_status", "updated_at"]
+        if network_status == NetworkStatus.APPROVED:
+            event.network_approved_at = timezone.now()
+            fields.append("network_approved_at")
+        event.save(update_fields=fields)
+        reason = f"The network reported it {network_status}."
+        if network_status == NetworkStatus.REJECTED and event.status == Status.PENDING:
+            cashback_reject(event=event, reason=reason)
+        elif network_status == NetworkStatus.REVERSED and event.status in (
+            Status.PENDING,
+            Status.CONFIRMED,
+        ):
+            cashback_reverse(event=event, reason=reason)
+        event.refresh_from_db()
+    return CashbackOutcome(event, created=False, changed=True)
+
+
+def _move(event, *, allowed_from: set[str], to: str, stamp: str, reason: str = "") -> bool:
+    """Claim the event's move with a conditional update: False if it is not in
+    `allowed_from` any more (another worker moved it first)."""
+    now = timezone.now()
+    moved = CashbackEvent.objects.filter(pk=event.pk, status__in=allowed_from).update(
+        status=to, reason=reason or event.reason, updated_at=now, **{stamp: now}
+    )
+    return bool(moved)
+
+
+def cashback_confirm(*, event: CashbackEvent, actor=None) -> bool:
+    """Pending → confirmed: the cashback becomes available to withdraw."""
+    with transaction.atomic():
+        if not _move(
+            event, allowed_from={Status.PENDING}, to=Status.CONFIRMED, stamp="confirmed_at"
+        ):
+            return False
+        _post(event, "confirm", _confirm_lines(event), "Cashback confirmed", actor)
+    return True
+
+
+def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
+    """Pending → rejected: the pending credit is withdrawn."""
+    with transaction.atomic():
+        if not _move(
+            event,
+            allowed_from={Status.PENDING},
+            to=Status.REJECTED,
+            stamp="rejected_at",
+            reason=reason,
+        ):
+            return False
+        _post(event, "reject", _undo(_pending_credit(event)), reason, actor)
+    return True
+
+
+def cashback_reverse(*, event: CashbackEvent, reason: str, actor=None) -> bool:
+    """Pending or confirmed → reversed, taking back whatever was credited."""
+    with transaction.atomic():
+        locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
+        was = locked.status
+        if not _move(
+            locked,
+            allowed_from={Status.PENDING, Status.CONFIRMED},
+            to=Status.REVERSED,
+            stamp="reversed_at",
+            reason=reason,
+        ):
+            return False
+        lines = (
+            _undo(_pending_credit(locked)) if was == Status.PENDING else _reverse_confirmed(locked)
+        )
+        _post(locked, "reverse", lines, reason, actor)
+    return True
