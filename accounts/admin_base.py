@@ -11,6 +11,13 @@ from .services import audit_log
 HTTPS_URL_FIELDS = {models.URLField: {"assume_scheme": "https"}}
 
 
+def https_formfield(db_field, **kwargs):
+    """formfield_callback for our own ModelForms, with the same URL default."""
+    if isinstance(db_field, models.URLField):
+        kwargs.setdefault("assume_scheme", "https")
+    return db_field.formfield(**kwargs)
+
+
 class ReasonActionForm(ActionForm):
     """The action bar with a reason box: decisions on people's money say why."""
 

@@ -3,8 +3,22 @@
 from django.urls import path
 
 from accounts.api import MeApi, MyReferralsApi
+from offers.api import (
+    CategoryListApi,
+    MerchantDetailApi,
+    MerchantListApi,
+    OfferDetailApi,
+    OfferListApi,
+)
+from wallet.api import MyWalletApi
 
 urlpatterns = [
+    path("categories/", CategoryListApi.as_view(), name="api-categories"),
+    path("merchants/", MerchantListApi.as_view(), name="api-merchants"),
+    path("merchants/<slug:slug>/", MerchantDetailApi.as_view(), name="api-merchant"),
+    path("offers/", OfferListApi.as_view(), name="api-offers"),
+    path("offers/<int:pk>/", OfferDetailApi.as_view(), name="api-offer"),
     path("me/", MeApi.as_view(), name="api-me"),
     path("me/referrals/", MyReferralsApi.as_view(), name="api-me-referrals"),
+    path("me/wallet/", MyWalletApi.as_view(), name="api-me-wallet"),
 ]

@@ -3,8 +3,8 @@ from django.contrib import admin
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from accounts.views.account import dashboard
 from offers.views import home
+from wallet.views import dashboard
 
 from .health import health
 
@@ -15,6 +15,7 @@ urlpatterns = [
     path("", home, name="home"),
     path("dashboard/", dashboard, name="dashboard"),
     path("accounts/", include("accounts.urls")),
+    path("", include("offers.urls")),
     path("p/", include("cms.urls")),
     path("", include("tracking.urls")),
     path("health/", health, name="health"),

@@ -1,8 +1,20 @@
-from django.contrib import admin
+import csv
 
-from accounts.admin_base import AuditedAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
+from django.utils.html import format_html
 
-from .models import Category
+from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin, https_formfield
+from accounts.services import audit_log
+
+from .models import Category, Merchant, MerchantCommission, Network, Offer
+from .services.imports import offers_export_rows, offers_import, read_rows
+from .services.networks import network_rotate_hmac_secret, network_rotate_token
 
 
 @admin.register(Category)
@@ -14,3 +26,236 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+
+
+class NetworkForm(forms.ModelForm):
+    # Secrets are written, never shown: blank keeps what is stored.
+    api_credentials = forms.CharField(
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text="Write-only: leave blank to keep the stored credentials.",
+    )
+
+    class Meta:
+        model = Network
+        formfield_callback = https_formfield
+        fields = (
+            "name",
+            "slug",
+            "logo",
+            "website",
+            "status",
+            "convention",
+            "param_aliases",
+            "status_map",
+            "ip_allowlist",
+            "confirmation_policy",
+            "default_commission_rate",
+            "api_endpoint",
+            "api_credentials",
+        )
+
+    def clean_api_credentials(self):
+        return self.cleaned_data["api_credentials"] or self.instance.api_credentials
+
+
+@admin.register(Network)
+class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = NetworkForm
+    formfield_overrides = HTTPS_URL_FIELDS
+    list_display = ("name", "slug", "status", "convention", "token_hint", "hmac", "postback_url")
+    list_filter = ("status", "convention")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    readonly_fields = ("token_hint", "hmac", "postback_url")
+    actions = ("rotate_token", "rotate_hmac_secret")
+
+    @admin.display(description="Token")
+    def token_hint(self, network):
+        return f"…{network.postback_token_hint}" if network.postback_token_hint else "not set"
+
+    @admin.display(description="HMAC", boolean=True)
+    def hmac(self, network):
+        return bool(network.hmac_secret)
+
+    @admin.display(description="Postback URL")
+    def postback_url(self, network):
+        if not network.pk:
+            return "—"
+        return format_html(
+            "<code>{}</code>", reverse("tracking:network-postback", args=[network.slug])
+        )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            self._show_once(
+                request,
+                obj,
+                "postback token",
+                network_rotate_token(network=obj, actor=request.user, request=request),
+            )
+
+    def _show_once(self, request, network, what, secret):
+        messages.warning(
+            request,
+            f"{network}: new {what} {secret} — copy it now, it will not be shown again.",
+        )
+
+    @admin.action(
+        description="Rotate postback token (old one stops working)", permissions=["change"]
+    )
+    def rotate_token(self, request, queryset):
+        for network in queryset:
+            self._show_once(
+                request,
+                network,
+                "postback token",
+                network_rotate_token(network=network, actor=request.user, request=request),
+            )
+
+    @admin.action(description="Generate a new HMAC secret", permissions=["change"])
+    def rotate_hmac_secret(self, request, queryset):
+        for network in queryset:
+            self._show_once(
+                request,
+                network,
+                "HMAC secret",
+                network_rotate_hmac_secret(network=network, actor=request.user, request=request),
+            )
+
+
+class MerchantCommissionInline(admin.TabularInline):
+    model = MerchantCommission
+    extra = 0
+    autocomplete_fields = ("category",)
+
+
+@admin.register(Merchant)
+class MerchantAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    formfield_overrides = HTTPS_URL_FIELDS
+    list_display = (
+        "name",
+        "network",
+        "cashback_label",
+        "confirmation_days",
+        "is_featured",
+        "priority",
+        "is_active",
+    )
+    list_filter = ("is_active", "is_featured", "network", "cashback_type")
+    list_editable = ("is_featured", "priority", "is_active")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+    list_select_related = ("network",)
+    inlines = (MerchantCommissionInline,)
+
+
+class OfferImportForm(forms.Form):
+    network = forms.ModelChoiceField(queryset=Network.objects.all())
+    file = forms.FileField(help_text="CSV with a header row (the export's columns), or JSON.")
+
+
+@admin.register(Offer)
+class OfferAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "title",
+        "merchant",
+        "offer_type",
+        "status",
+        "is_featured",
+        "ends_at",
+        "clicks_count",
+        "conversions_count",
+    )
+    list_filter = ("status", "offer_type", "is_featured", "is_exclusive", "merchant__network")
+    search_fields = ("title", "external_id", "coupon_code", "merchant__name")
+    autocomplete_fields = ("merchant", "category")
+    list_select_related = ("merchant",)
+    readonly_fields = (
+        "views_count",
+        "clicks_count",
+        "conversions_count",
+        "created_at",
+        "updated_at",
+    )
+    show_full_result_count = False
+    actions = ("activate", "deactivate", "feature", "unfeature", "export_csv")
+    change_list_template = "admin/offers/offer/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "import/", self.admin_site.admin_view(self.import_view), name="offers_offer_import"
+            ),
+            *super().get_urls(),
+        ]
+
+    def _bulk(self, request, queryset, verb, **changes):
+        with transaction.atomic():
+            ids = list(queryset.values_list("pk", flat=True))
+            count = Offer.objects.filter(pk__in=ids).update(**changes)
+            audit_log(
+                actor=request.user,
+                action=f"offer.bulk_{verb}",
+                metadata={"offer_ids": ids, **changes},
+                request=request,
+            )
+        self.message_user(request, f"{count} offer(s) {verb}d.", messages.SUCCESS)
+
+    @admin.action(description="Activate selected offers", permissions=["change"])
+    def activate(self, request, queryset):
+        self._bulk(request, queryset, "activate", status=Offer.Status.ACTIVE)
+
+    @admin.action(description="Deactivate selected offers", permissions=["change"])
+    def deactivate(self, request, queryset):
+        self._bulk(request, queryset, "deactivate", status=Offer.Status.INACTIVE)
+
+    @admin.action(description="Feature selected offers", permissions=["change"])
+    def feature(self, request, queryset):
+        self._bulk(request, queryset, "feature", is_featured=True)
+
+    @admin.action(description="Stop featuring selected offers", permissions=["change"])
+    def unfeature(self, request, queryset):
+        self._bulk(request, queryset, "unfeature", is_featured=False)
+
+    @admin.action(description="Export selected offers as CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        response = HttpResponse(content_type="text/csv")
+        response["Content-Disposition"] = 'attachment; filename="offers.csv"'
+        writer = csv.writer(response)
+        writer.writerows(offers_export_rows(queryset.select_related("merchant", "category")))
+        return response
+
+    def import_view(self, request):
+        if not self.has_add_permission(request) or not self.has_change_permission(request):
+            raise PermissionDenied
+        form = OfferImportForm(request.POST or None, request.FILES or None)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            fmt = "json" if upload.name.lower().endswith(".json") else "csv"
+            try:
+                content = upload.read().decode("utf-8-sig")
+                report = offers_import(
+                    network=form.cleaned_data["network"], rows=read_rows(content, fmt)
+                )
+            except (UnicodeDecodeError, ValueError, csv.Error) as exc:
+                form.add_error("file", f"Cannot read this file: {exc}")
+            else:
+                audit_log(
+                    actor=request.user,
+                    action="offer.import",
+                    metadata={"file": upload.name, "summary": report.summary()},
+                    request=request,
+                )
+                self.message_user(request, f"Import: {report.summary()}.", messages.SUCCESS)
+                for line, message in report.errors[:50]:
+                    self.message_user(request, f"Line {line}: {message}", messages.ERROR)
+                return redirect("admin:offers_offer_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": "Import offers",
+        }
+        return render(request, "admin/offers/offer/import.html", context)

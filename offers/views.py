@@ -1,8 +1,76 @@
-from django.shortcuts import render
+"""Catalog pages. Reads only: views of offers are counted by a tracking beacon."""
 
-from .models import Category
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import get_object_or_404, render
+
+from . import selectors
+from .models import Category, Merchant
+
+PAGE_SIZE = 24
+
+
+def _page(request, queryset):
+    return Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
 def home(request):
-    categories = Category.objects.filter(is_active=True, is_featured=True)[:12]
-    return render(request, "home.html", {"categories": categories})
+    return render(
+        request,
+        "offers/home.html",
+        {
+            "merchants": selectors.featured_merchants(),
+            "offers": selectors.featured_offers(),
+            "popular": selectors.popular_offers(),
+            "categories": selectors.top_categories(),
+        },
+    )
+
+
+def stores(request):
+    return render(
+        request,
+        "offers/stores.html",
+        {"page": _page(request, Merchant.objects.live().order_by("name"))},
+    )
+
+
+def category(request, slug):
+    node = get_object_or_404(Category, slug=slug, is_active=True)
+    return render(
+        request,
+        "offers/category.html",
+        {
+            "category": node,
+            "children": node.children.filter(is_active=True),
+            "page": _page(request, selectors.offers_in_category(node)),
+        },
+    )
+
+
+def merchant(request, slug):
+    store = selectors.merchant_page(slug)
+    if store is None:
+        raise Http404("No such store.")
+    return render(
+        request,
+        "offers/merchant.html",
+        {"merchant": store, "page": _page(request, selectors.live_offers().filter(merchant=store))},
+    )
+
+
+def offer(request, offer_id):
+    item = selectors.live_offers().filter(pk=offer_id).first()
+    if item is None:
+        raise Http404("This offer has ended or does not exist.")
+    return render(request, "offers/offer.html", {"offer": item, "merchant": item.merchant})
+
+
+def search(request):
+    query = request.GET.get("q", "")[:100]
+    merchants, offers = selectors.search(query)
+    return render(
+        request,
+        "offers/search.html",
+        {"q": query, "merchants": merchants[:12], "page": _page(request, offers)},
+    )

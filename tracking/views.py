@@ -3,7 +3,7 @@ import logging
 from decimal import Decimal
 
 from django.db import DatabaseError
-from django.http import HttpResponseRedirect, JsonResponse
+from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -18,14 +18,21 @@ from .services.clicks import (
     merchant_for_click,
     offer_allows,
     offer_for_click,
+    offer_view_record,
 )
 from .services.postbacks import PostbackRejected, PostbackReply, network_postback_handle
 
 logger = logging.getLogger(__name__)
 
 # Headers worth keeping with a postback; never cookies or credentials.
-LOGGED_HEADERS = ("User-Agent", "Content-Type", "X-Forwarded-For", "X-Request-ID",
-                  "X-Postback-Timestamp", "X-Postback-Signature")  # fmt: skip
+LOGGED_HEADERS = (
+    "User-Agent",
+    "Content-Type",
+    "X-Forwarded-For",
+    "X-Request-ID",
+    "X-Postback-Timestamp",
+    "X-Postback-Signature",
+)
 
 
 def _unavailable(request, reason: str, status: int):
@@ -80,6 +87,23 @@ def _click_out(request, *, merchant, offer):
     )
     response["X-Robots-Tag"] = "noindex, nofollow"
     return response
+
+
+# The smallest transparent GIF, for the <noscript> fallback of the view beacon.
+PIXEL = bytes.fromhex(
+    "47494638396101000100800000000000ffffff21f90401000000002c00000000010001000002024401003b"
+)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def offer_view(request, offer_id: int):
+    user = request.user if request.user.is_authenticated else None
+    offer_view_record(offer_id=offer_id, user_id=user.pk if user else None)
+    if request.method == "GET":
+        return HttpResponse(PIXEL, content_type="image/gif")
+    return HttpResponse(status=204)
 
 
 def _request_params(request) -> dict[str, str]:

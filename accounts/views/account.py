@@ -20,11 +20,6 @@ from ..services import (
 
 
 @login_required
-def dashboard(request):
-    return render(request, "accounts/dashboard.html")
-
-
-@login_required
 def profile(request):
     user = request.user
     initial = {name: getattr(user, name) for name in ProfileForm.base_fields}

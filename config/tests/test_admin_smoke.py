@@ -9,8 +9,17 @@ from accounts.tests.factories import SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = {"accounts", "offers", "tracking", "wallet", "affiliates", "campaigns",
-            "gamification", "support", "cms"}  # fmt: skip
+OWN_APPS = {
+    "accounts",
+    "offers",
+    "tracking",
+    "wallet",
+    "affiliates",
+    "campaigns",
+    "gamification",
+    "support",
+    "cms",
+}
 MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry

@@ -1,4 +1,5 @@
 from django.db import models
+from django.urls import reverse
 
 
 class Category(models.Model):
@@ -33,6 +34,9 @@ class Category(models.Model):
 
     def __str__(self):
         return f"{self.parent} / {self.name}" if self.parent_id else self.name
+
+    def get_absolute_url(self):
+        return reverse("offers:category", args=[self.slug])
 
     def ancestors(self) -> list["Category"]:
         """Root first. Bounded: a cycle (made by hand in the database) cannot loop forever."""

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
@@ -13,6 +14,7 @@ def _percentage_at_most_100(prefix: str, type_field: str, value_field: str, name
     return models.CheckConstraint(
         condition=~Q(**{type_field: CashbackType.PERCENTAGE}) | Q(**{f"{value_field}__lte": 100}),
         name=f"{prefix}_{name}",
+        violation_error_message="A percentage must be between 0 and 100.",
     )
 
 
@@ -73,11 +75,14 @@ class Merchant(models.Model):
         indexes = [models.Index(fields=["is_active", "is_featured", "priority"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(cashback_value__gte=0), name="offers_merchant_cashback_gte_0"
+                condition=Q(cashback_value__gte=0),
+                name="offers_merchant_cashback_gte_0",
+                violation_error_message="Cashback cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(cashback_max__isnull=True) | Q(cashback_max__gte=0),
                 name="offers_merchant_max_gte_0",
+                violation_error_message="The cashback cap cannot be negative.",
             ),
             _percentage_at_most_100("offers_merchant", "cashback_type", "cashback_value", "pct"),
         ]
@@ -87,6 +92,10 @@ class Merchant(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:merchant", args=[self.slug])
+
+    @property
+    def cashback_label(self) -> str:
+        return self.cashback_terms().describe(settings.PLATFORM_CURRENCY)
 
     def cashback_terms(self) -> CashbackTerms:
         return CashbackTerms(
@@ -132,7 +141,9 @@ class MerchantCommission(models.Model):
         ordering = ["merchant", "label"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(commission_value__gte=0), name="offers_commission_value_gte_0"
+                condition=Q(commission_value__gte=0),
+                name="offers_commission_value_gte_0",
+                violation_error_message="A commission cannot be negative.",
             ),
             _percentage_at_most_100(
                 "offers_commission", "commission_type", "commission_value", "pct"
@@ -140,12 +151,14 @@ class MerchantCommission(models.Model):
             models.CheckConstraint(
                 condition=Q(shopper_share__gte=0, shopper_share__lte=100),
                 name="offers_commission_share_0_100",
+                violation_error_message="The shopper's share must be between 0 and 100.",
             ),
             models.CheckConstraint(
                 condition=Q(valid_from__isnull=True)
                 | Q(valid_until__isnull=True)
                 | Q(valid_until__gte=models.F("valid_from")),
                 name="offers_commission_valid_range",
+                violation_error_message="The rate must end on or after the day it starts.",
             ),
         ]
 
@@ -156,3 +169,8 @@ class MerchantCommission(models.Model):
     def shopper_value(self) -> Decimal:
         """The cashback a shopper earns under this rate (percent or amount)."""
         return self.commission_value * self.shopper_share / Decimal(100)
+
+    @property
+    def shopper_label(self) -> str:
+        terms = CashbackTerms(self.commission_type, self.shopper_value, None, False)
+        return terms.describe(settings.PLATFORM_CURRENCY)

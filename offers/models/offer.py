@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.urls import reverse
@@ -91,31 +92,39 @@ class Offer(models.Model):
             models.CheckConstraint(
                 condition=~Q(cashback_type=CashbackType.PERCENTAGE) | Q(cashback_value__lte=100),
                 name="offers_offer_pct_0_100",
+                violation_error_message="A percentage cashback must be between 0 and 100.",
             ),
             models.CheckConstraint(
                 condition=Q(cashback_value__isnull=True) | Q(cashback_value__gte=0),
                 name="offers_offer_cashback_gte_0",
+                violation_error_message="Cashback cannot be negative.",
             ),
             models.CheckConstraint(
                 condition=Q(cashback_max__isnull=True) | Q(cashback_max__gte=0),
                 name="offers_offer_max_gte_0",
+                violation_error_message="The cashback cap cannot be negative.",
             ),
             # A type without a value (or the reverse) would be half an override.
             models.CheckConstraint(
                 condition=Q(cashback_type="", cashback_value__isnull=True)
                 | (~Q(cashback_type="") & Q(cashback_value__isnull=False)),
                 name="offers_offer_cashback_complete",
+                violation_error_message=(
+                    "Give both a cashback type and a value, or neither (to use the store's)."
+                ),
             ),
             models.CheckConstraint(
                 condition=Q(starts_at__isnull=True)
                 | Q(ends_at__isnull=True)
                 | Q(ends_at__gt=F("starts_at")),
                 name="offers_offer_ends_after_starts",
+                violation_error_message="The offer must end after it starts.",
             ),
             models.UniqueConstraint(
                 fields=["merchant", "external_id"],
                 condition=~Q(external_id=""),
                 name="offers_offer_external_id_unique",
+                violation_error_message="This store already has an offer with that external id.",
             ),
         ]
 
@@ -124,6 +133,10 @@ class Offer(models.Model):
 
     def get_absolute_url(self):
         return reverse("offers:offer", args=[self.pk])
+
+    @property
+    def cashback_label(self) -> str:
+        return self.cashback_terms().describe(settings.PLATFORM_CURRENCY)
 
     def cashback_terms(self) -> CashbackTerms:
         """The offer's own cashback, else its store's."""

@@ -19,8 +19,10 @@ class CashbackTerms:
     uncapped: bool  # may exceed the network's commission
 
     def describe(self, currency: str) -> str:
+        """ "7.5% cashback (up to USD 20.00)", "USD 3.00 cashback"."""
         if self.type == CashbackType.PERCENTAGE:
-            amount = f"{self.value.normalize():f}%"
-        else:
-            amount = f"{currency} {self.value.quantize(Decimal('0.01'))}"
-        return f"{amount} cashback"
+            label = f"{self.value.normalize():f}% cashback"
+            if self.max is not None:
+                label += f" (up to {currency} {self.max})"
+            return label
+        return f"{currency} {self.value.quantize(Decimal('0.01'))} cashback"

@@ -23,11 +23,12 @@ def test_a_category_cannot_be_its_own_parent():
         Category.objects.filter(pk=category.pk).update(parent=category)
 
 
-def test_home_lists_featured_active_categories_only(client):
-    Category.objects.create(name="Electronics", slug="electronics", is_featured=True)
+def test_home_lists_active_top_level_categories_featured_first(client):
+    Category.objects.create(name="Appliances", slug="appliances")
+    electronics = Category.objects.create(name="Electronics", slug="electronics", is_featured=True)
     Category.objects.create(name="Hidden", slug="hidden", is_featured=True, is_active=False)
-    Category.objects.create(name="Plain", slug="plain")
+    Category.objects.create(name="Phones", slug="phones", parent=electronics)
 
     response = client.get(reverse("home"))
 
-    assert [c.name for c in response.context["categories"]] == ["Electronics"]
+    assert [c.name for c in response.context["categories"]] == ["Electronics", "Appliances"]

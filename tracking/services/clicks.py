@@ -2,9 +2,12 @@
 
 from urllib.parse import quote
 
+from django.db import connection
+from django.utils import timezone
+
 from offers.models import CashbackTerms, Merchant, Offer
 
-from ..models import Click
+from ..models import Click, OfferView
 
 # Columns the click-out needs, so the one query it makes stays narrow.
 _OFFER_COLUMNS = (
@@ -96,3 +99,19 @@ def destination_url(template: str, *, click: Click, merchant: Merchant, offer: O
     for name, value in values.items():
         template = template.replace("{" + name + "}", quote(value, safe=""))
     return template
+
+
+def offer_view_record(*, offer_id: int, user_id: int | None) -> bool:
+    """Count a view of an offer's page; False (and nothing written) for an unknown offer.
+
+    One statement that inserts only if the offer exists: foreign keys are checked at
+    commit, so a plain insert of a bad id would fail late instead of not at all.
+    """
+    view, offer = OfferView._meta.db_table, Offer._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {view} (offer_id, user_id, created_at) "  # noqa: S608 (table names)
+            f"SELECT %s, %s, %s WHERE EXISTS (SELECT 1 FROM {offer} WHERE id = %s)",
+            [offer_id, user_id, timezone.now(), offer_id],
+        )
+        return cursor.rowcount == 1

@@ -34,9 +34,12 @@ def test_logged_in_click_out_records_the_click_and_redirects_with_its_id(client,
     settings.GEOIP_COUNTRY_HEADER = "HTTP_CF_IPCOUNTRY"
     user = UserFactory()
     offer = OfferFactory(
-        cashback_type="percentage", cashback_value=Decimal("7.5"), cashback_max=Decimal("20.00"),
-        merchant__slug="acme", merchant__tracking_url="https://track.example.com/c?sub={click_id}&u={user_id}&o={offer_id}&m={merchant}",
-    )  # fmt: skip
+        cashback_type="percentage",
+        cashback_value=Decimal("7.5"),
+        cashback_max=Decimal("20.00"),
+        merchant__slug="acme",
+        merchant__tracking_url="https://track.example.com/c?sub={click_id}&u={user_id}&o={offer_id}&m={merchant}",
+    )
     client.force_login(user)
 
     response = client.get(

@@ -1,0 +1,82 @@
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import UserFactory
+from offers.models import Offer
+from offers.tests.factories import OfferFactory
+from tracking.models import Click, OfferView, RollupState
+from tracking.services.rollups import counters_roll_up
+
+from .factories import ClickFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_view_beacon_records_one_narrow_row(client):
+    offer = OfferFactory()
+    user = UserFactory()
+    client.force_login(user)
+
+    beacon = client.post(reverse("tracking:offer-view", args=[offer.pk]))
+    pixel = client.get(reverse("tracking:offer-view", args=[offer.pk]))
+
+    assert beacon.status_code == 204
+    assert (pixel.status_code, pixel["Content-Type"]) == (200, "image/gif")
+    assert list(OfferView.objects.values_list("offer_id", "user_id")) == [(offer.pk, user.pk)] * 2
+
+
+def test_view_beacon_for_an_unknown_offer_records_nothing(client):
+    response = client.post(reverse("tracking:offer-view", args=[999999]))
+
+    assert response.status_code == 204
+    assert OfferView.objects.count() == 0
+
+
+def _age(model, minutes=5):
+    model.objects.update(created_at=timezone.now() - timedelta(minutes=minutes))
+
+
+def test_rollup_adds_new_rows_once(client):
+    offer, other = OfferFactory(), OfferFactory()
+    for _ in range(3):
+        ClickFactory(offer=offer, merchant=offer.merchant)
+    ClickFactory(offer=other, merchant=other.merchant)
+    ClickFactory(offer=None)  # store-wide: no offer counter
+    OfferView.objects.bulk_create([OfferView(offer=offer) for _ in range(4)])
+    _age(Click)
+    _age(OfferView)
+
+    assert counters_roll_up() == {"offer_views": 4, "offer_clicks": 5, "offer_conversions": 0}
+    assert counters_roll_up() == {"offer_views": 0, "offer_clicks": 0, "offer_conversions": 0}
+
+    counts = dict(Offer.objects.values_list("pk", "clicks_count"))
+    assert counts == {offer.pk: 3, other.pk: 1}
+    assert Offer.objects.get(pk=offer.pk).views_count == 4
+    ClickFactory(offer=offer, merchant=offer.merchant)
+    _age(Click)
+    counters_roll_up()
+    assert Offer.objects.get(pk=offer.pk).clicks_count == 4
+
+
+def test_rollup_leaves_rows_that_may_not_have_settled(client):
+    offer = OfferFactory()
+    ClickFactory(offer=offer, merchant=offer.merchant)  # just now
+
+    assert counters_roll_up()["offer_clicks"] == 0
+    assert Offer.objects.get(pk=offer.pk).clicks_count == 0
+    assert RollupState.objects.get(name="offer_clicks").last_id == 0
+
+
+def test_rollup_reads_in_batches_and_resumes(client):
+    offer = OfferFactory()
+    for _ in range(5):
+        ClickFactory(offer=offer, merchant=offer.merchant)
+    _age(Click)
+
+    assert counters_roll_up(batch_size=2)["offer_clicks"] == 2
+    assert counters_roll_up(batch_size=2)["offer_clicks"] == 2
+    assert counters_roll_up(batch_size=2)["offer_clicks"] == 1
+    assert Offer.objects.get(pk=offer.pk).clicks_count == 5
