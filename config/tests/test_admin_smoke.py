@@ -5,21 +5,11 @@ import pytest
 from django.contrib import admin
 from django.urls import reverse
 
+from accounts.roles import OWN_APPS
 from accounts.tests.factories import SuperuserFactory
 
 pytestmark = pytest.mark.django_db
 
-OWN_APPS = {
-    "accounts",
-    "offers",
-    "tracking",
-    "wallet",
-    "affiliates",
-    "campaigns",
-    "gamification",
-    "support",
-    "cms",
-}
 MODELS = sorted(
     (model._meta.app_label, model._meta.model_name)
     for model in admin.site._registry
