@@ -2,7 +2,7 @@
 
 from django.utils import timezone
 
-from .models import User
+from .models import User, UserKyc
 
 DEMO_USERS = [
     {
@@ -41,4 +41,21 @@ def seed() -> list[str]:
         user.save()
         role = "admin" if user.is_superuser else "shopper"
         lines.append(f"{role:8} {user.email} / {password}")
+    _verified_kyc(User.objects.get(email="demo@savebucks.test"))
     return lines
+
+
+def _verified_kyc(user) -> None:
+    """The demo shopper can withdraw by bank transfer and above the KYC threshold."""
+    kyc, _ = UserKyc.objects.get_or_create(user=user)
+    kyc.account_holder_name = user.get_full_name()
+    kyc.bank_name = "Demo Savings Bank"
+    kyc.account_number = "000123456789"
+    kyc.ifsc_or_iban = "GB29NWBK60161331926819"
+    kyc.upi_id = "dana@okdemo"
+    kyc.address_line1 = "1 Demo Street"
+    kyc.city, kyc.country = "London", "GB"
+    kyc.status = UserKyc.Status.VERIFIED
+    kyc.reviewed_by = User.objects.get(email="admin@savebucks.test")
+    kyc.reviewed_at = kyc.reviewed_at or timezone.now()
+    kyc.save()

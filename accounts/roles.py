@@ -8,14 +8,17 @@ permissions staff take away by hand stay away until the table itself changes.
 
 from django.db.models import Q
 
+ANY = ("*",)  # every permission, custom ones too
 ALL = ("add", "change", "delete", "view")
 VIEW = ("view",)
 EDIT = ("add", "change", "view")
 
 ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
-    "Administrator": [("*", "*", ALL), ("auth", "group", ALL)],
+    "Administrator": [("*", "*", ANY), ("auth", "group", ALL)],
     "Finance": [
         ("wallet", "*", ALL),
+        ("wallet", "withdrawal", ("approve", "pay")),
+        ("wallet", "account", ("adjust",)),
         ("affiliates", "*", VIEW),
         ("affiliates", "partnerpayout", EDIT),
         ("accounts", "user", VIEW),
@@ -67,6 +70,8 @@ def _permissions_for(permission_model, rule):
     )
     if model != "*":
         permissions = permissions.filter(content_type__model=model)
+    if actions == ANY:
+        return permissions
     wanted = Q()
     for action in actions:
         wanted |= Q(codename__startswith=f"{action}_")

@@ -31,6 +31,7 @@ urlpatterns = [
     ),
     path("password/change/", auth.PasswordChangeView.as_view(), name="password-change"),
     path("profile/", account.profile, name="profile"),
+    path("referrals/", account.referrals, name="referrals"),
     path("sessions/", account.sessions, name="sessions"),
     path("sessions/others/logout/", account.sessions_logout_others, name="sessions-logout-others"),
     path("sessions/<int:session_id>/logout/", account.session_logout, name="session-logout"),

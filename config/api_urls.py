@@ -10,7 +10,14 @@ from offers.api import (
     OfferDetailApi,
     OfferListApi,
 )
-from wallet.api import MyWalletApi
+from tracking.api import MyClicksApi
+from wallet.api import (
+    MyCashbackApi,
+    MyStatementApi,
+    MyWalletApi,
+    MyWithdrawalCancelApi,
+    MyWithdrawalsApi,
+)
 
 urlpatterns = [
     path("categories/", CategoryListApi.as_view(), name="api-categories"),
@@ -21,4 +28,13 @@ urlpatterns = [
     path("me/", MeApi.as_view(), name="api-me"),
     path("me/referrals/", MyReferralsApi.as_view(), name="api-me-referrals"),
     path("me/wallet/", MyWalletApi.as_view(), name="api-me-wallet"),
+    path("me/cashback/", MyCashbackApi.as_view(), name="api-me-cashback"),
+    path("me/clicks/", MyClicksApi.as_view(), name="api-me-clicks"),
+    path("me/statement/", MyStatementApi.as_view(), name="api-me-statement"),
+    path("me/withdrawals/", MyWithdrawalsApi.as_view(), name="api-me-withdrawals"),
+    path(
+        "me/withdrawals/<int:pk>/cancel/",
+        MyWithdrawalCancelApi.as_view(),
+        name="api-me-withdrawal-cancel",
+    ),
 ]

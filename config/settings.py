@@ -8,6 +8,7 @@ DJANGO_SECRET_KEY, DATABASE_URL and REDIS_URL; the README lists every variable.
 import base64
 import hashlib
 from datetime import timedelta
+from decimal import Decimal
 from pathlib import Path
 
 import environ
@@ -128,7 +129,7 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
-CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_BROKER_URL = REDIS_URL or "memory://localhost/"
 # Without a broker every task runs inline, and its errors surface to the caller.
 CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
 CELERY_TASK_EAGER_PROPAGATES = True
@@ -149,6 +150,8 @@ CELERY_TIMEZONE = "UTC"
 # Periodic jobs: each is a service, a thin task and a manage.py command of the same name.
 CELERY_BEAT_SCHEDULE: dict = {
     "rollup-counters": {"task": "tracking.tasks.rollup_counters", "schedule": 60.0},
+    "confirm-cashback": {"task": "wallet.tasks.confirm_cashback", "schedule": 3600.0},
+    "process-payouts": {"task": "wallet.tasks.process_payouts", "schedule": 600.0},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -228,6 +231,22 @@ USE_TZ = True
 PLATFORM_CURRENCY = env.str("PLATFORM_CURRENCY", default="USD").upper()
 if len(PLATFORM_CURRENCY) != 3 or not PLATFORM_CURRENCY.isalpha():
     raise ImproperlyConfigured("PLATFORM_CURRENCY must be a three-letter ISO 4217 code.")
+
+# --- Wallet: withdrawals and referral rewards ----------------------------------------
+
+# Withdrawals above this need verified payout details (KYC).
+WITHDRAWAL_KYC_THRESHOLD = Decimal(env.str("WITHDRAWAL_KYC_THRESHOLD", default="100.00"))
+# Paid from the platform's bonus expense when a referred shopper's first cashback confirms.
+REFERRAL_BONUS_REFERRER = Decimal(env.str("REFERRAL_BONUS_REFERRER", default="5.00"))
+REFERRAL_BONUS_REFERRED = Decimal(env.str("REFERRAL_BONUS_REFERRED", default="0.00"))
+# Optionally, the referrer also earns this percent of the friend's confirmed cashback for
+# the first REFERRAL_SHARE_DAYS days after the friend joined (0: off).
+REFERRAL_SHARE_PERCENT = Decimal(env.str("REFERRAL_SHARE_PERCENT", default="0"))
+REFERRAL_SHARE_DAYS = env.int("REFERRAL_SHARE_DAYS", default=90)
+# PayPal Payouts; without credentials PayPal withdrawals are paid by hand like the rest.
+PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
+PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", default="")
+PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
 
 # --- Static and media -----------------------------------------------------------------
 

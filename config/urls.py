@@ -14,6 +14,7 @@ admin.site.site_title = "SaveBucks admin"
 urlpatterns = [
     path("", home, name="home"),
     path("dashboard/", dashboard, name="dashboard"),
+    path("wallet/", include("wallet.urls")),
     path("accounts/", include("accounts.urls")),
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),

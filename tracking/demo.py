@@ -2,25 +2,32 @@
 recorded through the same services as real click-outs and postbacks."""
 
 import uuid
+from datetime import timedelta
 from decimal import Decimal
+
+from django.utils import timezone
 
 from accounts.models import User
 from offers.models import Network, Offer
+from wallet.models import CashbackEvent
+from wallet.services.confirmation import cashback_confirm
 
 from .models import Click
 from .services.postbacks import NetworkSale, apply_sale
 
-SALES = [  # offer external id, txn id, sale amount, commission, network status
-    ("demo-acme-electronics-1", "DEMO-1001", "249.99", "20.00", "pending"),
-    ("demo-urban-threads-2", "DEMO-1002", "80.00", "9.60", "approved"),
-    ("demo-nimbus-travel-1", "DEMO-1003", "1200.00", "84.00", "pending"),
+SALES = [  # offer external id, txn id, sale, commission, network status, days ago, confirm
+    ("demo-glow-beauty-1", "DEMO-0901", "500.00", "40.00", "approved", 150, True),
+    ("demo-stride-shoes-1", "DEMO-0902", "120.00", "15.00", "approved", 100, True),
+    ("demo-urban-threads-2", "DEMO-1002", "80.00", "9.60", "approved", 40, True),
+    ("demo-acme-electronics-1", "DEMO-1001", "249.99", "20.00", "pending", 12, False),
+    ("demo-nimbus-travel-1", "DEMO-1003", "1200.00", "84.00", "pending", 3, False),
 ]
 
 
 def seed() -> list[str]:
     shopper = User.objects.get(email="demo@savebucks.test")
     network = Network.objects.get(slug="demo")
-    for external_id, txn_id, sale, commission, status in SALES:
+    for external_id, txn_id, sale, commission, status, days_ago, confirm in SALES:
         offer = Offer.objects.select_related("merchant").get(external_id=external_id)
         terms = offer.cashback_terms()
         # A fixed id per sale keeps re-seeding idempotent.
@@ -37,7 +44,7 @@ def seed() -> list[str]:
                 "device_type": Click.Device.DESKTOP,
             },
         )
-        apply_sale(
+        event = apply_sale(
             network,
             NetworkSale(
                 click_id=click.click_id,
@@ -47,5 +54,18 @@ def seed() -> list[str]:
                 currency="USD",
                 status=status,
             ),
+        ).event
+        # Spread the history over past months, so the dashboard chart has a shape.
+        reported = timezone.now() - timedelta(days=days_ago)
+        CashbackEvent.objects.filter(pk=event.pk).update(
+            created_at=reported,
+            expected_confirmation_at=reported + timedelta(days=offer.merchant.confirmation_days),
         )
-    return [f"shopper  {shopper.email} has {len(SALES)} clicks with pending cashback"]
+        Click.objects.filter(pk=click.pk).update(created_at=reported - timedelta(hours=2))
+        if confirm:
+            cashback_confirm(event=event)
+    confirmed = sum(1 for sale in SALES if sale[-1])
+    return [
+        f"shopper  {shopper.email}: verified email and KYC, {confirmed} confirmed and "
+        f"{len(SALES) - confirmed} pending cashback"
+    ]

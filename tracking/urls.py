@@ -7,6 +7,7 @@ app_name = "tracking"
 urlpatterns = [
     path("out/<int:offer_id>/", views.click_out_offer, name="out-offer"),
     path("out/m/<slug:slug>/", views.click_out_merchant, name="out-merchant"),
+    path("activity/", views.activity, name="activity"),
     path("v/<int:offer_id>/", views.offer_view, name="offer-view"),
     path("postback/<slug:network_slug>/", views.network_postback, name="network-postback"),
 ]

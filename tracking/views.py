@@ -2,6 +2,7 @@ import json
 import logging
 from decimal import Decimal
 
+from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
 from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
@@ -10,8 +11,9 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
 from config.request_meta import client_country, client_ip, describe_user_agent, user_agent
+from wallet.models import CashbackEvent
 
-from .models import PostbackLog
+from .models import Click, PostbackLog
 from .services.clicks import (
     click_record,
     destination_url,
@@ -166,3 +168,17 @@ def network_postback(request, network_slug: str):
     except DatabaseError:
         logger.error("could not log postback from %s: %s", network_slug, log.query)
     return JsonResponse(reply.body, status=reply.status)
+
+
+@login_required
+def activity(request):
+    return render(
+        request,
+        "tracking/activity.html",
+        {
+            "events": CashbackEvent.objects.filter(user=request.user).select_related("merchant")[
+                :50
+            ],
+            "clicks": Click.objects.filter(user=request.user).select_related("merchant")[:50],
+        },
+    )

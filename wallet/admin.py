@@ -1,8 +1,67 @@
-from django.contrib import admin
+import json
+import uuid
 
-from accounts.admin_base import AuditedAdminMixin, BigTableAdmin, ReadOnlyAdminMixin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count, Sum
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import path
+from django.utils.html import format_html, format_html_join
 
-from .models import Account, CashbackEvent, Entry, Transaction, WithdrawalMethod
+from accounts.admin_base import (
+    AuditedAdminMixin,
+    BigTableAdmin,
+    ReadOnlyAdminMixin,
+    ReasonActionForm,
+)
+from accounts.models import User
+from accounts.services import audit_log
+from config.fields import mask
+
+from .models import (
+    Account,
+    CashbackEvent,
+    Entry,
+    Payout,
+    PayoutBatch,
+    Transaction,
+    Withdrawal,
+    WithdrawalMethod,
+)
+from .services.adjustments import AdjustmentRefused, balance_adjust
+from .services.cashback import cashback_reject, cashback_reverse
+from .services.confirmation import cashback_confirm
+from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
+from .services.withdrawals import WithdrawalRefused, withdrawal_approve, withdrawal_reject
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "").strip()
+
+
+def _report(modeladmin, request, done: int, total: int, what: str):
+    modeladmin.message_user(
+        request, f"{done} {what}.", messages.SUCCESS if done else messages.WARNING
+    )
+    if total - done:
+        modeladmin.message_user(
+            request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
+        )
+
+
+class FieldsReadOnlyMixin:
+    """Every field read-only (history is not edited by hand) while actions stay usable."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
 
 @admin.register(WithdrawalMethod)
@@ -12,7 +71,24 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("is_enabled",)
 
 
-# The ledger is history: staff read it here; money moves only through wallet services.
+# --- the ledger: read-only; money moves only through wallet services -----------------
+
+
+class AdjustmentForm(forms.Form):
+    email = forms.EmailField(label="Shopper's email")
+    direction = forms.ChoiceField(choices=[("credit", "Credit (add)"), ("debit", "Debit (take)")])
+    amount = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
+    reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
+    # One per form shown: submitting it twice moves the money once.
+    key = forms.CharField(widget=forms.HiddenInput)
+
+    def clean_email(self):
+        user = User.objects.filter(
+            email=User.objects.normalize_email(self.cleaned_data["email"])
+        ).first()
+        if user is None:
+            raise forms.ValidationError("No account with that email.")
+        return user
 
 
 @admin.register(Account)
@@ -21,6 +97,47 @@ class AccountAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_filter = ("kind", "currency")
     search_fields = ("owner__email",)
     list_select_related = ("owner",)
+    change_list_template = "admin/wallet/account/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "adjust/",
+                self.admin_site.admin_view(self.adjust_view),
+                name="wallet_account_adjust",
+            ),
+            *super().get_urls(),
+        ]
+
+    def adjust_view(self, request):
+        if not request.user.has_perm("wallet.adjust_balance"):
+            raise PermissionDenied
+        form = AdjustmentForm(request.POST or None, initial={"key": uuid.uuid4().hex})
+        if request.method == "POST" and form.is_valid():
+            data = form.cleaned_data
+            amount = data["amount"] if data["direction"] == "credit" else -data["amount"]
+            try:
+                posting = balance_adjust(
+                    user=data["email"],
+                    amount=amount,
+                    reason=data["reason"],
+                    actor=request.user,
+                    idempotency_key=data["key"],
+                    request=request,
+                )
+            except AdjustmentRefused as exc:
+                form.add_error(None, str(exc))
+            else:
+                verb = "Adjusted" if posting.created else "Already adjusted (same form sent twice)"
+                self.message_user(request, f"{verb}: {data['email']} {amount:+}.", messages.SUCCESS)
+                return redirect("admin:wallet_account_changelist")
+        context = {
+            **self.admin_site.each_context(request),
+            "form": form,
+            "opts": self.model._meta,
+            "title": "Adjust a shopper's balance",
+        }
+        return render(request, "admin/wallet/account/adjust.html", context)
 
 
 class EntryInline(admin.TabularInline):
@@ -53,8 +170,11 @@ class EntryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     raw_id_fields = ("account", "transaction")
 
 
+# --- cashback ------------------------------------------------------------------------
+
+
 @admin.register(CashbackEvent)
-class CashbackEventAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     list_display = (
         "external_txn_id",
         "user",
@@ -66,6 +186,220 @@ class CashbackEventAdmin(ReadOnlyAdminMixin, BigTableAdmin):
         "created_at",
     )
     list_filter = ("status", "network_status", "network")
-    search_fields = ("external_txn_id", "user__email", "click_uuid")
+    search_fields = ("external_txn_id", "user__email", "=click_uuid")
     list_select_related = ("user", "merchant")
     date_hierarchy = "created_at"
+    action_form = ReasonActionForm
+    actions = ("confirm_now", "reject", "reverse")
+
+    def _act(self, request, queryset, service, verb, needs_reason=True):
+        reason = _reason(request)
+        if needs_reason and not reason:
+            self.message_user(
+                request, f"Give a reason to {verb}: the shopper sees it.", messages.ERROR
+            )
+            return
+        events = list(queryset)
+        done = 0
+        for event in events:
+            changed = service(
+                event=event, actor=request.user, **({"reason": reason} if needs_reason else {})
+            )
+            if changed:
+                audit_log(
+                    actor=request.user,
+                    action=f"cashback.{verb}",
+                    entity=event,
+                    metadata={"reason": reason, "amount": str(event.cashback_amount)},
+                    request=request,
+                )
+            done += changed
+        _report(self, request, done, len(events), f"{verb}ed".replace("ee", "e"))
+
+    @admin.action(description="Confirm now (pending → available)", permissions=["change"])
+    def confirm_now(self, request, queryset):
+        self._act(request, queryset, cashback_confirm, "confirm", needs_reason=False)
+
+    @admin.action(description="Reject pending cashback (give a reason)", permissions=["change"])
+    def reject(self, request, queryset):
+        self._act(request, queryset, cashback_reject, "reject")
+
+    @admin.action(description="Reverse cashback (give a reason)", permissions=["change"])
+    def reverse(self, request, queryset):
+        self._act(request, queryset, cashback_reverse, "reverse")
+
+
+# --- withdrawals and payouts ---------------------------------------------------------
+
+
+@admin.register(Withdrawal)
+class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    list_display = ("id", "requested_at", "user", "method", "amount", "fee", "net_amount", "status")
+    list_filter = ("status", "method")
+    search_fields = ("user__email", "=id")
+    list_select_related = ("user", "method")
+    date_hierarchy = "requested_at"
+    readonly_fields = ("details",)
+    exclude = ("payout_details",)
+    action_form = ReasonActionForm
+    actions = ("approve", "reject", "mark_paid", "mark_failed")
+    change_list_template = "admin/wallet/withdrawal/change_list.html"
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in super().get_readonly_fields(request, obj) if f != "payout_details"]
+
+    @admin.display(description="Pay to (last four only)")
+    def details(self, withdrawal):
+        values = json.loads(withdrawal.payout_details or "{}")
+        return format_html_join(
+            format_html("<br>"), "{}: {}", ((k, mask(str(v))) for k, v in values.items())
+        )
+
+    def changelist_view(self, request, extra_context=None):
+        response = super().changelist_view(request, extra_context)
+        changelist = getattr(response, "context_data", {}).get("cl")
+        if changelist is not None:
+            response.context_data["totals"] = (
+                changelist.queryset.order_by()
+                .values("status")
+                .annotate(count=Count("pk"), amount=Sum("amount"))
+                .order_by("status")
+            )
+        return response
+
+    def has_approve_permission(self, request):
+        return request.user.has_perm("wallet.approve_withdrawal")
+
+    def has_pay_permission(self, request):
+        return request.user.has_perm("wallet.pay_withdrawal")
+
+    @admin.action(description="Approve selected withdrawals", permissions=["approve"])
+    def approve(self, request, queryset):
+        rows = list(queryset)
+        done = sum(
+            withdrawal_approve(
+                withdrawal=w, actor=request.user, note=_reason(request), request=request
+            )
+            for w in rows
+        )
+        _report(self, request, done, len(rows), "approved")
+
+    @admin.action(
+        description="Reject selected withdrawals (give a reason)", permissions=["approve"]
+    )
+    def reject(self, request, queryset):
+        rows = list(queryset)
+        try:
+            done = sum(
+                withdrawal_reject(
+                    withdrawal=w, actor=request.user, reason=_reason(request), request=request
+                )
+                for w in rows
+            )
+        except WithdrawalRefused as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        _report(self, request, done, len(rows), "rejected; funds returned")
+
+    def _payouts(self, queryset):
+        return Payout.objects.filter(
+            withdrawal__in=queryset, status=Payout.Status.PENDING
+        ).select_related("withdrawal", "batch")
+
+    @admin.action(description="Mark paid (bank reference in the box)", permissions=["pay"])
+    def mark_paid(self, request, queryset):
+        reference = _reason(request)
+        if not reference:
+            self.message_user(request, "Give the bank's reference in the box.", messages.ERROR)
+            return
+        payouts = list(self._payouts(queryset))
+        done = sum(
+            payout_mark_paid(payout=p, reference=reference, actor=request.user, request=request)
+            for p in payouts
+        )
+        _report(self, request, done, queryset.count(), "marked paid")
+
+    @admin.action(description="Mark payment failed (reason in the box)", permissions=["pay"])
+    def mark_failed(self, request, queryset):
+        reason = _reason(request)
+        if not reason:
+            self.message_user(request, "Say why the payment failed.", messages.ERROR)
+            return
+        payouts = list(self._payouts(queryset))
+        done = sum(
+            payout_mark_failed(payout=p, reason=reason, actor=request.user, request=request)
+            for p in payouts
+        )
+        _report(self, request, done, queryset.count(), "marked failed; funds returned")
+
+
+class PayoutInline(admin.TabularInline):
+    model = Payout
+    fields = ("withdrawal", "amount", "status", "provider_reference", "provider_status")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PayoutBatch)
+class PayoutBatchAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    list_display = (
+        "sender_batch_id",
+        "provider",
+        "status",
+        "total",
+        "currency",
+        "created_at",
+        "last_error",
+    )
+    list_filter = ("provider", "status")
+    search_fields = ("sender_batch_id", "provider_reference")
+    exclude = ("export_csv",)
+    readonly_fields = ("bank_file",)
+    inlines = (PayoutInline,)
+    action_form = ReasonActionForm
+    actions = ("download_csv", "mark_batch_paid")
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f for f in super().get_readonly_fields(request, obj) if f != "export_csv"]
+
+    def has_pay_permission(self, request):
+        return request.user.has_perm("wallet.pay_withdrawal")
+
+    @admin.display(description="Bank file")
+    def bank_file(self, batch):
+        if not batch.export_csv:
+            return "—"
+        return "Select the batch in the list and use “Download the bank file”."
+
+    @admin.action(description="Download the bank file (CSV)", permissions=["pay"])
+    def download_csv(self, request, queryset):
+        batches = list(queryset.filter(provider="manual").exclude(export_csv=""))
+        if len(batches) != 1:
+            self.message_user(
+                request, "Pick exactly one manual batch that has a file.", messages.ERROR
+            )
+            return None
+        audit_log(
+            actor=request.user, action="payout_batch.download", entity=batches[0], request=request
+        )
+        response = HttpResponse(batches[0].export_csv, content_type="text/csv")
+        response["Content-Disposition"] = f'attachment; filename="{batches[0].sender_batch_id}.csv"'
+        return response
+
+    @admin.action(description="Mark batch paid (bank reference in the box)", permissions=["pay"])
+    def mark_batch_paid(self, request, queryset):
+        try:
+            paid = sum(
+                payout_batch_mark_paid(
+                    batch=batch, reference=_reason(request), actor=request.user, request=request
+                )
+                for batch in queryset.filter(provider="manual")
+            )
+        except ValueError as exc:
+            self.message_user(request, str(exc), messages.ERROR)
+            return
+        self.message_user(request, f"{paid} withdrawal(s) marked paid.", messages.SUCCESS)

@@ -1,15 +1,41 @@
-from drf_spectacular.utils import extend_schema
-from rest_framework import serializers
+"""/api/v1/me/…: the caller's money. Every queryset is scoped to request.user."""
+
+import json
+from decimal import Decimal
+
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import generics, serializers, status
+from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from .selectors import wallet_summary
+from config.fields import mask
+
+from .models import CashbackEvent, Entry, Withdrawal, WithdrawalMethod
+from .selectors import statement_entries, wallet_summary
+from .services.withdrawals import WithdrawalRefused, withdrawal_cancel, withdrawal_request
+from .views import STATEMENT_ACCOUNTS
+
+MONEY = {"max_digits": 14, "decimal_places": 2}
+
+
+class ErrorSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    detail = serializers.CharField()
+
+
+def _refused(exc: WithdrawalRefused, http_status=status.HTTP_400_BAD_REQUEST) -> Response:
+    body = {"code": exc.code, "detail": exc.detail}
+    if exc.field:
+        body["field"] = exc.field
+    return Response(body, status=http_status)
 
 
 class WalletSerializer(serializers.Serializer):
-    available = serializers.DecimalField(max_digits=14, decimal_places=2)
-    pending = serializers.DecimalField(max_digits=14, decimal_places=2)
-    lifetime_earned = serializers.DecimalField(max_digits=14, decimal_places=2)
+    available = serializers.DecimalField(**MONEY)
+    pending = serializers.DecimalField(**MONEY)
+    lifetime_earned = serializers.DecimalField(**MONEY)
     currency = serializers.CharField()
 
 
@@ -17,3 +43,167 @@ class MyWalletApi(APIView):
     @extend_schema(responses=WalletSerializer, summary="The caller's balances")
     def get(self, request):
         return Response(WalletSerializer(wallet_summary(user=request.user)).data)
+
+
+class CashbackEventSerializer(serializers.ModelSerializer):
+    merchant = serializers.CharField(source="merchant.name")
+    merchant_slug = serializers.CharField(source="merchant.slug")
+    cashback = serializers.DecimalField(source="cashback_amount", **MONEY)
+
+    class Meta:
+        model = CashbackEvent
+        fields = [
+            "id",
+            "merchant",
+            "merchant_slug",
+            "offer",
+            "external_txn_id",
+            "sale_amount",
+            "cashback",
+            "currency",
+            "status",
+            "network_status",
+            "expected_confirmation_at",
+            "confirmed_at",
+            "reason",
+            "created_at",
+        ]
+
+
+class MyCashbackApi(generics.ListAPIView):
+    serializer_class = CashbackEventSerializer
+    queryset = CashbackEvent.objects.none()
+    filterset_fields = ["status", "network_status"]
+    ordering_fields = ["created_at", "cashback_amount", "expected_confirmation_at"]
+
+    def get_queryset(self):
+        return (
+            CashbackEvent.objects.filter(user=self.request.user)
+            .select_related("merchant")
+            .order_by("-created_at", "-id")
+        )
+
+
+class StatementEntrySerializer(serializers.ModelSerializer):
+    kind = serializers.CharField(source="transaction.kind")
+    memo = serializers.CharField(source="transaction.memo")
+    reference = serializers.CharField(source="transaction.reference")
+    balance_before = serializers.DecimalField(read_only=True, **MONEY)
+
+    class Meta:
+        model = Entry
+        fields = [
+            "id",
+            "created_at",
+            "kind",
+            "memo",
+            "amount",
+            "balance_before",
+            "balance_after",
+            "reference",
+        ]
+
+
+class MyStatementApi(generics.ListAPIView):
+    serializer_class = StatementEntrySerializer
+    queryset = Entry.objects.none()
+    filter_backends: list = []
+
+    @extend_schema(
+        parameters=[OpenApiParameter("account", enum=list(STATEMENT_ACCOUNTS), default="available")]
+    )
+    def get(self, request, *args, **kwargs):
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        kind = STATEMENT_ACCOUNTS.get(self.request.query_params.get("account", "available"))
+        if kind is None:
+            raise NotFound("account must be available, pending or hold.")
+        return statement_entries(user=self.request.user, kind=kind)
+
+
+class WithdrawalSerializer(serializers.ModelSerializer):
+    method = serializers.CharField(source="method.code")
+    payout_details = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Withdrawal
+        fields = [
+            "id",
+            "method",
+            "amount",
+            "fee",
+            "net_amount",
+            "currency",
+            "status",
+            "reason",
+            "payout_details",
+            "requested_at",
+            "completed_at",
+        ]
+
+    def get_payout_details(self, withdrawal) -> dict[str, str]:
+        # Never whole: the last four characters are enough to recognise them.
+        return {k: mask(str(v)) for k, v in json.loads(withdrawal.payout_details).items()}
+
+
+class WithdrawalRequestSerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=WithdrawalMethod.Code.choices)
+    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    paypal_email = serializers.CharField(required=False, allow_blank=True, max_length=254)
+    upi_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
+    gift_card_brand = serializers.CharField(required=False, allow_blank=True, max_length=60)
+    crypto_network = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    crypto_address = serializers.CharField(required=False, allow_blank=True, max_length=64)
+    password = serializers.CharField(required=False, allow_blank=True, write_only=True)
+
+
+class MyWithdrawalsApi(generics.ListAPIView):
+    serializer_class = WithdrawalSerializer
+    queryset = Withdrawal.objects.none()
+    filterset_fields = ["status"]
+
+    def get_queryset(self):
+        return (
+            Withdrawal.objects.filter(user=self.request.user)
+            .select_related("method")
+            .order_by("-requested_at", "-id")
+        )
+
+    @extend_schema(
+        request=WithdrawalRequestSerializer,
+        responses={201: WithdrawalSerializer, 400: ErrorSerializer},
+        summary="Request a withdrawal",
+    )
+    def post(self, request):
+        payload = WithdrawalRequestSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        data = dict(payload.validated_data)
+        try:
+            withdrawal = withdrawal_request(
+                user=request.user,
+                method_code=data.pop("method"),
+                amount=data.pop("amount"),
+                password=data.pop("password", None),
+                details=data,
+            )
+        except WithdrawalRefused as exc:
+            return _refused(exc)
+        return Response(WithdrawalSerializer(withdrawal).data, status=status.HTTP_201_CREATED)
+
+
+class MyWithdrawalCancelApi(APIView):
+    @extend_schema(
+        request=None,
+        responses={200: WithdrawalSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        summary="Cancel a pending withdrawal",
+    )
+    def post(self, request, pk):
+        withdrawal = get_object_or_404(Withdrawal, pk=pk, user=request.user)
+        if not withdrawal_cancel(withdrawal=withdrawal, user=request.user):
+            return Response(
+                {"code": "not_cancellable", "detail": f"This withdrawal is {withdrawal.status}."},
+                status=status.HTTP_409_CONFLICT,
+            )
+        withdrawal.refresh_from_db()
+        return Response(WithdrawalSerializer(withdrawal).data)

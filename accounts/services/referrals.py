@@ -1,4 +1,7 @@
+from decimal import Decimal
+
 from django.core.exceptions import ValidationError
+from django.db.models import Case, F, Value, When
 
 from ..models import Referral, User
 
@@ -36,3 +39,16 @@ def referral_create(*, referrer: User, referred: User) -> Referral:
     if referrer.pk == referred.pk:
         raise ValidationError("You can't use your own referral code.", code="self_referral")
     return Referral.objects.create(referrer=referrer, referred=referred)
+
+
+def referrals_credit(*, earned: dict[int, Decimal], activated: list[int], now) -> None:
+    """Record what referrals earned (the wallet paid it) and activate first-timers."""
+    if activated:
+        Referral.objects.filter(pk__in=activated, status=Referral.Status.PENDING).update(
+            status=Referral.Status.ACTIVE, activated_at=now
+        )
+    if earned:
+        Referral.objects.filter(pk__in=earned).update(
+            total_earned=F("total_earned")
+            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in earned.items()), default=0)
+        )

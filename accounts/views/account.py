@@ -1,15 +1,20 @@
 """The logged-in shopper's own pages: dashboard, profile, sessions, KYC, deletion."""
 
+from decimal import Decimal
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Sum
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ..forms import AccountDeleteForm, KycForm, ProfileForm
 from ..models import UserKyc
-from ..selectors import active_sessions
+from ..selectors import active_sessions, referrals_of
 from ..services import (
     kyc_submit,
     session_revoke,
@@ -17,6 +22,27 @@ from ..services import (
     user_soft_delete,
     user_update,
 )
+
+
+@login_required
+def referrals(request):
+    mine = referrals_of(user=request.user)
+    link = (
+        request.build_absolute_uri(reverse("accounts:signup"))
+        + f"?ref={request.user.referral_code}"
+    )
+    return render(
+        request,
+        "accounts/referrals.html",
+        {
+            "referrals": mine,
+            "total": mine.aggregate(total=Sum("total_earned"))["total"] or Decimal("0.00"),
+            "link": link,
+            "bonus": settings.REFERRAL_BONUS_REFERRER,
+            "share": settings.REFERRAL_SHARE_PERCENT,
+            "share_days": settings.REFERRAL_SHARE_DAYS,
+        },
+    )
 
 
 @login_required

@@ -13,6 +13,17 @@
     });
   });
 
+  // Copy buttons: <button data-copy="id-of-input">.
+  document.querySelectorAll("[data-copy]").forEach(function (button) {
+    button.addEventListener("click", function () {
+      var input = document.getElementById(button.dataset.copy);
+      if (!input) return;
+      input.select();
+      if (navigator.clipboard) navigator.clipboard.writeText(input.value).catch(function () {});
+      button.textContent = "Copied";
+    });
+  });
+
   // Count a view of the page without a database write in the page itself.
   document.querySelectorAll("[data-view-beacon]").forEach(function (element) {
     if (navigator.sendBeacon) navigator.sendBeacon(element.dataset.viewBeacon);

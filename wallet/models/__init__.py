@@ -1,12 +1,16 @@
 from .cashback import CashbackEvent
 from .ledger import Account, AppendOnlyError, Entry, Transaction
 from .methods import WithdrawalMethod, _platform_currency  # noqa: F401 (0001_initial uses it)
+from .withdrawals import Payout, PayoutBatch, Withdrawal
 
 __all__ = [
     "Account",
     "AppendOnlyError",
     "CashbackEvent",
     "Entry",
+    "Payout",
+    "PayoutBatch",
     "Transaction",
+    "Withdrawal",
     "WithdrawalMethod",
 ]

@@ -49,6 +49,7 @@ class Account(models.Model):
         BONUS_EXPENSE = "bonus_expense", "Bonus expense"
         PAYOUT_CLEARING = "payout_clearing", "Payout clearing"
         FEE_REVENUE = "fee_revenue", "Fee revenue"
+        ADJUSTMENTS = "adjustments", "Manual adjustments"
 
     USER_KINDS = (Kind.AVAILABLE, Kind.PENDING, Kind.HOLD)
 
@@ -66,6 +67,7 @@ class Account(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        permissions = [("adjust_balance", "Can credit or debit a shopper's balance by hand")]
         constraints = [
             models.UniqueConstraint(
                 fields=["owner", "kind", "currency"],
@@ -125,3 +127,7 @@ class Entry(AppendOnlyModel):
 
     def __str__(self):
         return f"{self.amount:+} on account {self.account_id}"
+
+    @property
+    def balance_before(self):
+        return self.balance_after - self.amount

@@ -1,4 +1,5 @@
 """The cashback lifecycle: pending → confirmed, or rejected (from pending) / reversed.
+(Confirmation, with its referral rewards, lives in confirmation.py.)
 
 Each step locks the event, checks the move against the table, posts its ledger
 transaction (idempotency key per event and step) and records the new state, in one
@@ -209,17 +210,6 @@ def _move(event, *, allowed_from: set[str], to: str, stamp: str, reason: str = "
         status=to, reason=reason or event.reason, updated_at=now, **{stamp: now}
     )
     return bool(moved)
-
-
-def cashback_confirm(*, event: CashbackEvent, actor=None) -> bool:
-    """Pending → confirmed: the cashback becomes available to withdraw."""
-    with transaction.atomic():
-        if not _move(
-            event, allowed_from={Status.PENDING}, to=Status.CONFIRMED, stamp="confirmed_at"
-        ):
-            return False
-        _post(event, "confirm", _confirm_lines(event), "Cashback confirmed", actor)
-    return True
 
 
 def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:

@@ -9,7 +9,7 @@ Callers that lock their own rows (a cashback event, a withdrawal) do so before c
 ledger_post: domain rows first, accounts last, everywhere.
 """
 
-from collections import Counter, defaultdict
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -31,10 +31,10 @@ class UnbalancedPosting(LedgerError):
 
 
 class InsufficientFunds(LedgerError):
-    def __init__(self, account: Account, needed: Decimal):
+    def __init__(self, account: Account, would_be: Decimal):
         self.account = account
-        self.needed = needed
-        super().__init__(f"{account} has {account.balance}, needs {needed}")
+        self.shortfall = -would_be
+        super().__init__(f"{account} would fall to {would_be}")
 
 
 class IdempotencyConflict(LedgerError):
@@ -79,6 +79,16 @@ class Posting:
     created: bool  # False: the idempotency key was posted before; nothing moved now
 
 
+@dataclass(frozen=True)
+class PostingRequest:
+    kind: str
+    idempotency_key: str
+    lines: Sequence[Line]
+    memo: str = ""
+    reference: str = ""
+    actor: object = None
+
+
 def _validated(lines: Sequence[Line]) -> list[Line]:
     lines = [line for line in lines if line.amount != 0]
     if len(lines) < 2:
@@ -118,15 +128,35 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
 
 
 def _replay(existing: Transaction, lines: list[Line]) -> Posting:
-    recorded = Counter(
-        (_key_of(entry.account), entry.amount)
-        for entry in existing.entries.select_related("account")
-    )
+    recorded = Counter((_key_of(entry.account), entry.amount) for entry in existing.entries.all())
     if recorded != Counter((line.account, line.amount) for line in lines):
         raise IdempotencyConflict(
             f"Key {existing.idempotency_key!r} was posted with different amounts."
         )
     return Posting(existing, created=False)
+
+
+def _existing(keys: Iterable[str]) -> dict[str, Transaction]:
+    found = Transaction.objects.filter(idempotency_key__in=keys).prefetch_related(
+        "entries__account"
+    )
+    return {txn.idempotency_key: txn for txn in found}
+
+
+def _insert(requests: list[PostingRequest]) -> list[Transaction]:
+    return Transaction.objects.bulk_create(
+        [
+            Transaction(
+                kind=r.kind,
+                idempotency_key=r.idempotency_key,
+                memo=r.memo[:255],
+                reference=r.reference,
+                actor=r.actor if r.actor is not None and r.actor.pk else None,
+                currency=r.lines[0].account.currency,
+            )
+            for r in requests
+        ]
+    )
 
 
 def ledger_post(
@@ -141,46 +171,70 @@ def ledger_post(
     """Post a balanced set of lines once. The same key again returns the first posting;
     the same key with other lines raises IdempotencyConflict. Raises InsufficientFunds
     (and moves nothing) if a guarded line would overdraw its account."""
-    lines = _validated(lines)
-    currency = lines[0].account.currency
+    [posting] = ledger_post_many(
+        [PostingRequest(kind, idempotency_key, lines, memo, reference, actor)]
+    )
+    return posting
+
+
+def ledger_post_many(requests: Sequence[PostingRequest]) -> list[Posting]:
+    """Post many balanced postings in one database transaction, set-based: one insert
+    of transactions, one lock of every account involved, one update of their balances,
+    one insert of entries. Postings apply in the given order (guards and balance_after
+    see the ones before). Keys posted before are replayed, not posted again."""
+    requests = [
+        PostingRequest(r.kind, r.idempotency_key, _validated(r.lines), r.memo, r.reference, r.actor)
+        for r in requests
+    ]
+    if len({r.idempotency_key for r in requests}) != len(requests):
+        raise UnbalancedPosting("Each posting in a batch needs its own idempotency key.")
     with transaction.atomic():
+        # A single posting just tries the insert (the common case, one query less); a
+        # batch looks first so that a few replays do not abort the rest.
+        existing = _existing(r.idempotency_key for r in requests) if len(requests) > 1 else {}
+        fresh = [r for r in requests if r.idempotency_key not in existing]
         try:
             # The unique key decides between concurrent twins: the loser waits for the
             # winner's commit, then fails here and replays.
             with transaction.atomic():
-                txn = Transaction.objects.create(
-                    kind=kind,
-                    idempotency_key=idempotency_key,
-                    memo=memo[:255],
-                    reference=reference,
-                    actor=actor if actor is not None and actor.pk else None,
-                    currency=currency,
-                )
+                inserted = _insert(fresh)
         except IntegrityError:
-            return _replay(Transaction.objects.get(idempotency_key=idempotency_key), lines)
+            existing = _existing(r.idempotency_key for r in requests)
+            fresh = [r for r in requests if r.idempotency_key not in existing]
+            inserted = _insert(fresh)
+        created = dict(zip((r.idempotency_key for r in fresh), inserted, strict=True))
+        _apply(fresh, created)
+    return [
+        Posting(created[r.idempotency_key], True)
+        if r.idempotency_key in created
+        else _replay(existing[r.idempotency_key], r.lines)
+        for r in requests
+    ]
 
-        accounts = _lock_accounts({line.account for line in lines})
-        net: dict[AccountKey, Decimal] = defaultdict(Decimal)
-        for line in lines:
-            net[line.account] += line.amount
-        for line in lines:
-            account = accounts[line.account]
-            if line.guard and account.balance + net[line.account] < 0:
-                raise InsufficientFunds(account, -net[line.account])
 
-        entries = []
-        for line in lines:
+def _apply(requests: list[PostingRequest], transactions: dict[str, Transaction]) -> None:
+    if not requests:
+        return
+    accounts = _lock_accounts({line.account for r in requests for line in r.lines})
+    entries = []
+    for r in requests:
+        for line in r.lines:
             account = accounts[line.account]
             account.balance += line.amount
             entries.append(
                 Entry(
-                    transaction=txn,
+                    transaction=transactions[r.idempotency_key],
                     account=account,
                     amount=line.amount,
                     balance_after=account.balance,
                 )
             )
-        # Rows are locked, so writing the new balances cannot lose a concurrent update.
-        Account.objects.bulk_update(list(accounts.values()), ["balance"])
-        Entry.objects.bulk_create(entries)
-    return Posting(txn, created=True)
+        # Guards see this posting whole: a line spending money the same posting brings in
+        # (available -> hold -> available) is not refused half-way.
+        for line in r.lines:
+            account = accounts[line.account]
+            if line.guard and account.balance < 0:
+                raise InsufficientFunds(account, account.balance)
+    # Rows are locked, so writing the new balances cannot lose a concurrent update.
+    Account.objects.bulk_update(list(accounts.values()), ["balance"], batch_size=1000)
+    Entry.objects.bulk_create(entries, batch_size=5000)

@@ -11,11 +11,11 @@ from wallet.models import Account, CashbackEvent, Transaction
 from wallet.services.audit import wallet_audit
 from wallet.services.cashback import (
     CashbackRefused,
-    cashback_confirm,
     cashback_record,
     cashback_reject,
     cashback_reverse,
 )
+from wallet.services.confirmation import cashback_confirm
 from wallet.services.ledger import ledger_post, transfer, user_account
 from wallet.services.rules import cashback_amount
 

@@ -22,10 +22,10 @@ from wallet.services.audit import wallet_audit
 from wallet.services.cashback import (
     NETWORK_MOVES,
     CashbackRefused,
-    cashback_confirm,
     cashback_record,
     cashback_reverse,
 )
+from wallet.services.confirmation import cashback_confirm
 
 STATUSES = ["pending", "approved", "rejected", "reversed"]
 ZERO = Decimal("0.00")

@@ -41,9 +41,8 @@ def test_parse_amount_accepts_and_quantizes():
 
 @pytest.mark.django_db
 def test_withdrawal_fee_is_fixed_plus_percent_never_more_than_the_amount():
-    method = WithdrawalMethod.objects.create(
-        code="paypal", name="PayPal", fee_fixed=Decimal("0.30"), fee_percent=Decimal("2.5000")
-    )
+    method = WithdrawalMethod.objects.get(code="paypal")
+    method.fee_fixed, method.fee_percent = Decimal("0.30"), Decimal("2.5000")
 
     assert method.fee_for(Decimal("25.00")) == Decimal("0.93")
     assert method.fee_for(Decimal("0.20")) == Decimal("0.20")
@@ -53,4 +52,15 @@ def test_withdrawal_fee_is_fixed_plus_percent_never_more_than_the_amount():
 @pytest.mark.django_db
 def test_fee_percent_above_100_is_refused_by_the_database():
     with pytest.raises(IntegrityError):
-        WithdrawalMethod.objects.create(code="upi", name="UPI", fee_percent=Decimal("101"))
+        WithdrawalMethod.objects.filter(code="upi").update(fee_percent=Decimal("101"))
+
+
+@pytest.mark.django_db
+def test_the_five_methods_exist_from_the_start():
+    assert list(WithdrawalMethod.objects.values_list("code", "is_enabled")) == [
+        ("paypal", True),
+        ("bank", True),
+        ("upi", True),
+        ("gift_card", True),
+        ("crypto", True),
+    ]

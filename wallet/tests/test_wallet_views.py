@@ -7,7 +7,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from tracking.services.postbacks import NetworkSale, apply_sale
 from tracking.tests.factories import ClickFactory
-from wallet.services.cashback import cashback_confirm
+from wallet.services.confirmation import cashback_confirm
 
 pytestmark = pytest.mark.django_db
 

@@ -1,0 +1,1 @@
+"""Payout providers: how approved withdrawals actually reach people."""
