@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-_TABLE = re.compile(r'(?:\bFROM|\bINTO|^UPDATE)\s+"(\w+)"')
+_TABLE = re.compile(r'(?:\bFROM|\bINTO|^UPDATE)\s+"?(\w+)"?')
 
 
 def _describe(sql: str) -> str:

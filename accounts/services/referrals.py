@@ -1,7 +1,7 @@
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, F, Value, When
+from django.db.models import Case, DecimalField, F, Value, When
 
 from ..models import Referral, User
 
@@ -48,7 +48,9 @@ def referrals_credit(*, earned: dict[int, Decimal], activated: list[int], now) -
             status=Referral.Status.ACTIVE, activated_at=now
         )
     if earned:
-        Referral.objects.filter(pk__in=earned).update(
-            total_earned=F("total_earned")
-            + Case(*(When(pk=pk, then=Value(amount)) for pk, amount in earned.items()), default=0)
+        increment = Case(
+            *(When(pk=pk, then=Value(amount)) for pk, amount in earned.items()),
+            default=Value(Decimal("0.00")),
+            output_field=DecimalField(max_digits=14, decimal_places=2),
         )
+        Referral.objects.filter(pk__in=earned).update(total_earned=F("total_earned") + increment)

@@ -95,9 +95,9 @@ def _claim_batch(size: int) -> PayoutBatch | None:
 
 def _pending(batch: PayoutBatch) -> list[Payout]:
     return list(
-        batch.payouts.filter(status=Payout.Status.PENDING).select_related(
-            "withdrawal__user", "withdrawal__method"
-        )
+        batch.payouts.filter(status=Payout.Status.PENDING)
+        .select_related("withdrawal__user", "withdrawal__method")
+        .order_by("withdrawal_id")
     )
 
 

@@ -1,0 +1,97 @@
+"""Benchmark databases: a template built once per run, and fresh copies of it to time on.
+
+PostgreSQL copies a template database file by file (CREATE DATABASE … TEMPLATE), so
+each contender starts from byte-identical data without regenerating it.
+"""
+
+import os
+import sys
+from collections.abc import Iterable
+
+import environ
+import psycopg
+from psycopg import sql
+
+
+def pg_settings() -> dict:
+    url = os.environ.get("DATABASE_URL", "")
+    config = environ.Env.db_url_config(url) if url else {}
+    if config.get("ENGINE") != "django.db.backends.postgresql":
+        sys.exit("Benchmarks run on PostgreSQL: set DATABASE_URL=postgres://…")
+    return config
+
+
+def admin_connection(config: dict) -> psycopg.Connection:
+    return psycopg.connect(
+        host=config.get("HOST") or "localhost",
+        port=config.get("PORT") or 5432,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+        dbname="postgres",
+        autocommit=True,
+    )
+
+
+def recreate(config: dict, name: str, template: str | None = None) -> None:
+    with admin_connection(config) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        if template:
+            conn.execute(
+                sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                    sql.Identifier(name), sql.Identifier(template)
+                )
+            )
+        else:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+
+
+def drop(config: dict, name: str) -> None:
+    with admin_connection(config) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+
+
+def use_database(name: str) -> None:
+    """Point Django's default connection at another database of the same server."""
+    from django.db import connection
+
+    connection.close()
+    connection.settings_dict["NAME"] = name
+
+
+def copy_rows(table: str, columns: Iterable[str], rows: Iterable[tuple]) -> None:
+    """COPY rows into a table through Django's connection (explicit ids included)."""
+    from django.db import connection
+
+    columns = list(columns)
+    statement = sql.SQL("COPY {} ({}) FROM STDIN").format(
+        sql.Identifier(table), sql.SQL(", ").join(map(sql.Identifier, columns))
+    )
+    with connection.cursor() as cursor, cursor.cursor.copy(statement) as copy:
+        for row in rows:
+            copy.write_row(row)
+
+
+def reset_sequences(*tables: str) -> None:
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        for table in tables:
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                f"COALESCE((SELECT max(id) FROM {table}), 1))"
+            )
+
+
+def bench_line(name: str, figure: str, value: float, op: str, target: float) -> str:
+    """The one summary line each figure ends with: BENCH <name> <figure>=<v> target<op><t> PASS|FAIL."""
+    passed = {
+        "<=": value <= target,
+        ">=": value >= target,
+        "<": value < target,
+        ">": value > target,
+    }[op]
+    return f"BENCH {name} {figure}={value:.3g} target{op}{target:g} {'PASS' if passed else 'FAIL'}"
