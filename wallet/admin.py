@@ -192,7 +192,7 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     action_form = ReasonActionForm
     actions = ("confirm_now", "reject", "reverse")
 
-    def _act(self, request, queryset, service, verb, needs_reason=True):
+    def _act(self, request, queryset, service, verb, done_text, needs_reason=True):
         reason = _reason(request)
         if needs_reason and not reason:
             self.message_user(
@@ -214,19 +214,19 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
                     request=request,
                 )
             done += changed
-        _report(self, request, done, len(events), f"{verb}ed".replace("ee", "e"))
+        _report(self, request, done, len(events), done_text)
 
     @admin.action(description="Confirm now (pending → available)", permissions=["change"])
     def confirm_now(self, request, queryset):
-        self._act(request, queryset, cashback_confirm, "confirm", needs_reason=False)
+        self._act(request, queryset, cashback_confirm, "confirm", "confirmed", needs_reason=False)
 
     @admin.action(description="Reject pending cashback (give a reason)", permissions=["change"])
     def reject(self, request, queryset):
-        self._act(request, queryset, cashback_reject, "reject")
+        self._act(request, queryset, cashback_reject, "reject", "rejected")
 
     @admin.action(description="Reverse cashback (give a reason)", permissions=["change"])
     def reverse(self, request, queryset):
-        self._act(request, queryset, cashback_reverse, "reverse")
+        self._act(request, queryset, cashback_reverse, "reverse", "reversed")
 
 
 # --- withdrawals and payouts ---------------------------------------------------------
