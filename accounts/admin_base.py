@@ -68,3 +68,16 @@ class BigTableAdmin(admin.ModelAdmin):
 
     show_full_result_count = False
     list_per_page = 50
+
+
+class ReadOnlyTabularInline(admin.TabularInline):
+    """Rows shown with their parent, never added, changed or deleted from here."""
+
+    can_delete = False
+    extra = 0
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fields
+
+    def has_add_permission(self, request, obj=None):
+        return False

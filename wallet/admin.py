@@ -14,6 +14,7 @@ from accounts.admin_base import (
     AuditedAdminMixin,
     BigTableAdmin,
     ReadOnlyAdminMixin,
+    ReadOnlyTabularInline,
     ReasonActionForm,
 )
 from accounts.models import User
@@ -140,15 +141,9 @@ class AccountAdmin(ReadOnlyAdminMixin, BigTableAdmin):
         return render(request, "admin/wallet/account/adjust.html", context)
 
 
-class EntryInline(admin.TabularInline):
+class EntryInline(ReadOnlyTabularInline):
     model = Entry
     fields = ("account", "amount", "balance_after")
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Transaction)
@@ -333,15 +328,9 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         _report(self, request, done, queryset.count(), "marked failed; funds returned")
 
 
-class PayoutInline(admin.TabularInline):
+class PayoutInline(ReadOnlyTabularInline):
     model = Payout
     fields = ("withdrawal", "amount", "status", "provider_reference", "provider_status")
-    readonly_fields = fields
-    can_delete = False
-    extra = 0
-
-    def has_add_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PayoutBatch)

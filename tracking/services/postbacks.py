@@ -18,6 +18,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.utils import timezone
 
+from config.errors import Refusal
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
@@ -46,12 +47,10 @@ SIGNATURE_HEADER = "X-Postback-Signature"
 TIMESTAMP_HEADER = "X-Postback-Timestamp"
 
 
-class PostbackRejected(Exception):
+class PostbackRejected(Refusal):
     def __init__(self, status: int, code: str, detail: str):
+        super().__init__(code, detail)
         self.status = status
-        self.code = code
-        self.detail = detail
-        super().__init__(detail)
 
 
 @dataclass(frozen=True)

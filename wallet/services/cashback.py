@@ -13,6 +13,8 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from config.errors import Refusal
+
 from ..models import Account, CashbackEvent
 from .ledger import Line, ledger_post, platform_account, transfer, user_account
 
@@ -28,11 +30,8 @@ NETWORK_MOVES = {
 }
 
 
-class CashbackRefused(Exception):
-    def __init__(self, code: str, detail: str):
-        self.code = code
-        self.detail = detail
-        super().__init__(detail)
+class CashbackRefused(Refusal):
+    pass
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from django.utils import timezone
 
 from accounts.models import UserKyc
 from accounts.services import audit_log
+from config.errors import Refusal
 
 from ..models import Account, Withdrawal, WithdrawalMethod
 from ..money import money
@@ -41,12 +42,10 @@ _CRYPTO_ADDRESS = re.compile(r"^[A-Za-z0-9]{26,64}$")
 CRYPTO_NETWORKS = ("TRC20", "ERC20", "POLYGON")
 
 
-class WithdrawalRefused(Exception):
+class WithdrawalRefused(Refusal):
     def __init__(self, code: str, detail: str, field: str | None = None):
-        self.code = code
-        self.detail = detail
+        super().__init__(code, detail)
         self.field = field
-        super().__init__(detail)
 
 
 @dataclass(frozen=True)
