@@ -1,18 +1,285 @@
-from django.contrib import admin
+from django.contrib import admin, messages
+from django.shortcuts import render
+from django.urls import path
 
-from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin
+from accounts.admin_base import (
+    HTTPS_URL_FIELDS,
+    AuditedAdminMixin,
+    BigTableAdmin,
+    FieldsReadOnlyMixin,
+    ReadOnlyAdminMixin,
+    ReasonActionForm,
+)
+from config.errors import Refusal
 
-from .models import Partner
+from . import selectors
+from .models import (
+    ApiKey,
+    Conversion,
+    Link,
+    Partner,
+    PartnerCampaign,
+    PartnerGoalCommission,
+    PartnerPostback,
+    PostbackDelivery,
+)
+from .services.access import campaign_access_decide
+from .services.apikeys import api_key_revoke
+from .services.conversions import conversion_release_hold, conversion_set_status
+from .services.partners import partner_decide
+
+
+def _reason(request) -> str:
+    return request.POST.get("reason", "").strip()
+
+
+def _report(modeladmin, request, done, total, what):
+    modeladmin.message_user(
+        request, f"{done} {what}.", messages.SUCCESS if done else messages.WARNING
+    )
+    if total - done:
+        modeladmin.message_user(
+            request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
+        )
+
+
+class PartnerCampaignInline(admin.TabularInline):
+    model = PartnerCampaign
+    fk_name = "partner"
+    fields = ("campaign", "status", "note", "decided_at")
+    readonly_fields = ("decided_at",)
+    extra = 0
+
+
+class GoalCommissionInline(admin.TabularInline):
+    model = PartnerGoalCommission
+    extra = 0
+    raw_id_fields = ("goal",)
 
 
 @admin.register(Partner)
 class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "company", "user", "status", "created_at")
+    formfield_overrides = HTTPS_URL_FIELDS
+    list_display = ("name", "company", "user", "status", "approved_at", "created_at")
     list_filter = ("status",)
     search_fields = ("name", "company", "user__email")
     list_select_related = ("user",)
     raw_id_fields = ("user",)
-    formfield_overrides = HTTPS_URL_FIELDS
     # Payout details and tax id are secrets: never shown, never typed over here.
     exclude = ("payout_details", "tax_id")
-    readonly_fields = ("approved_at", "created_at", "updated_at")
+    readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
+    inlines = (PartnerCampaignInline, GoalCommissionInline)
+    action_form = ReasonActionForm
+    actions = ("approve", "reject", "suspend", "reinstate")
+    change_list_template = "admin/affiliates/partner/change_list.html"
+
+    def get_urls(self):
+        return [
+            path(
+                "overview/",
+                self.admin_site.admin_view(self.overview_view),
+                name="affiliates_overview",
+            ),
+            *super().get_urls(),
+        ]
+
+    def overview_view(self, request):
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": "Affiliate programme: last 30 days",
+            "top_partners": selectors.top_partners(),
+            "top_campaigns": selectors.top_campaigns(),
+        }
+        return render(request, "admin/affiliates/overview.html", context)
+
+    def _decide(self, request, queryset, decision, what):
+        partners = list(queryset.select_related("user"))
+        try:
+            done = sum(
+                partner_decide(
+                    partner=p,
+                    decision=decision,
+                    actor=request.user,
+                    reason=_reason(request),
+                    request=request,
+                )
+                for p in partners
+            )
+        except Refusal as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        _report(self, request, done, len(partners), what)
+
+    @admin.action(description="Approve selected partners", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, "approve", "approved")
+
+    @admin.action(
+        description="Reject selected applications (give a reason)", permissions=["change"]
+    )
+    def reject(self, request, queryset):
+        self._decide(request, queryset, "reject", "rejected")
+
+    @admin.action(description="Suspend selected partners (give a reason)", permissions=["change"])
+    def suspend(self, request, queryset):
+        self._decide(request, queryset, "suspend", "suspended")
+
+    @admin.action(description="Reinstate selected partners", permissions=["change"])
+    def reinstate(self, request, queryset):
+        self._decide(request, queryset, "reinstate", "reinstated")
+
+
+@admin.register(PartnerCampaign)
+class PartnerCampaignAdmin(admin.ModelAdmin):
+    list_display = ("partner", "campaign", "status", "requested_at", "decided_at")
+    list_filter = ("status", "campaign")
+    search_fields = ("partner__name", "partner__user__email", "campaign__name")
+    list_select_related = ("partner", "campaign")
+    raw_id_fields = ("partner",)
+    readonly_fields = ("decided_by", "decided_at")
+    action_form = ReasonActionForm
+    actions = ("approve", "reject")
+
+    def _decide(self, request, queryset, approve):
+        rows = list(queryset)
+        done = sum(
+            campaign_access_decide(
+                access=a,
+                approve=approve,
+                actor=request.user,
+                reason=_reason(request),
+                request=request,
+            )
+            for a in rows
+        )
+        _report(self, request, done, len(rows), "approved" if approve else "rejected")
+
+    @admin.action(description="Approve access", permissions=["change"])
+    def approve(self, request, queryset):
+        self._decide(request, queryset, True)
+
+    @admin.action(description="Reject access (give a reason)", permissions=["change"])
+    def reject(self, request, queryset):
+        self._decide(request, queryset, False)
+
+
+@admin.register(Link)
+class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    list_display = (
+        "name",
+        "slug",
+        "partner",
+        "campaign",
+        "status",
+        "clicks_count",
+        "conversions_count",
+        "earnings",
+    )
+    list_filter = ("status", "campaign")
+    search_fields = ("name", "slug", "partner__name")
+    list_select_related = ("partner", "campaign")
+    raw_id_fields = ("partner",)
+    show_full_result_count = False
+
+
+@admin.register(Conversion)
+class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    list_display = (
+        "txn_id",
+        "partner",
+        "campaign",
+        "goal",
+        "amount",
+        "commission",
+        "status",
+        "on_hold",
+        "created_at",
+    )
+    list_filter = ("status", "on_hold", "campaign")
+    search_fields = ("txn_id", "partner__name", "=click_uuid")
+    list_select_related = ("partner", "campaign", "goal")
+    date_hierarchy = "created_at"
+    action_form = ReasonActionForm
+    actions = ("approve", "decline", "release_hold")
+
+    def _move(self, request, queryset, status, what):
+        rows = list(queryset)
+        try:
+            done = sum(
+                conversion_set_status(
+                    conversion=c,
+                    status=status,
+                    actor=request.user,
+                    reason=_reason(request),
+                    request=request,
+                )
+                for c in rows
+            )
+        except Refusal as exc:
+            self.message_user(request, exc.detail, messages.ERROR)
+            return
+        _report(self, request, done, len(rows), what)
+
+    @admin.action(description="Approve selected conversions", permissions=["change"])
+    def approve(self, request, queryset):
+        self._move(request, queryset, Conversion.Status.APPROVED, "approved")
+
+    @admin.action(
+        description="Decline selected conversions (give a reason)", permissions=["change"]
+    )
+    def decline(self, request, queryset):
+        if not _reason(request):
+            self.message_user(
+                request, "Give a reason to decline: the partner sees it.", messages.ERROR
+            )
+            return
+        self._move(request, queryset, Conversion.Status.DECLINED, "declined")
+
+    @admin.action(description="Release from hold (reviewed)", permissions=["change"])
+    def release_hold(self, request, queryset):
+        rows = list(queryset)
+        done = sum(
+            conversion_release_hold(conversion=c, actor=request.user, request=request) for c in rows
+        )
+        _report(self, request, done, len(rows), "released")
+
+
+@admin.register(PartnerPostback)
+class PartnerPostbackAdmin(admin.ModelAdmin):
+    list_display = ("partner", "method", "url", "campaign", "goal", "is_active")
+    list_filter = ("is_active", "method")
+    search_fields = ("partner__name", "url")
+    exclude = ("signing_secret",)
+    raw_id_fields = ("partner", "campaign", "goal")
+
+
+@admin.register(PostbackDelivery)
+class PostbackDeliveryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+    list_display = (
+        "created_at",
+        "postback",
+        "event",
+        "status",
+        "attempts",
+        "last_status_code",
+        "next_attempt_at",
+    )
+    list_filter = ("status", "event")
+    search_fields = ("url",)
+    list_select_related = ("postback",)
+
+
+@admin.register(ApiKey)
+class ApiKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
+    list_display = ("name", "partner", "prefix", "created_at", "last_used_at", "revoked_at")
+    search_fields = ("partner__name", "prefix")
+    actions = ("revoke",)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.has_perm("affiliates.change_apikey")
+
+    @admin.action(description="Revoke selected keys", permissions=["change"])
+    def revoke(self, request, queryset):
+        done = sum(api_key_revoke(key=key) for key in queryset)
+        self.message_user(request, f"{done} key(s) revoked.", messages.SUCCESS)

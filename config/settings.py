@@ -152,6 +152,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "rollup-counters": {"task": "tracking.tasks.rollup_counters", "schedule": 60.0},
     "confirm-cashback": {"task": "wallet.tasks.confirm_cashback", "schedule": 3600.0},
     "process-payouts": {"task": "wallet.tasks.process_payouts", "schedule": 600.0},
+    "dispatch-postbacks": {"task": "affiliates.tasks.dispatch_postbacks", "schedule": 60.0},
+    "make-commissions-payable": {
+        "task": "affiliates.tasks.make_commissions_payable",
+        "schedule": 3600.0,
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -248,6 +253,19 @@ PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
 
+# --- Affiliate network -----------------------------------------------------------------
+
+# The same ip + user agent on the same link within this many seconds is not a new visitor.
+AFFILIATE_UNIQUE_CLICK_WINDOW = env.int("AFFILIATE_UNIQUE_CLICK_WINDOW", default=24 * 3600)
+# A conversion faster than this after its click is put on hold (nobody buys that fast).
+AFFILIATE_MIN_SECONDS_TO_CONVERT = env.int("AFFILIATE_MIN_SECONDS_TO_CONVERT", default=10)
+# Where /go/ sends visitors when a campaign has no fallback URL of its own.
+AFFILIATE_FALLBACK_URL = env.str("AFFILIATE_FALLBACK_URL", default="/")
+PARTNER_PAYOUT_MINIMUM = Decimal(env.str("PARTNER_PAYOUT_MINIMUM", default="50.00"))
+PARTNER_POSTBACK_TIMEOUT = env.int("PARTNER_POSTBACK_TIMEOUT", default=5)
+# Only for tests and closed networks: let partner postbacks reach private addresses.
+PARTNER_POSTBACK_ALLOW_PRIVATE = env.bool("PARTNER_POSTBACK_ALLOW_PRIVATE", default=False)
+
 # --- Static and media -----------------------------------------------------------------
 
 STATIC_URL = "static/"
@@ -321,6 +339,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_RATES": {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
+        "partner_key": env.str("API_THROTTLE_PARTNER_KEY", default="1200/minute"),
     },
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_RENDERER_CLASSES": [

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from config.tokens import hash_token
+
 from .models import Category, Merchant, MerchantCommission, Network, Offer
-from .models.network import hash_postback_token
 
 DEMO_TOKEN = "demo-token"
 
@@ -52,7 +53,7 @@ def seed() -> list[str]:
             "name": "Demo Network",
             "website": "https://network.example.com",
             "status": Network.Status.ACTIVE,
-            "postback_token_hash": hash_postback_token(DEMO_TOKEN),
+            "postback_token_hash": hash_token(DEMO_TOKEN),
             "postback_token_hint": DEMO_TOKEN[-4:],
             "default_commission_rate": Decimal("8"),
             "confirmation_policy": Network.ConfirmationPolicy.AUTO,

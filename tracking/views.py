@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
 from django.db import DatabaseError
-from django.http import HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -22,7 +22,15 @@ from .services.clicks import (
     offer_for_click,
     offer_view_record,
 )
-from .services.postbacks import PostbackRejected, PostbackReply, network_postback_handle
+from .services.conversions import conversion_postback_handle
+from .services.go import (
+    affiliate_click_record,
+    fallback_url,
+    link_destination,
+    link_for_click,
+    link_is_live,
+)
+from .services.postbacks import PostbackRejected, PostbackReply, finish, network_postback_handle
 
 logger = logging.getLogger(__name__)
 
@@ -124,50 +132,60 @@ def _request_params(request) -> dict[str, str]:
     return params
 
 
-@csrf_exempt
-@never_cache
-@require_http_methods(["GET", "POST"])
-def network_postback(request, network_slug: str):
-    log = PostbackLog(
-        kind=PostbackLog.Kind.NETWORK,
-        source=network_slug[:100],
+def _postback_log(request, kind: str, source: str) -> PostbackLog:
+    return PostbackLog(
+        kind=kind,
+        source=source[:100],
         method=request.method,
         query=request.GET.dict(),
         body=request.body[:65536].decode("utf-8", errors="replace"),
         headers={name: request.headers[name] for name in LOGGED_HEADERS if name in request.headers},
         remote_ip=client_ip(request),
     )
+
+
+def _answer_postback(log: PostbackLog, handle) -> JsonResponse:
+    """Run a postback handler; keep the log whatever happens; never answer 500."""
     try:
-        reply = network_postback_handle(
-            network_slug=network_slug,
-            raw=_request_params(request),
-            ip=log.remote_ip,
-            headers=request.headers,
-            payload=request.body
-            if request.method == "POST"
-            else request.META.get("QUERY_STRING", "").encode(),
-            log=log,
-        )
+        reply = handle()
     except PostbackRejected as exc:
-        reply = PostbackReply.error(exc)
-        log.outcome, log.http_status, log.code = PostbackLog.Outcome.FAILURE, exc.status, exc.code
+        reply = finish(log, PostbackReply.error(exc))
     except DatabaseError:
-        # Nothing was half-written (the service runs in one transaction); the network
-        # will retry, and the retry is idempotent.
-        logger.exception("postback from %s hit a database error", network_slug)
-        reply = PostbackReply.error(
-            PostbackRejected(503, "database_unavailable", "Try again shortly.")
-        )
-        log.outcome, log.http_status, log.code = (
-            PostbackLog.Outcome.FAILURE,
-            503,
-            "database_unavailable",
+        # Nothing was half-written (each service runs in one transaction); the sender
+        # retries, and the retry is idempotent.
+        logger.exception("%s postback from %s hit a database error", log.kind, log.source)
+        reply = finish(
+            log,
+            PostbackReply.error(
+                PostbackRejected(503, "database_unavailable", "Try again shortly.")
+            ),
         )
     try:
         log.save()
     except DatabaseError:
-        logger.error("could not log postback from %s: %s", network_slug, log.query)
+        logger.error("could not log a %s postback: %s", log.kind, log.query)
     return JsonResponse(reply.body, status=reply.status)
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def network_postback(request, network_slug: str):
+    log = _postback_log(request, PostbackLog.Kind.NETWORK, source=network_slug)
+    payload = (
+        request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
+    )
+    return _answer_postback(
+        log,
+        lambda: network_postback_handle(
+            network_slug=network_slug,
+            raw=_request_params(request),
+            ip=log.remote_ip,
+            headers=request.headers,
+            payload=payload,
+            log=log,
+        ),
+    )
 
 
 @login_required
@@ -181,4 +199,39 @@ def activity(request):
             ],
             "clicks": Click.objects.filter(user=request.user).select_related("merchant")[:50],
         },
+    )
+
+
+@never_cache
+@require_GET
+def go(request, slug: str):
+    """A partner's link. Never touches the session: two queries, then the redirect."""
+    link = link_for_click(slug)
+    if link is None:
+        raise Http404("No such link.")
+    if not link_is_live(link):
+        return HttpResponseRedirect(fallback_url(link))
+    agent = user_agent(request)
+    click = affiliate_click_record(
+        link=link,
+        params=request.GET,
+        ip=client_ip(request),
+        user_agent=agent,
+        device=describe_user_agent(agent)["kind"],
+        referrer=request.META.get("HTTP_REFERER", ""),
+        country=client_country(request),
+    )
+    response = HttpResponseRedirect(link_destination(link, click))
+    response["X-Robots-Tag"] = "noindex, nofollow"
+    return response
+
+
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
+def conversion_postback(request):
+    log = _postback_log(request, PostbackLog.Kind.CONVERSION, source="")
+    return _answer_postback(
+        log,
+        lambda: conversion_postback_handle(raw=_request_params(request), ip=log.remote_ip, log=log),
     )

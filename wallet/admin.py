@@ -13,6 +13,7 @@ from django.utils.html import format_html, format_html_join
 from accounts.admin_base import (
     AuditedAdminMixin,
     BigTableAdmin,
+    FieldsReadOnlyMixin,
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     ReasonActionForm,
@@ -50,19 +51,6 @@ def _report(modeladmin, request, done: int, total: int, what: str):
         modeladmin.message_user(
             request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
         )
-
-
-class FieldsReadOnlyMixin:
-    """Every field read-only (history is not edited by hand) while actions stay usable."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def get_readonly_fields(self, request, obj=None):
-        return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
 
 
 @admin.register(WithdrawalMethod)

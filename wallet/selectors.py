@@ -7,8 +7,9 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from config.money import money
+
 from .models import Account, CashbackEvent, Entry
-from .money import money
 
 ZERO = Decimal("0.00")
 

@@ -10,3 +10,6 @@ from django.dispatch import Signal
 cashback_confirmed = Signal()
 # withdrawal_id, status: a withdrawal changed status.
 withdrawal_status_changed = Signal()
+# withdrawal, status: sent INSIDE the transaction that settles a withdrawal (paid, or its
+# money returned), so that receivers' writes commit or roll back with it.
+withdrawal_settled = Signal()

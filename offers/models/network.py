@@ -1,5 +1,3 @@
-import hashlib
-import hmac
 import ipaddress
 from decimal import Decimal
 
@@ -7,12 +5,9 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from config.fields import EncryptedTextField
+from config.tokens import token_matches
 
 from ..conventions import CONVENTIONS, OUR_PARAMS, OUR_STATUSES
-
-
-def hash_postback_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
 
 
 def parse_allowlist(text: str) -> list[ipaddress.IPv4Network | ipaddress.IPv6Network]:
@@ -105,10 +100,7 @@ class Network(models.Model):
                 raise ValidationError({field: f"Map onto {', '.join(allowed)}."})
 
     def token_matches(self, token: str) -> bool:
-        # Compare digests in constant time: no timing hint about the stored token.
-        return bool(self.postback_token_hash) and hmac.compare_digest(
-            hash_postback_token(token), self.postback_token_hash
-        )
+        return token_matches(token, self.postback_token_hash)
 
     def aliases(self) -> dict[str, str]:
         return {**CONVENTIONS[self.convention]["aliases"], **self.param_aliases}

@@ -3,9 +3,9 @@ import secrets
 from django.db import transaction
 
 from accounts.services import audit_log
+from config.tokens import hash_token
 
 from ..models import Network
-from ..models.network import hash_postback_token
 
 
 def network_rotate_token(*, network: Network, actor, request=None) -> str:
@@ -14,7 +14,7 @@ def network_rotate_token(*, network: Network, actor, request=None) -> str:
     token = secrets.token_urlsafe(24)
     with transaction.atomic():
         Network.objects.filter(pk=network.pk).update(
-            postback_token_hash=hash_postback_token(token), postback_token_hint=token[-4:]
+            postback_token_hash=hash_token(token), postback_token_hint=token[-4:]
         )
         audit_log(actor=actor, action="network.rotate_token", entity=network, request=request)
     network.refresh_from_db(fields=["postback_token_hash", "postback_token_hint"])

@@ -2,8 +2,8 @@ from decimal import Decimal
 
 import factory
 
+from config.tokens import hash_token
 from offers.models import Category, Merchant, Network, Offer
-from offers.models.network import hash_postback_token
 
 NETWORK_TOKEN = "net-token-0123456789"
 
@@ -14,7 +14,7 @@ class NetworkFactory(factory.django.DjangoModelFactory):
 
     name = factory.Sequence(lambda n: f"Network {n}")
     slug = factory.Sequence(lambda n: f"network-{n}")
-    postback_token_hash = hash_postback_token(NETWORK_TOKEN)
+    postback_token_hash = hash_token(NETWORK_TOKEN)
     postback_token_hint = NETWORK_TOKEN[-4:]
 
 

@@ -1,4 +1,4 @@
-from .clicks import Click, OfferView, RollupState
+from .clicks import AffiliateClick, Click, OfferView, RollupState
 from .postbacks import PostbackLog
 
-__all__ = ["Click", "OfferView", "PostbackLog", "RollupState"]
+__all__ = ["AffiliateClick", "Click", "OfferView", "PostbackLog", "RollupState"]

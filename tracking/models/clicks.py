@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from wallet.money import MONEY_FIELD
+from config.money import MONEY_FIELD
 
 
 class Click(models.Model):
@@ -71,3 +71,40 @@ class RollupState(models.Model):
 
     def __str__(self):
         return f"{self.name} @ {self.last_id}"
+
+
+class AffiliateClick(models.Model):
+    """A visit through a partner's /go/ link. Its click_id comes back on the advertiser's
+    conversion postback and ties the conversion to the partner, campaign and sub-ids."""
+
+    click_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    link = models.ForeignKey("affiliates.Link", on_delete=models.PROTECT, related_name="+")
+    partner = models.ForeignKey("affiliates.Partner", on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey("campaigns.Campaign", on_delete=models.PROTECT, related_name="+")
+    sub1 = models.CharField(max_length=255, blank=True)
+    sub2 = models.CharField(max_length=255, blank=True)
+    sub3 = models.CharField(max_length=255, blank=True)
+    utm_source = models.CharField(max_length=255, blank=True)
+    utm_medium = models.CharField(max_length=255, blank=True)
+    utm_campaign = models.CharField(max_length=255, blank=True)
+    utm_term = models.CharField(max_length=255, blank=True)
+    utm_content = models.CharField(max_length=255, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+    user_agent = models.CharField(max_length=512, blank=True)
+    device_type = models.CharField(max_length=10, blank=True)
+    referrer = models.CharField(max_length=512, blank=True)
+    country = models.CharField(max_length=2, blank=True)
+    # The first visit of this ip + user agent to this link within the window; bots never.
+    is_unique = models.BooleanField(default=True)
+    is_bot = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["link", "created_at"]),
+            models.Index(fields=["partner", "created_at"]),
+        ]
+
+    def __str__(self):
+        return str(self.click_id)

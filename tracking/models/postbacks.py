@@ -31,6 +31,9 @@ class PostbackLog(models.Model):
     event = models.ForeignKey(
         "wallet.CashbackEvent", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    conversion = models.ForeignKey(
+        "affiliates.Conversion", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     method = models.CharField(max_length=8)
     query = models.JSONField(default=dict, blank=True)
     body = models.TextField(blank=True)

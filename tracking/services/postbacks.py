@@ -19,10 +19,10 @@ from django.conf import settings
 from django.utils import timezone
 
 from config.errors import Refusal
+from config.money import parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
-from wallet.money import parse_amount
 from wallet.services.cashback import CashbackOutcome, CashbackRefused, cashback_record
 from wallet.services.rules import cashback_amount
 
@@ -246,9 +246,9 @@ def network_postback_process(
     try:
         outcome = apply_sale(network, sale_from_params(network, params))
     except PostbackRejected as exc:
-        return _finish(log, PostbackReply.error(exc), code=exc.code)
+        return finish(log, PostbackReply.error(exc))
     log.event = outcome.event
-    return _finish(log, PostbackReply(200, _event_body(outcome)), duplicate=outcome.duplicate)
+    return finish(log, PostbackReply(200, _event_body(outcome)), duplicate=outcome.duplicate)
 
 
 def network_postback_handle(
@@ -263,10 +263,8 @@ def network_postback_handle(
     # Not the API credentials: decrypting them on every postback would be wasted work.
     network = Network.objects.defer("api_credentials").filter(slug=network_slug).first()
     if network is None:
-        return _finish(
-            log,
-            PostbackReply.error(PostbackRejected(404, "unknown_network", "No such network.")),
-            code="unknown_network",
+        return finish(
+            log, PostbackReply.error(PostbackRejected(404, "unknown_network", "No such network."))
         )
     log.network = network
     try:
@@ -278,18 +276,18 @@ def network_postback_handle(
             payload=payload,
         )
     except PostbackRejected as exc:
-        return _finish(log, PostbackReply.error(exc), code=exc.code)
+        return finish(log, PostbackReply.error(exc))
     log.authenticated = True
     return network_postback_process(network=network, raw=raw, log=log)
 
 
-def _finish(log: PostbackLog, reply: PostbackReply, *, code: str = "", duplicate=False):
+def finish(log: PostbackLog, reply: PostbackReply, *, duplicate=False) -> PostbackReply:
     if reply.status == 200:
         log.outcome = PostbackLog.Outcome.DUPLICATE if duplicate else PostbackLog.Outcome.SUCCESS
     else:
         log.outcome = PostbackLog.Outcome.FAILURE
     log.http_status = reply.status
-    log.code = code
+    log.code = reply.body.get("code", "")
     log.message = reply.body.get("detail", "")
     log.processed_at = timezone.now()
     return reply

@@ -1,26 +1,29 @@
-"""Counters on offers (views, clicks, conversions), rolled up from append-only rows.
+"""Counters and daily tables rolled up from append-only rows.
 
-The hot paths only insert; this job adds the new rows to the counters in one set-based
-UPDATE per table and remembers how far it read, all in one transaction: run twice or
-killed half-way, it never counts a row twice or skips one.
+The hot paths only insert. This job reads what is new since its last run (by id, per
+source), adds it to the counters in set-based statements and moves its watermark, all in
+one transaction: run twice or killed half-way, it never counts a row twice or skips one.
 """
 
+from collections import defaultdict
 from datetime import timedelta
 
-from django.db import transaction
-from django.db.models import Case, Count, F, Max, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 
+from affiliates.models import Link
 from offers.models import Offer
 from wallet.models import CashbackEvent
 
-from ..models import Click, OfferView, RollupState
+from ..models import AffiliateClick, Click, OfferView, RollupState
 
 # Rows younger than this are left for the next run: an insert that took its id earlier
 # may still be uncommitted, and reading past it would skip it for good.
 SETTLE = timedelta(seconds=30)
 
-ROLLUPS = {
+OFFER_COUNTERS = {
     "offer_views": (OfferView, "views_count"),
     "offer_clicks": (Click, "clicks_count"),
     "offer_conversions": (CashbackEvent, "conversions_count"),
@@ -28,13 +31,20 @@ ROLLUPS = {
 
 
 def counters_roll_up(*, batch_size: int = 50_000) -> dict[str, int]:
-    """Roll up what is new since the last run; returns rows read per counter."""
-    return {
-        name: _roll_up(name, model, field, batch_size) for name, (model, field) in ROLLUPS.items()
+    """Roll up what is new since the last run; returns rows read per source."""
+    read = {
+        name: _roll_up(
+            name, model, batch_size, lambda window, field=field: _offer_counter(window, field)
+        )
+        for name, (model, field) in OFFER_COUNTERS.items()
     }
+    read["affiliate_clicks"] = _roll_up(
+        "affiliate_clicks", AffiliateClick, batch_size, _affiliate_clicks
+    )
+    return read
 
 
-def _roll_up(name, model, field, batch_size) -> int:
+def _roll_up(name: str, model, batch_size: int, apply) -> int:
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(name=name)
         new = model.objects.filter(pk__gt=state.last_id, created_at__lt=timezone.now() - SETTLE)
@@ -44,20 +54,64 @@ def _roll_up(name, model, field, batch_size) -> int:
         if upper is None:
             return 0
         window = model.objects.filter(pk__gt=state.last_id, pk__lte=upper)
-        counts = dict(
-            window.filter(offer_id__isnull=False)
-            .values_list("offer_id")
-            .annotate(n=Count("pk"))
-            .order_by()
-        )
-        if counts:
-            Offer.objects.filter(pk__in=counts).update(
-                **{
-                    field: F(field)
-                    + Case(*(When(pk=pk, then=Value(n)) for pk, n in counts.items()), default=0)
-                }
-            )
+        apply(window)
         rows = window.count()
         state.last_id = upper
         state.save(update_fields=["last_id", "updated_at"])
     return rows
+
+
+def _add_to(model, counts: dict[int, dict[str, int]]) -> None:
+    """UPDATE … SET field = field + n, for many rows and fields in one statement."""
+    if not counts:
+        return
+    fields = {field for by_field in counts.values() for field in by_field}
+    model.objects.filter(pk__in=counts).update(
+        **{
+            field: F(field)
+            + Case(
+                *(When(pk=pk, then=Value(c.get(field, 0))) for pk, c in counts.items()), default=0
+            )
+            for field in fields
+        }
+    )
+
+
+def _offer_counter(window: QuerySet, field: str) -> None:
+    counts = (
+        window.filter(offer_id__isnull=False)
+        .values_list("offer_id")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    _add_to(Offer, {offer_id: {field: n} for offer_id, n in counts})
+
+
+# Adds to an existing day's row (ON CONFLICT … DO UPDATE works on PostgreSQL and SQLite).
+UPSERT_DAILY_CLICKS = (
+    "INSERT INTO affiliates_dailyclicks "
+    "(partner_id, link_id, campaign_id, day, sub1, clicks, unique_clicks) "
+    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "ON CONFLICT (partner_id, link_id, day, sub1) DO UPDATE SET "
+    "clicks = affiliates_dailyclicks.clicks + excluded.clicks, "
+    "unique_clicks = affiliates_dailyclicks.unique_clicks + excluded.unique_clicks"
+)
+
+
+def _affiliate_clicks(window: QuerySet) -> None:
+    groups = (
+        window.annotate(day=TruncDate("created_at"))
+        .values_list("partner_id", "link_id", "campaign_id", "day", "sub1")
+        .annotate(clicks=Count("pk"), unique=Count("pk", filter=Q(is_unique=True)))
+        .order_by()
+    )
+    rows = list(groups)
+    with connection.cursor() as cursor:
+        cursor.executemany(UPSERT_DAILY_CLICKS, rows)
+    per_link: dict[int, dict[str, int]] = defaultdict(
+        lambda: {"clicks_count": 0, "unique_clicks_count": 0}
+    )
+    for _partner, link_id, _campaign, _day, _sub1, clicks, unique in rows:
+        per_link[link_id]["clicks_count"] += clicks
+        per_link[link_id]["unique_clicks_count"] += unique
+    _add_to(Link, per_link)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ..money import MONEY_FIELD
+from config.money import MONEY_FIELD
 
 
 class CashbackEvent(models.Model):

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from ..money import MONEY_FIELD
+from config.money import MONEY_FIELD
 
 
 class AppendOnlyError(Exception):
@@ -36,6 +36,10 @@ class AppendOnlyModel(models.Model):
         raise AppendOnlyError(f"{type(self).__name__} rows are never deleted.")
 
 
+# Accounts that belong to a person; every other kind is the platform's.
+USER_ACCOUNT_KINDS = ("available", "pending", "hold", "partner_payable", "partner_hold")
+
+
 class Account(models.Model):
     """A balance: one of a user's (available, pending, hold) or one of the platform's."""
 
@@ -43,6 +47,8 @@ class Account(models.Model):
         AVAILABLE = "available", "Available (withdrawable)"
         PENDING = "pending", "Pending cashback"
         HOLD = "hold", "On hold for withdrawals"
+        PARTNER_PAYABLE = "partner_payable", "Partner commission payable"
+        PARTNER_HOLD = "partner_hold", "Partner commission on hold for payout"
         NETWORK_RECEIVABLE = "network_receivable", "Networks owe us"
         COMMISSION_REVENUE = "commission_revenue", "Commission revenue"
         CASHBACK_EXPENSE = "cashback_expense", "Cashback expense"
@@ -50,8 +56,12 @@ class Account(models.Model):
         PAYOUT_CLEARING = "payout_clearing", "Payout clearing"
         FEE_REVENUE = "fee_revenue", "Fee revenue"
         ADJUSTMENTS = "adjustments", "Manual adjustments"
+        AFFILIATE_COMMISSION_EXPENSE = (
+            "affiliate_commission_expense",
+            "Affiliate commission expense",
+        )
 
-    USER_KINDS = (Kind.AVAILABLE, Kind.PENDING, Kind.HOLD)
+    USER_KINDS = USER_ACCOUNT_KINDS
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -80,8 +90,8 @@ class Account(models.Model):
                 name="wallet_account_platform_unique",
             ),
             models.CheckConstraint(
-                condition=Q(owner__isnull=False, kind__in=["available", "pending", "hold"])
-                | (Q(owner__isnull=True) & ~Q(kind__in=["available", "pending", "hold"])),
+                condition=Q(owner__isnull=False, kind__in=USER_ACCOUNT_KINDS)
+                | (Q(owner__isnull=True) & ~Q(kind__in=USER_ACCOUNT_KINDS)),
                 name="wallet_account_owner_matches_kind",
             ),
         ]

@@ -3,7 +3,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from ..money import MONEY_FIELD, RATE_FIELD, money
+from config.money import MONEY_FIELD, RATE_FIELD, money
 
 
 def _platform_currency():

@@ -3,8 +3,7 @@ from django.db import models
 from django.db.models import F, Q
 
 from config.fields import EncryptedTextField
-
-from ..money import MONEY_FIELD
+from config.money import MONEY_FIELD
 
 
 class Withdrawal(models.Model):
@@ -20,10 +19,18 @@ class Withdrawal(models.Model):
         CANCELLED = "cancelled", "Cancelled"
         FAILED = "failed", "Failed"
 
+    class Source(models.TextChoices):
+        CASHBACK = "cashback", "Shopper cashback"
+        COMMISSION = "commission", "Partner commission"
+
     OPEN = (Status.PENDING, Status.APPROVED, Status.PROCESSING)
 
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="withdrawals"
+    )
+    # Whose money: a shopper's available cashback or a partner's payable commission.
+    source = models.CharField(
+        max_length=16, choices=Source.choices, default=Source.CASHBACK, db_index=True
     )
     method = models.ForeignKey(
         "wallet.WithdrawalMethod", on_delete=models.PROTECT, related_name="+"

@@ -3,9 +3,9 @@ from decimal import Decimal
 from django.db import transaction
 
 from accounts.services import audit_log
+from config.money import money
 
 from ..models import Account
-from ..money import money
 from .ledger import (
     InsufficientFunds,
     Posting,

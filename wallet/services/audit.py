@@ -5,8 +5,9 @@ from decimal import Decimal
 from django.db.models import Count, F, Sum, Window
 from django.db.models.functions import Coalesce, Lag
 
+from config.money import money
+
 from ..models import Account, Entry, Transaction
-from ..money import money
 
 ZERO = Decimal("0.00")
 

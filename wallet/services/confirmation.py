@@ -20,9 +20,9 @@ from django.utils import timezone
 
 from accounts.models import Referral
 from accounts.services.referrals import referrals_credit
+from config.money import money
 
 from ..models import Account, CashbackEvent
-from ..money import money
 from ..signals import cashback_confirmed
 from .cashback import _confirm_lines
 from .ledger import PostingRequest, ledger_post_many, platform_account, transfer, user_account

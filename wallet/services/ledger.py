@@ -19,8 +19,9 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.money import money
+
 from ..models import Account, Entry, Transaction
-from ..money import money
 
 
 class LedgerError(Exception):

@@ -1,8 +1,7 @@
 from decimal import Decimal
 
+from config.money import money
 from offers.models import CashbackTerms, CashbackType
-
-from ..money import money
 
 
 def cashback_amount(*, terms: CashbackTerms, sale_amount: Decimal, commission: Decimal) -> Decimal:

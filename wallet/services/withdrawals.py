@@ -20,13 +20,19 @@ from django.utils import timezone
 from accounts.models import UserKyc
 from accounts.services import audit_log
 from config.errors import Refusal
+from config.money import money
 
 from ..models import Account, Withdrawal, WithdrawalMethod
-from ..money import money
-from ..signals import withdrawal_status_changed
+from ..signals import withdrawal_settled, withdrawal_status_changed
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
 
 Status = Withdrawal.Status
+
+# Which of the person's accounts a withdrawal spends from and holds in.
+ACCOUNTS = {
+    Withdrawal.Source.CASHBACK: (Account.Kind.AVAILABLE, Account.Kind.HOLD),
+    Withdrawal.Source.COMMISSION: (Account.Kind.PARTNER_PAYABLE, Account.Kind.PARTNER_HOLD),
+}
 
 MOVES = {
     "approve": ({Status.PENDING}, Status.APPROVED),
@@ -151,27 +157,39 @@ def withdrawal_request(
             )
         if not user.check_password(password):
             raise WithdrawalRefused("wrong_password", "That is not your password.", "password")
+    return open_withdrawal(
+        user=user,
+        method=method,
+        amount=amount,
+        details=payout_details,
+        source=Withdrawal.Source.CASHBACK,
+    )
+
+
+def open_withdrawal(*, user, method, amount: Decimal, details: dict, source: str) -> Withdrawal:
+    """Create the withdrawal and hold its amount, in one transaction, under a guard."""
     fee = method.fee_for(amount)
     if fee >= amount:
         raise WithdrawalRefused("fee_exceeds_amount", "The fee would take all of it.", "amount")
-    available = user_account(user, Account.Kind.AVAILABLE, method.currency)
+    spendable, held = ACCOUNTS[source]
     try:
         with transaction.atomic():
             withdrawal = Withdrawal.objects.create(
                 user=user,
+                source=source,
                 method=method,
                 amount=amount,
                 fee=fee,
                 net_amount=amount - fee,
                 currency=method.currency,
-                payout_details=json.dumps(payout_details, sort_keys=True),
+                payout_details=json.dumps(details, sort_keys=True),
             )
             ledger_post(
                 kind="withdrawal.hold",
                 idempotency_key=f"withdrawal:{withdrawal.pk}:hold",
                 lines=transfer(
-                    available,
-                    user_account(user, Account.Kind.HOLD, method.currency),
+                    user_account(user, spendable, method.currency),
+                    user_account(user, held, method.currency),
                     amount,
                     guard=True,
                 ),
@@ -208,18 +226,20 @@ def _move(withdrawal: Withdrawal, move: str, *, actor=None, reason: str = "", **
 
 
 def _return_funds(withdrawal: Withdrawal, why: str, actor=None) -> None:
+    spendable, held = ACCOUNTS[withdrawal.source]
     ledger_post(
         kind="withdrawal.return",
         idempotency_key=f"withdrawal:{withdrawal.pk}:return",
         lines=transfer(
-            user_account(withdrawal.user_id, Account.Kind.HOLD, withdrawal.currency),
-            user_account(withdrawal.user_id, Account.Kind.AVAILABLE, withdrawal.currency),
+            user_account(withdrawal.user_id, held, withdrawal.currency),
+            user_account(withdrawal.user_id, spendable, withdrawal.currency),
             withdrawal.amount,
         ),
         memo=f"Withdrawal #{withdrawal.pk} {why}",
         reference=withdrawal.ledger_reference,
         actor=actor,
     )
+    withdrawal_settled.send(Withdrawal, withdrawal=withdrawal, status=withdrawal.status)
 
 
 def withdrawal_cancel(*, withdrawal: Withdrawal, user) -> bool:
@@ -266,7 +286,7 @@ def withdrawal_reject(*, withdrawal: Withdrawal, actor, reason: str, request=Non
 
 def withdrawal_complete(*, withdrawal: Withdrawal, actor=None) -> bool:
     """The provider paid: the held funds leave (net to the payout, fee to revenue)."""
-    hold = user_account(withdrawal.user_id, Account.Kind.HOLD, withdrawal.currency)
+    hold = user_account(withdrawal.user_id, ACCOUNTS[withdrawal.source][1], withdrawal.currency)
     with transaction.atomic():
         if not _move(withdrawal, "complete", completed_at=True):
             return False
@@ -289,6 +309,7 @@ def withdrawal_complete(*, withdrawal: Withdrawal, actor=None) -> bool:
             reference=withdrawal.ledger_reference,
             actor=actor,
         )
+        withdrawal_settled.send(Withdrawal, withdrawal=withdrawal, status=withdrawal.status)
     return True
 
 

@@ -3,8 +3,8 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
+from config.money import money, parse_amount
 from wallet.models import WithdrawalMethod
-from wallet.money import money, parse_amount
 
 
 @pytest.mark.parametrize(

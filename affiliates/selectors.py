@@ -1,0 +1,208 @@
+"""Partner numbers: dashboards, reports, and the affiliate manager's top lists.
+
+Clicks come from DailyClicks (rolled up from the raw clicks every minute), conversions
+and earnings straight from the conversions table; neither scans raw click rows.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from decimal import Decimal
+
+from django.db.models import Avg, Count, Q, Sum
+from django.db.models.functions import TruncDate
+from django.utils import timezone
+
+from campaigns.models import Campaign
+from config.money import money
+
+from .models import Conversion, DailyClicks, Link, Partner
+
+ZERO = Decimal("0.00")
+GROUPS = ("day", "campaign", "goal", "sub1")
+
+
+def _rate(conversions: int, clicks: int) -> Decimal:
+    return (
+        (Decimal(conversions) * 100 / clicks).quantize(Decimal("0.01"))
+        if clicks
+        else Decimal("0.00")
+    )
+
+
+@dataclass(frozen=True)
+class Dashboard:
+    links: int
+    clicks: int
+    unique_clicks: int
+    conversions: int
+    pending: Decimal
+    approved: Decimal
+    paid: Decimal
+    conversion_rate: Decimal
+    daily: list[dict]
+
+
+def partner_dashboard(*, partner: Partner, days: int = 30, today: date | None = None) -> Dashboard:
+    """The seed's affiliate dashboard: the last `days` days, and a per-day series."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=days - 1)
+    clicks = DailyClicks.objects.filter(partner=partner, day__gte=since)
+    click_totals = clicks.aggregate(c=Sum("clicks"), u=Sum("unique_clicks"))
+    conversions = Conversion.objects.filter(partner=partner, created_at__date__gte=since).exclude(
+        status=Conversion.Status.DECLINED
+    )
+    by_status = dict(conversions.values_list("status").annotate(total=Sum("commission")).order_by())
+    count = conversions.count()
+    per_day_clicks = dict(clicks.values_list("day").annotate(total=Sum("clicks")).order_by())
+    per_day = {
+        row["day"]: row
+        for row in conversions.annotate(day=TruncDate("created_at"))
+        .values("day")
+        .annotate(n=Count("pk"), earned=Sum("commission"))
+        .order_by()
+    }
+    daily = []
+    for offset in range(days):
+        day = since + timedelta(days=offset)
+        row = per_day.get(day, {})
+        daily.append(
+            {
+                "day": day.isoformat(),
+                "clicks": per_day_clicks.get(day, 0),
+                "conversions": row.get("n", 0),
+                "earnings": str(money(row.get("earned") or ZERO)),
+            }
+        )
+    total_clicks = click_totals["c"] or 0
+    return Dashboard(
+        links=Link.objects.filter(partner=partner, status=Link.Status.ACTIVE).count(),
+        clicks=total_clicks,
+        unique_clicks=click_totals["u"] or 0,
+        conversions=count,
+        pending=money(by_status.get(Conversion.Status.PENDING) or ZERO),
+        approved=money(by_status.get(Conversion.Status.APPROVED) or ZERO),
+        paid=money(by_status.get(Conversion.Status.PAID) or ZERO),
+        conversion_rate=_rate(count, total_clicks),
+        daily=daily,
+    )
+
+
+def partner_report(
+    *,
+    partner: Partner,
+    group_by: str,
+    date_from: date,
+    date_to: date,
+    campaign_id: int | None = None,
+) -> list[dict]:
+    """Clicks, unique clicks, conversions and earnings per day, campaign, goal or sub1.
+
+    Clicks have no goal (the goal is known only when a conversion arrives), so a report by
+    goal shows conversions and earnings only.
+    """
+    if group_by not in GROUPS:
+        raise ValueError(f"group_by is one of {', '.join(GROUPS)}")
+    clicks = DailyClicks.objects.filter(partner=partner, day__gte=date_from, day__lte=date_to)
+    conversions = Conversion.objects.filter(
+        partner=partner, created_at__date__gte=date_from, created_at__date__lte=date_to
+    ).exclude(status=Conversion.Status.DECLINED)
+    if campaign_id:
+        clicks, conversions = (
+            clicks.filter(campaign_id=campaign_id),
+            conversions.filter(campaign_id=campaign_id),
+        )
+    click_key = {"day": "day", "campaign": "campaign_id", "sub1": "sub1"}.get(group_by)
+    conversion_key = {
+        "day": "day",
+        "campaign": "campaign_id",
+        "goal": "goal__tracking_code",
+        "sub1": "sub1",
+    }[group_by]
+    if group_by == "day":
+        conversions = conversions.annotate(day=TruncDate("created_at"))
+    rows: dict = {}
+    if click_key:
+        for row in (
+            clicks.values(click_key).annotate(c=Sum("clicks"), u=Sum("unique_clicks")).order_by()
+        ):
+            rows.setdefault(row[click_key], {}).update(clicks=row["c"], unique_clicks=row["u"])
+    for row in (
+        conversions.values(conversion_key).annotate(n=Count("pk"), e=Sum("commission")).order_by()
+    ):
+        rows.setdefault(row[conversion_key], {}).update(conversions=row["n"], earnings=row["e"])
+    names = (
+        dict(Campaign.objects.filter(pk__in=rows).values_list("pk", "name"))
+        if group_by == "campaign"
+        else {}
+    )
+    report = []
+    for key in sorted(rows, key=lambda k: (k is None, str(k))):
+        row = rows[key]
+        clicks_n = row.get("clicks", 0) if click_key else None
+        report.append(
+            {
+                "group": key.isoformat() if isinstance(key, date) else key,
+                "label": names.get(key, key.isoformat() if isinstance(key, date) else key),
+                "clicks": clicks_n,
+                "unique_clicks": row.get("unique_clicks", 0) if click_key else None,
+                "conversions": row.get("conversions", 0),
+                "earnings": str(money(row.get("earnings") or ZERO)),
+                "conversion_rate": str(_rate(row.get("conversions", 0), clicks_n))
+                if click_key
+                else None,
+            }
+        )
+    return report
+
+
+def top_campaigns(*, days: int = 30, limit: int = 10, partner: Partner | None = None) -> list[dict]:
+    """The seed's "top performing campaigns": active campaigns with clicks in the window,
+    by earnings, then conversion rate."""
+    since = timezone.localdate() - timedelta(days=days - 1)
+    clicks = DailyClicks.objects.filter(day__gte=since)
+    conversions = Conversion.objects.filter(created_at__date__gte=since)
+    if partner:
+        clicks, conversions = clicks.filter(partner=partner), conversions.filter(partner=partner)
+    clicked = dict(clicks.values_list("campaign_id").annotate(n=Sum("clicks")).order_by())
+    converted = {
+        row["campaign_id"]: row
+        for row in conversions.values("campaign_id")
+        .annotate(n=Count("pk"), earned=Sum("commission"), avg=Avg("amount"))
+        .order_by()
+    }
+    rows = []
+    for campaign in Campaign.objects.filter(status=Campaign.Status.ACTIVE, pk__in=clicked):
+        stats = converted.get(campaign.pk, {})
+        rows.append(
+            {
+                "campaign": campaign,
+                "clicks": clicked[campaign.pk],
+                "conversions": stats.get("n", 0),
+                "earnings": money(stats.get("earned") or ZERO),
+                "avg_conversion_value": money(stats.get("avg") or ZERO),
+                "conversion_rate": _rate(stats.get("n", 0), clicked[campaign.pk]),
+            }
+        )
+    rows.sort(key=lambda r: (r["earnings"], r["conversion_rate"]), reverse=True)
+    return rows[:limit]
+
+
+def top_partners(*, days: int = 30, limit: int = 10) -> list[dict]:
+    since = timezone.localdate() - timedelta(days=days - 1)
+    earned = (
+        Conversion.objects.filter(created_at__date__gte=since)
+        .exclude(status=Conversion.Status.DECLINED)
+        .values("partner_id")
+        .annotate(n=Count("pk"), earned=Sum("commission"), held=Count("pk", filter=Q(on_hold=True)))
+        .order_by("-earned")[:limit]
+    )
+    partners = Partner.objects.in_bulk([row["partner_id"] for row in earned])
+    return [
+        {
+            "partner": partners[row["partner_id"]],
+            "conversions": row["n"],
+            "earnings": money(row["earned"] or ZERO),
+            "on_hold": row["held"],
+        }
+        for row in earned
+    ]

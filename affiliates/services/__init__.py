@@ -1,0 +1,1 @@
+"""Every write to affiliate data goes through these modules (keyword-only arguments)."""

@@ -1,0 +1,284 @@
+"""Conversions: an advertiser reports that a partner's click converted.
+
+Recorded once per (campaign, txn_id); later reports about the same transaction move it
+along STATUS_MOVES. Commission comes from the goal (or the partner's own rate), caps are
+checked under a lock on the campaign row, and fraud signals put it on hold for review.
+"""
+
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Count, F, Sum
+from django.utils import timezone
+
+from accounts.services import audit_log
+from campaigns.models import Campaign, Goal
+from config.errors import Refusal
+from wallet.models import Account
+from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
+
+from ..models import Conversion, Link, Partner
+from ..rules import commission_for
+from .deliveries import deliveries_enqueue
+
+Status = Conversion.Status
+
+STATUS_MOVES = {
+    Status.PENDING: {Status.APPROVED, Status.DECLINED},
+    Status.APPROVED: {Status.DECLINED},
+    Status.DECLINED: set(),
+    Status.PAID: set(),
+}
+
+
+class ConversionRefused(Refusal):
+    def __init__(self, status: int, code: str, detail: str):
+        super().__init__(code, detail)
+        self.status = status
+
+
+@dataclass(frozen=True)
+class ClickFacts:
+    """What a conversion needs to know about its click (tracking owns the clicks)."""
+
+    click_uuid: uuid.UUID
+    link_id: int
+    partner_id: int
+    campaign_id: int
+    sub1: str
+    sub2: str
+    sub3: str
+    ip: str | None
+    clicked_at: datetime
+
+
+@dataclass(frozen=True)
+class ConversionOutcome:
+    conversion: Conversion
+    created: bool
+    changed: bool
+
+    @property
+    def duplicate(self) -> bool:
+        return not self.created and not self.changed
+
+
+def _goal(campaign: Campaign, code: str) -> Goal:
+    goals = Goal.objects.filter(campaign=campaign, status=Goal.Status.ACTIVE)
+    goal = (
+        goals.filter(tracking_code=code.strip().upper()).first()
+        if code
+        else goals.filter(is_default=True).first()
+    )
+    if goal is None:
+        if code:
+            raise ConversionRefused(
+                400, "unknown_goal", f"No active goal {code!r} in this campaign."
+            )
+        raise ConversionRefused(
+            400, "no_default_goal", "Name a goal: this campaign has no default."
+        )
+    return goal
+
+
+def _fraud_holds(partner: Partner, click: ClickFacts, customer_ip: str | None, now) -> list[str]:
+    holds = []
+    own_ip = partner.user.last_login_ip
+    if own_ip and own_ip in {click.ip, customer_ip}:
+        holds.append("partner_own_ip")  # the partner converting through their own link
+    if (now - click.clicked_at).total_seconds() < settings.AFFILIATE_MIN_SECONDS_TO_CONVERT:
+        holds.append("too_fast")  # faster than a person completes a purchase
+    if not partner.is_approved:
+        holds.append("partner_not_approved")
+    return holds
+
+
+def _over_cap(campaign: Campaign, commission: Decimal, now) -> str:
+    """Which cap this conversion would break ("" if none). The caller holds the lock."""
+    day = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    month = day.replace(day=1)
+    counted = Conversion.objects.filter(campaign=campaign).exclude(status=Status.DECLINED)
+    for since, count_cap, payout_cap, period in (
+        (day, campaign.daily_conversion_cap, campaign.daily_payout_cap, "daily"),
+        (month, campaign.monthly_conversion_cap, campaign.monthly_payout_cap, "monthly"),
+    ):
+        if not (count_cap or payout_cap):
+            continue
+        totals = counted.filter(created_at__gte=since).aggregate(
+            n=Count("pk"), paid=Sum("commission")
+        )
+        if count_cap and totals["n"] + 1 > count_cap:
+            return f"{period} conversion cap of {count_cap}"
+        if payout_cap and (totals["paid"] or 0) + commission > payout_cap:
+            return f"{period} payout cap of {payout_cap}"
+    return ""
+
+
+def conversion_record(
+    *,
+    campaign: Campaign,
+    click: ClickFacts,
+    goal_code: str,
+    txn_id: str,
+    amount: Decimal,
+    status: str,
+    currency: str,
+    customer_ip: str | None = None,
+) -> ConversionOutcome:
+    if click.campaign_id != campaign.pk:
+        raise ConversionRefused(
+            403, "wrong_campaign", "The token is for another campaign than this click's."
+        )
+    goal = _goal(campaign, goal_code)
+    now = timezone.now()
+    days = campaign.attribution_window_days
+    if now - click.clicked_at > timedelta(days=days):
+        raise ConversionRefused(
+            400, "outside_attribution_window", f"The click is older than the {days}-day window."
+        )
+    with transaction.atomic():
+        existing = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
+        if existing is not None:
+            return _report_again(existing, status)
+        partner = Partner.objects.select_related("user").get(pk=click.partner_id)
+        commission = commission_for(goal=goal, partner=partner, amount=amount)
+        holds = _fraud_holds(partner, click, customer_ip, now)
+        if campaign.has_caps:
+            # Serialise this campaign's conversions so two cannot both squeeze under a cap.
+            Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+            broken = _over_cap(campaign, commission, now)
+            if broken and campaign.over_cap == Campaign.OverCap.REJECT:
+                raise ConversionRefused(409, "cap_reached", f"The campaign reached its {broken}.")
+            if broken:
+                holds.append("over_cap")
+        approved = status == Status.APPROVED
+        try:
+            with transaction.atomic():
+                conversion = Conversion.objects.create(
+                    partner=partner,
+                    campaign=campaign,
+                    goal=goal,
+                    link_id=click.link_id,
+                    click_uuid=click.click_uuid,
+                    clicked_at=click.clicked_at,
+                    txn_id=txn_id,
+                    amount=amount,
+                    commission=commission,
+                    currency=currency,
+                    sub1=click.sub1,
+                    sub2=click.sub2,
+                    sub3=click.sub3,
+                    status=status,
+                    on_hold=bool(holds),
+                    hold_reasons=holds,
+                    reason="Reported declined." if status == Status.DECLINED else "",
+                    approved_at=now if approved else None,
+                    payable_at=now + timedelta(days=campaign.holding_days) if approved else None,
+                )
+        except IntegrityError:
+            # A concurrent twin won the unique index: this is a repeat of its report.
+            return _report_again(Conversion.objects.get(campaign=campaign, txn_id=txn_id), status)
+        counted = status != Status.DECLINED
+        Link.objects.filter(pk=click.link_id).update(
+            conversions_count=F("conversions_count") + 1,
+            earnings=F("earnings") + (commission if counted else 0),
+        )
+        deliveries_enqueue(conversion=conversion, event="created")
+    return ConversionOutcome(conversion, created=True, changed=True)
+
+
+def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
+    if status == conversion.status or (
+        status == Status.APPROVED and conversion.status == Status.PAID
+    ):
+        return ConversionOutcome(conversion, created=False, changed=False)
+    if status not in STATUS_MOVES[conversion.status]:
+        raise ConversionRefused(
+            409,
+            "invalid_transition",
+            f"Transaction {conversion.txn_id} is {conversion.status}; it cannot become {status}.",
+        )
+    conversion_set_status(
+        conversion=conversion, status=status, reason="Reported by the advertiser."
+    )
+    conversion.refresh_from_db()
+    return ConversionOutcome(conversion, created=False, changed=True)
+
+
+def conversion_set_status(
+    *, conversion: Conversion, status: str, actor=None, reason: str = "", request=None
+) -> bool:
+    """Approve or decline (staff or the advertiser). False if the move does not apply."""
+    now = timezone.now()
+    with transaction.atomic():
+        locked = (
+            Conversion.objects.select_for_update()
+            .select_related("campaign", "partner")
+            .get(pk=conversion.pk)
+        )
+        if status not in STATUS_MOVES[locked.status]:
+            return False
+        if locked.payout_id and status == Status.DECLINED:
+            raise ConversionRefused(409, "in_payout", "This commission is in a payout already.")
+        previous = locked.status
+        locked.status = status
+        if status == Status.APPROVED:
+            locked.approved_at = now
+            locked.payable_at = now + timedelta(days=locked.campaign.holding_days)
+        else:
+            locked.reason = reason
+            if locked.credited_at:
+                _take_back(locked, reason)
+            Link.objects.filter(pk=locked.link_id).update(
+                earnings=F("earnings") - locked.commission
+            )
+        locked.save(update_fields=["status", "approved_at", "payable_at", "reason", "updated_at"])
+        if actor is not None:
+            audit_log(
+                actor=actor,
+                action=f"conversion.{status}",
+                entity=locked,
+                metadata={"from": previous, "reason": reason},
+                request=request,
+            )
+        deliveries_enqueue(conversion=locked, event="status_changed")
+    return True
+
+
+def _take_back(conversion: Conversion, reason: str) -> None:
+    """A declined commission that was already payable goes back (it may leave the
+    partner's payable balance negative, repaid by later commissions)."""
+    ledger_post(
+        kind="commission.reverse",
+        idempotency_key=f"conversion:{conversion.pk}:reverse",
+        lines=transfer(
+            user_account(
+                conversion.partner.user_id, Account.Kind.PARTNER_PAYABLE, conversion.currency
+            ),
+            platform_account(Account.Kind.AFFILIATE_COMMISSION_EXPENSE, conversion.currency),
+            conversion.commission,
+        ),
+        memo=f"Commission declined: {reason}"[:255],
+        reference=conversion.ledger_reference,
+    )
+
+
+def conversion_release_hold(*, conversion: Conversion, actor, request=None) -> bool:
+    """Staff reviewed a held conversion and let it through."""
+    with transaction.atomic():
+        released = Conversion.objects.filter(pk=conversion.pk, on_hold=True).update(
+            on_hold=False, updated_at=timezone.now()
+        )
+        if released:
+            audit_log(
+                actor=actor,
+                action="conversion.release_hold",
+                entity=conversion,
+                metadata={"reasons": conversion.hold_reasons},
+                request=request,
+            )
+    return bool(released)

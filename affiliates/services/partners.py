@@ -1,0 +1,106 @@
+"""Partner applications, staff decisions, and the partner's own payout details."""
+
+import json
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts.emails import email_queue
+from accounts.services import audit_log
+from config.errors import Refusal
+
+from ..models import Partner
+
+Status = Partner.Status
+
+# Staff decisions: the statuses each may start from, and where it leads.
+DECISIONS = {
+    "approve": ({Status.PENDING, Status.REJECTED}, Status.APPROVED),
+    "reject": ({Status.PENDING}, Status.REJECTED),
+    "suspend": ({Status.APPROVED}, Status.SUSPENDED),
+    "reinstate": ({Status.SUSPENDED}, Status.APPROVED),
+}
+PAYOUT_METHODS = {"paypal": ("paypal_email",), "bank": ("account_holder", "iban", "bank_name")}
+
+
+class PartnerRefused(Refusal):
+    pass
+
+
+def partner_apply(
+    *, user, name: str, company: str = "", website: str = "", traffic_sources: str
+) -> Partner:
+    """Apply to become a partner (once; a rejected applicant may apply again)."""
+    existing = Partner.objects.filter(user=user).first()
+    if existing and existing.status != Status.REJECTED:
+        raise PartnerRefused(
+            "already_applied", f"You already applied ({existing.get_status_display()})."
+        )
+    fields = {
+        "name": name.strip(),
+        "company": company.strip(),
+        "website": website.strip(),
+        "traffic_sources": traffic_sources.strip(),
+        "status": Status.PENDING,
+        "status_reason": "",
+    }
+    try:
+        with transaction.atomic():
+            if existing:
+                Partner.objects.filter(pk=existing.pk).update(**fields)
+                existing.refresh_from_db()
+                return existing
+            return Partner.objects.create(user=user, **fields)
+    except IntegrityError as exc:  # two tabs applying at once
+        raise PartnerRefused("already_applied", "You already applied.") from exc
+
+
+def partner_decide(
+    *, partner: Partner, decision: str, actor, reason: str = "", request=None
+) -> bool:
+    """Approve, reject, suspend or reinstate; audited; the partner is told by email."""
+    allowed, target = DECISIONS[decision]
+    if decision in ("reject", "suspend") and not reason.strip():
+        raise PartnerRefused("reason_required", "Say why: the partner will read it.")
+    now = timezone.now()
+    with transaction.atomic():
+        fields = {"status": target, "status_reason": reason, "updated_at": now}
+        if target == Status.APPROVED:
+            fields["approved_at"] = now
+        if not Partner.objects.filter(pk=partner.pk, status__in=allowed).update(**fields):
+            return False
+        partner.refresh_from_db()
+        audit_log(
+            actor=actor,
+            action=f"partner.{decision}",
+            entity=partner,
+            metadata={"reason": reason},
+            request=request,
+        )
+        email_queue(
+            to=partner.user.email,
+            template="partner_decision",
+            context={"partner": partner, "decision": decision},
+        )
+    return True
+
+
+def partner_set_payout(
+    *, partner: Partner, method: str, details: dict, tax_id: str, password: str
+) -> Partner:
+    """Where the partner is paid. Changing it needs the account password."""
+    if not partner.user.check_password(password or ""):
+        raise PartnerRefused("wrong_password", "Enter your password to change payout details.")
+    if method not in PAYOUT_METHODS:
+        raise PartnerRefused("invalid_method", f"Choose one of {', '.join(PAYOUT_METHODS)}.")
+    missing = [f for f in PAYOUT_METHODS[method] if not str(details.get(f, "")).strip()]
+    if missing:
+        raise PartnerRefused("missing_detail", f"Missing {', '.join(missing)}.")
+    partner.payout_method = method
+    partner.payout_details = json.dumps(
+        {f: str(details[f]).strip() for f in PAYOUT_METHODS[method]}
+    )
+    partner.tax_id = tax_id.strip()
+    partner.save(update_fields=["payout_method", "payout_details", "tax_id", "updated_at"])
+    audit_log(actor=partner.user, action="partner.payout_details", entity=partner)
+    return partner

@@ -1,0 +1,70 @@
+"""A partner asks to be paid everything payable: one withdrawal through the same pipeline
+as shoppers' (Finance approval, payout providers and batches, audit)."""
+
+import json
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Max
+
+from config.errors import Refusal
+from wallet.models import Account, Withdrawal, WithdrawalMethod
+from wallet.services.withdrawals import WithdrawalRefused, open_withdrawal
+
+from ..models import Conversion, Partner
+
+
+class PayoutRefused(Refusal):
+    pass
+
+
+def payable_balance(partner: Partner) -> Decimal:
+    account = Account.objects.filter(
+        owner=partner.user, kind=Account.Kind.PARTNER_PAYABLE, currency=settings.PLATFORM_CURRENCY
+    ).first()
+    return account.balance if account else Decimal("0.00")
+
+
+def payout_minimum(partner: Partner, method: WithdrawalMethod | None = None) -> Decimal:
+    """The highest of the platform's, the method's and the campaigns' minimums."""
+    campaigns = Conversion.objects.filter(
+        partner=partner, credited_at__isnull=False, payout__isnull=True
+    ).aggregate(m=Max("campaign__minimum_payout"))["m"]
+    return max(
+        settings.PARTNER_PAYOUT_MINIMUM, method.minimum_amount if method else 0, campaigns or 0
+    )
+
+
+def partner_payout_request(*, partner: Partner) -> Withdrawal:
+    if not partner.is_approved:
+        raise PayoutRefused("partner_not_approved", "Your partner account is not approved.")
+    if not partner.payout_method:
+        raise PayoutRefused("no_payout_details", "Add your payout details first.")
+    method = WithdrawalMethod.objects.filter(code=partner.payout_method, is_enabled=True).first()
+    if method is None:
+        raise PayoutRefused("method_unavailable", "Your payout method is not available now.")
+    balance = payable_balance(partner)
+    minimum = payout_minimum(partner, method)
+    if balance < minimum:
+        raise PayoutRefused(
+            "below_minimum", f"Payouts start at {method.currency} {minimum}; you have {balance}."
+        )
+    with transaction.atomic():
+        try:
+            withdrawal = open_withdrawal(
+                user=partner.user,
+                method=method,
+                amount=balance,
+                details=json.loads(partner.payout_details or "{}"),
+                source=Withdrawal.Source.COMMISSION,
+            )
+        except WithdrawalRefused as exc:
+            raise PayoutRefused(exc.code, exc.detail) from exc
+        Conversion.objects.filter(
+            partner=partner,
+            credited_at__isnull=False,
+            payout__isnull=True,
+            status=Conversion.Status.APPROVED,
+        ).update(payout=withdrawal)
+    return withdrawal

@@ -1,0 +1,125 @@
+"""The conversion postback: an advertiser tells us a partner's click converted."""
+
+import uuid
+from collections.abc import Mapping
+
+from django.conf import settings
+
+from affiliates.services.conversions import ClickFacts, ConversionRefused, conversion_record
+from campaigns.models import Campaign
+from config.money import parse_amount
+from config.tokens import hash_token
+
+from ..models import AffiliateClick, PostbackLog
+from .postbacks import PostbackRejected, PostbackReply, finish
+
+STATUSES = {
+    "pending": "pending",
+    "approved": "approved",
+    "declined": "declined",
+    "rejected": "declined",
+}
+
+
+def conversion_postback_handle(
+    *, raw: Mapping[str, str], ip: str | None, log: PostbackLog
+) -> PostbackReply:
+    token = raw.get("token", "")
+    campaign = (
+        Campaign.objects.filter(postback_token_hash=hash_token(token)).first() if token else None
+    )
+    if campaign is None:
+        return finish(
+            log,
+            PostbackReply.error(
+                PostbackRejected(403, "invalid_token", "That token is no campaign's.")
+            ),
+        )
+    log.source = campaign.slug
+    log.authenticated = True
+    log.txn_id = raw.get("txn_id", "")[:255]
+    try:
+        outcome = _apply(campaign, raw, ip)
+    except PostbackRejected as exc:
+        return finish(log, PostbackReply.error(exc))
+    except ConversionRefused as exc:
+        return finish(log, PostbackReply.error(PostbackRejected(exc.status, exc.code, exc.detail)))
+    conversion = outcome.conversion
+    log.conversion = conversion
+    body = {
+        "status": "ok",
+        "conversion": {
+            "id": conversion.pk,
+            "status": conversion.status,
+            "on_hold": conversion.on_hold,
+            "goal": conversion.goal.tracking_code,
+            "commission": str(conversion.commission),
+            "currency": conversion.currency,
+        },
+        "duplicate": outcome.duplicate,
+    }
+    return finish(log, PostbackReply(200, body), duplicate=outcome.duplicate)
+
+
+def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
+    missing = [name for name in ("click_id", "txn_id") if not raw.get(name, "").strip()]
+    if missing:
+        raise PostbackRejected(400, "missing_field", f"Missing {', '.join(missing)}.")
+    try:
+        click_id = uuid.UUID(raw["click_id"].strip())
+    except ValueError as exc:
+        raise PostbackRejected(
+            400, "invalid_click_id", "click_id is not one of our click ids."
+        ) from exc
+    txn_id = raw["txn_id"].strip()
+    if len(txn_id) > 255:
+        raise PostbackRejected(400, "invalid_txn_id", "txn_id is longer than 255 characters.")
+    try:
+        amount = parse_amount(raw.get("amount") or "0")
+    except ValueError as exc:
+        raise PostbackRejected(400, "invalid_amount", f"amount: {exc}.") from exc
+    status = STATUSES.get((raw.get("status") or "pending").strip().lower())
+    if status is None:
+        raise PostbackRejected(400, "unknown_status", "status is pending, approved or declined.")
+    currency = (raw.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
+    if currency != settings.PLATFORM_CURRENCY:
+        raise PostbackRejected(
+            400, "unsupported_currency", f"Amounts must be in {settings.PLATFORM_CURRENCY}."
+        )
+    click = (
+        AffiliateClick.objects.filter(click_id=click_id)
+        .only(
+            "click_id",
+            "link_id",
+            "partner_id",
+            "campaign_id",
+            "sub1",
+            "sub2",
+            "sub3",
+            "ip",
+            "created_at",
+        )
+        .first()
+    )
+    if click is None:
+        raise PostbackRejected(404, "unknown_click", f"No click {click_id}.")
+    return conversion_record(
+        campaign=campaign,
+        click=ClickFacts(
+            click.click_id,
+            click.link_id,
+            click.partner_id,
+            click.campaign_id,
+            click.sub1,
+            click.sub2,
+            click.sub3,
+            click.ip,
+            click.created_at,
+        ),
+        goal_code=raw.get("goal", ""),
+        txn_id=txn_id,
+        amount=amount,
+        status=status,
+        currency=currency,
+        customer_ip=raw.get("ip") or None,
+    )
