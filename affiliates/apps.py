@@ -8,7 +8,7 @@ class AffiliatesConfig(AppConfig):
     def ready(self):
         from wallet.signals import withdrawal_settled
 
-        from . import receivers
+        from . import receivers, schema  # noqa: F401 (schema registers the Api-Key scheme)
 
         withdrawal_settled.connect(
             receivers.on_withdrawal_settled, dispatch_uid="affiliates.payout"

@@ -1,8 +1,9 @@
 """Everything under /api/v1/. Each app contributes its routes here."""
 
-from django.urls import path
+from django.urls import include, path
 
 from accounts.api import MeApi, MyReferralsApi
+from affiliates import api as partner
 from offers.api import (
     CategoryListApi,
     MerchantDetailApi,
@@ -19,7 +20,29 @@ from wallet.api import (
     MyWithdrawalsApi,
 )
 
+partner_urls = [
+    path("campaigns/", partner.PartnerCampaignsApi.as_view(), name="api-partner-campaigns"),
+    path("links/", partner.PartnerLinksApi.as_view(), name="api-partner-links"),
+    path("links/<int:pk>/", partner.PartnerLinkApi.as_view(), name="api-partner-link"),
+    path("reports/", partner.PartnerReportsApi.as_view(), name="api-partner-reports"),
+    path("conversions/", partner.PartnerConversionsApi.as_view(), name="api-partner-conversions"),
+    path("payouts/", partner.PartnerPayoutsApi.as_view(), name="api-partner-payouts"),
+    path("postbacks/", partner.PartnerPostbacksApi.as_view(), name="api-partner-postbacks"),
+    path("postbacks/<int:pk>/", partner.PartnerPostbackApi.as_view(), name="api-partner-postback"),
+    path(
+        "postbacks/<int:pk>/test/",
+        partner.PartnerPostbackTestApi.as_view(),
+        name="api-partner-postback-test",
+    ),
+    path(
+        "postbacks/<int:pk>/deliveries/",
+        partner.PartnerDeliveriesApi.as_view(),
+        name="api-partner-deliveries",
+    ),
+]
+
 urlpatterns = [
+    path("partner/", include(partner_urls)),
     path("categories/", CategoryListApi.as_view(), name="api-categories"),
     path("merchants/", MerchantListApi.as_view(), name="api-merchants"),
     path("merchants/<slug:slug>/", MerchantDetailApi.as_view(), name="api-merchant"),

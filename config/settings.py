@@ -361,6 +361,18 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # Several models have a "status"; name each choice set after its model.
+    "ENUM_NAME_OVERRIDES": {
+        "UserStatusEnum": "accounts.models.User.Status",
+        "ReferralStatusEnum": "accounts.models.Referral.Status",
+        "CashbackStatusEnum": "wallet.models.CashbackEvent.Status",
+        "CashbackNetworkStatusEnum": "wallet.models.CashbackEvent.NetworkStatus",
+        "WithdrawalStatusEnum": "wallet.models.Withdrawal.Status",
+        "CampaignStatusEnum": "campaigns.models.Campaign.Status",
+        "LinkStatusEnum": "affiliates.models.Link.Status",
+        "ConversionStatusEnum": "affiliates.models.Conversion.Status",
+        "DeliveryStatusEnum": "affiliates.models.PostbackDelivery.Status",
+    },
 }
 
 # --- Logging: one line per event, JSON in production, each with the request id -------
