@@ -46,13 +46,14 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
-    # Ours, in dependency order: everything depends on accounts.
+    # Ours, in dependency order (seed_demo seeds them in this order too): everything
+    # depends on accounts; tracking records clicks and postbacks for offers and affiliates.
     "accounts",
     "offers",
     "wallet",
-    "tracking",
     "campaigns",
     "affiliates",
+    "tracking",
     "gamification",
     "support",
     "cms",
