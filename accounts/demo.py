@@ -27,22 +27,27 @@ def seed() -> list[str]:
     for spec in DEMO_USERS:
         spec = dict(spec)
         password = spec.pop("password")
-        user = User.objects.filter(email=spec["email"]).first()
-        if user is None:
-            user = User.objects.create_user(password=password, **spec)
-        else:
-            for name, value in spec.items():
-                setattr(user, name, value)
-            user.set_password(password)
-        # Whatever happened to the demo accounts since, they log in again afterwards.
-        user.status = User.Status.ACTIVE
-        user.deleted_at = None
-        user.email_verified_at = user.email_verified_at or timezone.now()
-        user.save()
+        user = demo_user(password=password, **spec)
         role = "admin" if user.is_superuser else "shopper"
         lines.append(f"{role:8} {user.email} / {password}")
     _verified_kyc(User.objects.get(email="demo@savebucks.test"))
     return lines
+
+
+def demo_user(*, email: str, password: str, **fields) -> User:
+    """Create or reset a demo account: whatever happened to it since, it logs in again."""
+    user = User.objects.filter(email=email).first()
+    if user is None:
+        user = User.objects.create_user(email=email, password=password, **fields)
+    else:
+        for name, value in fields.items():
+            setattr(user, name, value)
+        user.set_password(password)
+    user.status = User.Status.ACTIVE
+    user.deleted_at = None
+    user.email_verified_at = user.email_verified_at or timezone.now()
+    user.save()
+    return user
 
 
 def _verified_kyc(user) -> None:

@@ -84,6 +84,7 @@ class PartnerCampaignsApi(PartnerApi, generics.ListAPIView):
 class LinkSerializer(serializers.ModelSerializer):
     url = serializers.SerializerMethodField()
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
+    name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     slug = serializers.SlugField(required=False, allow_blank=True, max_length=64)
     destination_url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
@@ -365,12 +366,10 @@ def _save_postback(view, request, postback=None):
             method=data.get("method", postback.method if postback else "GET"),
             campaign=data.get("campaign", postback.campaign if postback else None),
             goal=data.get("goal", postback.goal if postback else None),
+            is_active=data.get("is_active"),
         )
     except Refusal as exc:
         return _refused(exc)
-    if "is_active" in data:
-        PartnerPostback.objects.filter(pk=saved.pk).update(is_active=data["is_active"])
-        saved.refresh_from_db()
     return Response(
         PostbackSerializer(saved).data,
         status=status.HTTP_200_OK if postback else status.HTTP_201_CREATED,

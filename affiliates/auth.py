@@ -2,6 +2,7 @@
 logged-in session), and who may use the partner API at all."""
 
 from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework.settings import api_settings
 
 from .models import ApiKey, Partner
 from .services.apikeys import api_key_check
@@ -18,6 +19,8 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
         key = api_key_check(raw.strip())
         if key is None:
             raise exceptions.AuthenticationFailed("This API key is not valid or was revoked.")
+        if not key.partner.user.is_active:
+            raise exceptions.AuthenticationFailed("This account is disabled.")
         return key.partner.user, key
 
     def authenticate_header(self, request):
@@ -47,6 +50,10 @@ class PartnerKeyThrottle(throttling.SimpleRateThrottle):
     """Per API key (or per partner session), so one busy integration cannot starve others."""
 
     scope = "partner_key"
+
+    def get_rate(self):
+        # Read when asked (DRF binds THROTTLE_RATES at import), so the setting can change.
+        return api_settings.DEFAULT_THROTTLE_RATES.get(self.scope)
 
     def get_cache_key(self, request, view):
         ident = (

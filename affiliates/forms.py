@@ -15,6 +15,11 @@ class ApplyForm(forms.ModelForm):
         labels = {"name": "Your name", "traffic_sources": "How will you send visitors?"}
         widgets = {"traffic_sources": forms.Textarea(attrs={"rows": 3})}
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Optional on the model (staff may add partners by hand), not for an applicant.
+        self.fields["traffic_sources"].required = True
+
 
 class LinkForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none())
@@ -41,7 +46,7 @@ class AccessRequestForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    group_by = forms.ChoiceField(choices=[(g, g) for g in GROUPS], initial="day")
+    group_by = forms.ChoiceField(choices=[(g, g) for g in GROUPS], required=False, label="Group by")
     date_from = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     date_to = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}))
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none(), required=False)

@@ -3,21 +3,32 @@
 The host is resolved once, every address it resolves to is checked, and the connection
 goes to that checked address (with the original Host header and TLS server name), so a
 DNS answer that changes between the check and the request cannot reach our network.
-Redirects are never followed.
+Redirects are never followed. The timeout bounds the whole exchange, not each read: a
+server that drips one byte at a time cannot hold the dispatcher.
 """
 
+import contextlib
 import http.client
+import io
 import ipaddress
 import socket
 import ssl
+import time
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.conf import settings
 
+# NAT64's well-known prefix carries an IPv4 address in its last 32 bits.
+_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+
 
 class UnsafeTarget(Exception):
-    pass
+    """Our rule refuses the URL: trying again would not change the answer."""
+
+
+class Unresolved(OSError):
+    """The host did not resolve (perhaps only for now: DNS fails transiently)."""
 
 
 @dataclass(frozen=True)
@@ -26,67 +37,144 @@ class HttpResult:
     body: str
 
 
-def _public(address: str) -> bool:
-    ip = ipaddress.ip_address(address)
-    return not (
-        ip.is_private
-        or ip.is_loopback
-        or ip.is_link_local
-        or ip.is_multicast
-        or ip.is_reserved
-        or ip.is_unspecified
-    )
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+    if ip.ipv4_mapped:
+        return ip.ipv4_mapped
+    if ip.sixtofour:
+        return ip.sixtofour
+    if ip in _NAT64:
+        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
+    return None
+
+
+def is_public(address: str) -> bool:
+    """A globally routable unicast address. `is_global` also rules out shared address
+    space (100.64/10, where some clouds keep their metadata service), benchmarking and
+    documentation ranges; IPv6 forms that carry an IPv4 address are judged by it."""
+    ip = ipaddress.ip_address(address.split("%", 1)[0])
+    if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)):
+        ip = embedded
+    return ip.is_global and not ip.is_multicast
 
 
 def check_url(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or UnsafeTarget."""
-    parts = urlsplit(url)
+    if not url.isascii() or any(ch <= " " or ch == "\x7f" for ch in url):
+        raise UnsafeTarget("The URL may contain only printable ASCII (no spaces).")
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as exc:
+        raise UnsafeTarget("That is not a valid URL.") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise UnsafeTarget("Only http:// and https:// URLs are allowed.")
-    return parts.scheme, parts.hostname, parts.port or (443 if parts.scheme == "https" else 80)
+    return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
 def resolve(host: str, port: int) -> str:
+    """The address to connect to; UnsafeTarget if any address of the host is not public
+    (unless settings allow private targets), Unresolved if it does not resolve."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except socket.gaierror as exc:
-        raise UnsafeTarget(f"{host} does not resolve.") from exc
+    except (socket.gaierror, UnicodeError) as exc:
+        raise Unresolved(f"{host} does not resolve.") from exc
     addresses = [info[4][0] for info in infos]
     if not settings.PARTNER_POSTBACK_ALLOW_PRIVATE:
         for address in addresses:
-            if not _public(address):
+            if not is_public(address):
                 raise UnsafeTarget(f"{host} resolves to {address}, which is not a public address.")
     return addresses[0]
 
 
+def check_target(url: str) -> None:
+    """What can be checked when a partner saves a URL. A host that does not resolve yet
+    is let through: every delivery resolves and checks again before it connects."""
+    _scheme, host, port = check_url(url)
+    with contextlib.suppress(Unresolved):
+        resolve(host, port)
+
+
+class _Deadline:
+    def __init__(self, seconds: float):
+        self.at = time.monotonic() + seconds
+
+    def left(self) -> float:
+        left = self.at - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("timed out")
+        return left
+
+
+class _DeadlineReader(io.RawIOBase):
+    """The socket's bytes, each read bounded by what is left of the deadline. Reads go
+    through the socket's own file object, which keeps the socket open for the response
+    after the connection object lets go of it (as http.client does)."""
+
+    def __init__(self, sock, deadline: _Deadline):
+        self._sock, self._deadline = sock, deadline
+        self._file = sock.makefile("rb", buffering=0)
+
+    def readable(self):
+        return True
+
+    def readinto(self, buffer):
+        self._sock.settimeout(self._deadline.left())
+        return self._file.readinto(buffer)
+
+    def close(self):
+        self._file.close()
+        super().close()
+
+
+class _DeadlineSocket:
+    """What http.client needs of a socket, with every send and read under one deadline."""
+
+    def __init__(self, sock, deadline: _Deadline):
+        self._sock, self._deadline = sock, deadline
+
+    def sendall(self, data):
+        self._sock.settimeout(self._deadline.left())
+        self._sock.sendall(data)
+
+    def makefile(self, mode, *args, **kwargs):
+        return io.BufferedReader(_DeadlineReader(self._sock, self._deadline))
+
+    def close(self):
+        self._sock.close()
+
+
 class _PinnedHTTP(http.client.HTTPConnection):
-    def __init__(self, host, port, address, timeout):
-        super().__init__(host, port, timeout=timeout)
-        self._address = address
+    def __init__(self, host, port, address, deadline):
+        super().__init__(host, port, timeout=deadline.left())
+        self._address, self._deadline = address, deadline
+
+    def _raw(self):
+        return socket.create_connection((self._address, self.port), self._deadline.left())
 
     def connect(self):
-        self.sock = socket.create_connection((self._address, self.port), self.timeout)
+        self.sock = _DeadlineSocket(self._raw(), self._deadline)
 
 
-class _PinnedHTTPS(http.client.HTTPSConnection):
-    def __init__(self, host, port, address, timeout):
-        super().__init__(host, port, timeout=timeout, context=ssl.create_default_context())
-        self._address = address
+class _PinnedHTTPS(_PinnedHTTP):
+    default_port = http.client.HTTPS_PORT
 
     def connect(self):
-        raw = socket.create_connection((self._address, self.port), self.timeout)
-        self.sock = self._context.wrap_socket(raw, server_hostname=self.host)
+        raw = self._raw()
+        raw.settimeout(self._deadline.left())
+        wrapped = ssl.create_default_context().wrap_socket(raw, server_hostname=self.host)
+        self.sock = _DeadlineSocket(wrapped, self._deadline)
 
 
 def send(
     method: str, url: str, *, body: bytes | None = None, headers: dict | None = None
 ) -> HttpResult:
+    deadline = _Deadline(settings.PARTNER_POSTBACK_TIMEOUT)
     scheme, host, port = check_url(url)
     address = resolve(host, port)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection_class = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
-    conn = connection_class(host, port, address, settings.PARTNER_POSTBACK_TIMEOUT)
+    conn = connection_class(host, port, address, deadline)
     try:
         conn.request(
             method,
@@ -95,6 +183,8 @@ def send(
             headers={"User-Agent": "SaveBucks-Postback/1.0", **(headers or {})},
         )
         response = conn.getresponse()
-        return HttpResult(response.status, response.read(500).decode("utf-8", errors="replace"))
+        text = response.read(500).decode("utf-8", errors="replace")
+        # PostgreSQL text cannot hold NUL; the excerpt is for people to read anyway.
+        return HttpResult(response.status, text.replace("\x00", ""))
     finally:
         conn.close()

@@ -136,7 +136,9 @@ def partner_report(
         else {}
     )
     report = []
-    for key in sorted(rows, key=lambda k: (k is None, str(k))):
+    # Keys of one grouping are all dates, ids or strings: natural order (campaign 9
+    # before 10), not the order of their text.
+    for key in sorted(rows, key=lambda k: (k is None, k if k is not None else "")):
         row = rows[key]
         clicks_n = row.get("clicks", 0) if click_key else None
         report.append(

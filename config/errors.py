@@ -8,3 +8,9 @@ class Refusal(Exception):
         self.code = code
         self.detail = detail
         super().__init__(detail)
+
+
+def form_refused(form, refusal: Refusal) -> None:
+    """Show a refusal on the form: on its field when the refusal names one the form has."""
+    field = getattr(refusal, "field", None)
+    form.add_error(field if field in form.fields else None, refusal.detail)

@@ -24,6 +24,22 @@ def user_agent(request, limit: int = 512) -> str:
     return request.META.get("HTTP_USER_AGENT", "")[:limit]
 
 
+# HTTP libraries and command-line tools: not a person with a browser, whatever they claim.
+SCRIPTED_CLIENTS = (
+    "curl/",
+    "wget/",
+    "python-requests/",
+    "python-urllib/",
+    "go-http-client/",
+    "java/",
+    "okhttp/",
+    "libwww-perl/",
+    "apache-httpclient/",
+    "scrapy/",
+    "httpie/",
+)
+
+
 def describe_user_agent(ua: str) -> dict[str, str]:
     """Browser, OS and device class of a User-Agent, parsed by ua-parser's maintained rules."""
     from ua_parser import parse  # imported late: building the matchers is not free
@@ -35,7 +51,14 @@ def describe_user_agent(ua: str) -> dict[str, str]:
     if result and result.user_agent and result.user_agent.major:
         browser = f"{browser} {result.user_agent.major}"
     lowered = ua.lower()
+    # Crawlers first: Googlebot's smartphone agent also reads as an Android phone.
     if (
+        device == "Spider"
+        or browser.startswith(("Googlebot", "bingbot"))
+        or lowered.startswith(SCRIPTED_CLIENTS)
+    ):
+        kind = "bot"
+    elif (
         "ipad" in lowered
         or "tablet" in lowered
         or ("android" in lowered and "mobile" not in lowered)
@@ -43,8 +66,6 @@ def describe_user_agent(ua: str) -> dict[str, str]:
         kind = "tablet"
     elif "mobi" in lowered or os_name in {"iOS", "Android"}:
         kind = "mobile"
-    elif device == "Spider" or browser.startswith(("Googlebot", "bingbot")):
-        kind = "bot"
     else:
         kind = "desktop"
     return {"browser": browser, "os": os_name, "kind": kind, "label": f"{browser} on {os_name}"}

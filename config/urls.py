@@ -18,6 +18,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),
+    path("partners/", include("affiliates.urls")),
     path("", include("tracking.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

@@ -1,5 +1,6 @@
-"""Demo activity: the demo shopper's clicks, and sales the demo network reported on them,
-recorded through the same services as real click-outs and postbacks."""
+"""Demo activity, recorded through the same services as real traffic: the demo shopper's
+clicks and the sales the demo network reported on them; the demo partner's link clicks and
+the conversions the demo campaign reported."""
 
 import uuid
 from datetime import timedelta
@@ -8,12 +9,16 @@ from decimal import Decimal
 from django.utils import timezone
 
 from accounts.models import User
+from affiliates.models import Conversion, Link
+from affiliates.services.conversions import ClickFacts, conversion_record
+from affiliates.services.payable import commissions_make_payable
 from offers.models import Network, Offer
 from wallet.models import CashbackEvent
 from wallet.services.confirmation import cashback_confirm
 
-from .models import Click
+from .models import AffiliateClick, Click
 from .services.postbacks import NetworkSale, apply_sale
+from .services.rollups import counters_roll_up
 
 SALES = [  # offer external id, txn id, sale, commission, network status, days ago, confirm
     ("demo-glow-beauty-1", "DEMO-0901", "500.00", "40.00", "approved", 150, True),
@@ -24,7 +29,23 @@ SALES = [  # offer external id, txn id, sale, commission, network status, days a
 ]
 
 
+# txn id, sub1, goal, sale amount, reported status, days ago, payable already
+CONVERSIONS = [
+    ("DEMO-AFF-01", "blog", "DEMOSALE01", "250.00", "approved", 24, True),
+    ("DEMO-AFF-02", "newsletter", "DEMOSALE01", "300.00", "approved", 20, True),
+    ("DEMO-AFF-03", "blog", "DEMOSALE01", "80.00", "approved", 6, False),
+    ("DEMO-AFF-04", "social", "DEMOSALE01", "45.00", "pending", 3, False),
+    ("DEMO-AFF-05", "newsletter", "DEMOLEAD01", "0.00", "pending", 2, False),
+    ("DEMO-AFF-06", "blog", "DEMOSALE01", "60.00", "declined", 10, False),
+]
+SOURCES = ("blog", "newsletter", "social")
+
+
 def seed() -> list[str]:
+    return [*_shopper_activity(), *_partner_activity()]
+
+
+def _shopper_activity() -> list[str]:
     shopper = User.objects.get(email="demo@savebucks.test")
     network = Network.objects.get(slug="demo")
     for external_id, txn_id, sale, commission, status, days_ago, confirm in SALES:
@@ -68,4 +89,70 @@ def seed() -> list[str]:
     return [
         f"shopper  {shopper.email}: verified email and KYC, {confirmed} confirmed and "
         f"{len(SALES) - confirmed} pending cashback"
+    ]
+
+
+def _demo_click(link: Link, key: str, sub1: str, when) -> AffiliateClick:
+    click, _ = AffiliateClick.objects.get_or_create(
+        click_id=uuid.uuid5(uuid.NAMESPACE_URL, f"savebucks-demo/{key}"),
+        defaults={
+            "link": link,
+            "partner_id": link.partner_id,
+            "campaign_id": link.campaign_id,
+            "sub1": sub1,
+            "device_type": "desktop",
+            "country": "GB",
+        },
+    )
+    AffiliateClick.objects.filter(pk=click.pk).update(created_at=when)
+    click.created_at = when
+    return click
+
+
+def _partner_activity() -> list[str]:
+    link = Link.objects.select_related("campaign").get(slug="demo-link")
+    now = timezone.now()
+    clicks = 0
+    for days_ago in range(14):  # a few clicks a day from each source, for the chart
+        for n in range(2 + days_ago % 3):
+            source = SOURCES[(days_ago + n) % len(SOURCES)]
+            _demo_click(link, f"go/{days_ago}/{n}", source, now - timedelta(days=days_ago, hours=n))
+            clicks += 1
+    for txn_id, sub1, goal, amount, status, days_ago, payable in CONVERSIONS:
+        clicked = now - timedelta(days=days_ago, hours=3)
+        click = _demo_click(link, f"conversion/{txn_id}", sub1, clicked)
+        conversion = conversion_record(
+            campaign=link.campaign,
+            click=ClickFacts(
+                click.click_id,
+                link.pk,
+                link.partner_id,
+                link.campaign_id,
+                sub1,
+                "",
+                "",
+                None,
+                clicked,
+            ),
+            goal_code=goal,
+            txn_id=txn_id,
+            amount=Decimal(amount),
+            status=status,
+            currency="USD",
+        ).conversion
+        reported = now - timedelta(days=days_ago)
+        Conversion.objects.filter(pk=conversion.pk).update(created_at=reported)
+        if status == "approved":
+            Conversion.objects.filter(pk=conversion.pk, credited_at__isnull=True).update(
+                approved_at=reported,
+                # The first two as if their holding period were over already.
+                payable_at=now - timedelta(days=1)
+                if payable
+                else reported + timedelta(days=link.campaign.holding_days),
+            )
+        clicks += 1
+    commissions_make_payable()
+    counters_roll_up()
+    return [
+        f"partner  demo-link: {clicks} clicks and {len(CONVERSIONS)} conversions, 2 of them payable"
     ]

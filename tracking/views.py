@@ -29,6 +29,7 @@ from .services.go import (
     link_destination,
     link_for_click,
     link_is_live,
+    visitor_device,
 )
 from .services.postbacks import PostbackRejected, PostbackReply, finish, network_postback_handle
 
@@ -217,7 +218,7 @@ def go(request, slug: str):
         params=request.GET,
         ip=client_ip(request),
         user_agent=agent,
-        device=describe_user_agent(agent)["kind"],
+        device=visitor_device(agent),
         referrer=request.META.get("HTTP_REFERER", ""),
         country=client_country(request),
     )

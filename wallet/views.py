@@ -7,6 +7,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config.errors import form_refused
+
 from .forms import WithdrawForm
 from .models import Account, CashbackEvent, Withdrawal
 from .selectors import monthly_earnings, statement_entries, upcoming_confirmations, wallet_summary
@@ -101,7 +103,7 @@ def withdraw(request):
                 password=form.cleaned_data["password"],
             )
         except WithdrawalRefused as refused:
-            form.add_error(refused.field if refused.field in form.fields else None, refused.detail)
+            form_refused(form, refused)
         else:
             messages.success(
                 request,

@@ -133,24 +133,34 @@ def conversion_record(
         raise ConversionRefused(
             403, "wrong_campaign", "The token is for another campaign than this click's."
         )
-    goal = _goal(campaign, goal_code)
     now = timezone.now()
-    days = campaign.attribution_window_days
-    if now - click.clicked_at > timedelta(days=days):
-        raise ConversionRefused(
-            400, "outside_attribution_window", f"The click is older than the {days}-day window."
-        )
     with transaction.atomic():
+        # A report about a transaction we know is a status update (or a repeat): it may
+        # come weeks later, past the attribution window or after its goal was paused.
         existing = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
         if existing is not None:
             return _report_again(existing, status)
+        goal = _goal(campaign, goal_code)
+        days = campaign.attribution_window_days
+        if now - click.clicked_at > timedelta(days=days):
+            raise ConversionRefused(
+                400,
+                "outside_attribution_window",
+                f"The click is older than the {days}-day window.",
+            )
         partner = Partner.objects.select_related("user").get(pk=click.partner_id)
         commission = commission_for(goal=goal, partner=partner, amount=amount)
         holds = _fraud_holds(partner, click, customer_ip, now)
         if campaign.has_caps:
             # Serialise this campaign's conversions so two cannot both squeeze under a cap.
             Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
-            broken = _over_cap(campaign, commission, now)
+            # A twin that held the lock before us may have recorded this very transaction:
+            # ours is a repeat of it, not one more conversion over the cap.
+            twin = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
+            if twin is not None:
+                return _report_again(twin, status)
+            # A sale reported already declined uses none of the cap.
+            broken = "" if status == Status.DECLINED else _over_cap(campaign, commission, now)
             if broken and campaign.over_cap == Campaign.OverCap.REJECT:
                 raise ConversionRefused(409, "cap_reached", f"The campaign reached its {broken}.")
             if broken:
@@ -202,10 +212,14 @@ def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
             "invalid_transition",
             f"Transaction {conversion.txn_id} is {conversion.status}; it cannot become {status}.",
         )
-    conversion_set_status(
+    moved = conversion_set_status(
         conversion=conversion, status=status, reason="Reported by the advertiser."
     )
     conversion.refresh_from_db()
+    if not moved:
+        # A concurrent report moved it first (statuses only go forward, so this ends):
+        # judge this report against where the conversion is now.
+        return _report_again(conversion, status)
     return ConversionOutcome(conversion, created=False, changed=True)
 
 
@@ -231,8 +245,8 @@ def conversion_set_status(
             locked.payable_at = now + timedelta(days=locked.campaign.holding_days)
         else:
             locked.reason = reason
-            if locked.credited_at:
-                _take_back(locked, reason)
+            if locked.credited_at and locked.commission:
+                _take_back(locked, reason)  # a zero commission was credited with no posting
             Link.objects.filter(pk=locked.link_id).update(
                 earnings=F("earnings") - locked.commission
             )

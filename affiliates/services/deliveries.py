@@ -4,6 +4,7 @@ dispatch_postbacks and retried on a schedule, the same with or without a worker.
 import hashlib
 import hmac
 import json
+import logging
 import time
 from dataclasses import dataclass
 from datetime import timedelta
@@ -11,13 +12,14 @@ from http.client import HTTPException
 from urllib.parse import quote
 
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import Refusal
 
 from .. import outbound
-from ..models import PartnerPostback, PostbackDelivery
+from ..models import Partner, PartnerPostback, PostbackDelivery
+
+logger = logging.getLogger(__name__)
 
 # After a failed attempt n (1-based), wait BACKOFF[n - 1]; a failure after the last is final.
 BACKOFF = [
@@ -64,31 +66,53 @@ def render_url(template: str, values: dict[str, str]) -> str:
 def deliveries_enqueue(*, conversion, event: str) -> int:
     """Rows for every active URL of the partner that covers this conversion; sent after
     the surrounding transaction commits."""
-    postbacks = PartnerPostback.objects.filter(
-        partner_id=conversion.partner_id, is_active=True
-    ).filter(
-        Q(campaign__isnull=True) | Q(campaign_id=conversion.campaign_id),
-        Q(goal__isnull=True) | Q(goal_id=conversion.goal_id),
-    )
-    values = _values(conversion, event)
-    rows = [
-        PostbackDelivery(
-            postback=postback,
-            conversion=conversion,
-            event=event,
-            url=render_url(postback.url, values),
-            method=postback.method,
-            body=json.dumps(values) if postback.method == PartnerPostback.Method.POST else "",
-            next_attempt_at=timezone.now(),
-        )
-        for postback in postbacks
-    ]
+    return deliveries_enqueue_many(conversions=[conversion], event=event)
+
+
+def deliveries_enqueue_many(*, conversions, event: str) -> int:
+    """The same for many conversions at once (a payout settling), one query per partner."""
+    by_partner: dict[int, list[PartnerPostback]] = {}
+    rows = []
+    for conversion in conversions:
+        if conversion.partner_id not in by_partner:
+            by_partner[conversion.partner_id] = list(
+                PartnerPostback.objects.filter(partner_id=conversion.partner_id, is_active=True)
+            )
+        values = None
+        for postback in by_partner[conversion.partner_id]:
+            if postback.campaign_id not in (None, conversion.campaign_id) or (
+                postback.goal_id not in (None, conversion.goal_id)
+            ):
+                continue
+            values = values or _values(conversion, event)
+            is_post = postback.method == PartnerPostback.Method.POST
+            rows.append(
+                PostbackDelivery(
+                    postback=postback,
+                    conversion=conversion,
+                    event=event,
+                    url=render_url(postback.url, values),
+                    method=postback.method,
+                    body=json.dumps(values) if is_post else "",
+                    next_attempt_at=timezone.now(),
+                )
+            )
     PostbackDelivery.objects.bulk_create(rows)
     if rows:
-        from ..tasks import dispatch_postbacks
-
-        transaction.on_commit(dispatch_postbacks.delay)
+        transaction.on_commit(_dispatch_soon)
     return len(rows)
+
+
+def _dispatch_soon() -> None:
+    """Ask a worker to send now. If the broker cannot take the task, the periodic run
+    sends the rows a minute later: the caller's work (a conversion) has committed and
+    must not turn into an error."""
+    from ..tasks import dispatch_postbacks
+
+    try:
+        dispatch_postbacks.delay()
+    except Exception:
+        logger.warning("Could not queue dispatch_postbacks; the periodic run will.", exc_info=True)
 
 
 @dataclass
@@ -98,10 +122,15 @@ class DispatchReport:
     failed: int = 0
 
 
+# Claimed a few at a time, so that a chunk is sent well within its lease even when every
+# URL in it runs to the timeout.
+CLAIM_CHUNK = 20
+
+
 def _claim(now, limit: int) -> list[PostbackDelivery]:
     with transaction.atomic():
         due = list(
-            PostbackDelivery.objects.select_for_update(skip_locked=True)
+            PostbackDelivery.objects.select_for_update(skip_locked=True, of=("self",))
             .filter(status=PostbackDelivery.Status.PENDING, next_attempt_at__lte=now)
             .select_related("postback")
             .order_by("next_attempt_at", "pk")[:limit]
@@ -125,80 +154,113 @@ def _signed_headers(delivery: PostbackDelivery) -> dict[str, str]:
     return headers
 
 
-def deliveries_dispatch(*, now=None, limit: int = 200, sender=outbound.send) -> DispatchReport:
-    """Send what is due. The network calls happen outside any database transaction."""
-    report = DispatchReport()
-    for delivery in _claim(now or timezone.now(), limit):
-        refused = False
-        try:
-            result = sender(
-                delivery.method,
-                delivery.url,
-                body=delivery.body.encode() if delivery.method == "POST" else None,
-                headers=_signed_headers(delivery),
-            )
-            ok, status, text, error = 200 <= result.status < 300, result.status, result.body, ""
-        except outbound.UnsafeTarget as exc:
-            # Our rule, not their outage: trying again would not change the answer.
-            ok, status, text, error, refused = False, None, "", str(exc)[:500], True
-        except (OSError, HTTPException) as exc:
-            ok, status, text, error = False, None, "", str(exc)[:500] or exc.__class__.__name__
-        finished = timezone.now()
-        delivery.last_status_code, delivery.last_response, delivery.last_error = status, text, error
-        if ok:
-            delivery.status, delivery.delivered_at, delivery.next_attempt_at = (
-                "delivered",
-                finished,
-                None,
-            )
-            report.delivered += 1
-        elif refused or delivery.attempts >= MAX_ATTEMPTS:
-            delivery.status, delivery.next_attempt_at = "failed", None
-            report.failed += 1
-        else:
-            delivery.next_attempt_at = finished + BACKOFF[delivery.attempts - 1]
-            report.retrying += 1
-        delivery.save(
-            update_fields=[
-                "status",
-                "delivered_at",
-                "next_attempt_at",
-                "last_status_code",
-                "last_response",
-                "last_error",
-            ]
+def _attempt(delivery: PostbackDelivery, sender) -> tuple[bool, bool, int | None, str, str]:
+    """(delivered, final, status code, response excerpt, error) of one attempt."""
+    try:
+        result = sender(
+            delivery.method,
+            delivery.url,
+            body=delivery.body.encode() if delivery.method == "POST" else None,
+            headers=_signed_headers(delivery),
         )
+    except outbound.UnsafeTarget as exc:
+        # Our rule, not their outage: trying again would not change the answer.
+        return False, True, None, "", str(exc)[:500]
+    except (OSError, HTTPException, ValueError) as exc:
+        return False, False, None, "", (str(exc) or exc.__class__.__name__)[:500]
+    return 200 <= result.status < 300, False, result.status, result.body[:500], ""
+
+
+def deliveries_dispatch(*, now=None, limit: int = 200, sender=outbound.send) -> DispatchReport:
+    """Send what is due. The network calls happen outside any database transaction.
+
+    `now` fixes the clock (what is due, and the retry schedule counted from it); without
+    it, each retry is scheduled from the moment its attempt ended.
+    """
+    report = DispatchReport()
+    claimed = 0
+    while claimed < limit:
+        chunk = _claim(now or timezone.now(), min(CLAIM_CHUNK, limit - claimed))
+        if not chunk:
+            break
+        claimed += len(chunk)
+        for delivery in chunk:
+            ok, final, code, text, error = _attempt(delivery, sender)
+            finished = now or timezone.now()
+            fields = {"last_status_code": code, "last_response": text, "last_error": error}
+            if ok:
+                fields.update(status="delivered", delivered_at=finished, next_attempt_at=None)
+            elif final or delivery.attempts >= MAX_ATTEMPTS:
+                fields.update(status="failed", next_attempt_at=None)
+            else:
+                fields.update(next_attempt_at=finished + BACKOFF[delivery.attempts - 1])
+            # Only while the claim is still ours: a sender slower than the lease may have
+            # seen another dispatcher claim the row again, and that attempt's outcome wins.
+            if not PostbackDelivery.objects.filter(
+                pk=delivery.pk, attempts=delivery.attempts, status=PostbackDelivery.Status.PENDING
+            ).update(**fields):
+                continue
+            for name, value in fields.items():
+                setattr(delivery, name, value)
+            if ok:
+                report.delivered += 1
+            elif fields.get("status") == "failed":
+                report.failed += 1
+            else:
+                report.retrying += 1
     return report
 
 
 def postback_save(
-    *, partner, url: str, method: str = "GET", campaign=None, goal=None, postback=None
+    *,
+    partner,
+    url: str,
+    method: str = "GET",
+    campaign=None,
+    goal=None,
+    postback=None,
+    is_active: bool | None = None,
 ) -> PartnerPostback:
-    probe = render_url(url.strip(), dict.fromkeys(MACROS, "x"))
+    """Create or change a partner's postback URL. The target is checked now (scheme, and
+    every address its host resolves to) and again before each delivery."""
+    url = url.strip()
+    probe = render_url(url, dict.fromkeys(MACROS, "x"))
     if "{" in probe or "}" in probe:
         raise PostbackRefused(
             "unknown_macro", f"Macros: {' '.join('{' + m + '}' for m in MACROS)}."
         )
     try:
-        outbound.check_url(probe)
+        outbound.check_target(probe)
     except outbound.UnsafeTarget as exc:
         raise PostbackRefused("invalid_url", str(exc)) from exc
     if method not in PartnerPostback.Method.values:
         raise PostbackRefused("invalid_method", "GET or POST.")
-    if (
-        postback is None
-        and PartnerPostback.objects.filter(partner=partner).count()
-        >= PartnerPostback.MAX_PER_PARTNER
-    ):
-        raise PostbackRefused("too_many", f"Up to {PartnerPostback.MAX_PER_PARTNER} postback URLs.")
-    postback = postback or PartnerPostback(partner=partner)
-    postback.url, postback.method, postback.campaign, postback.goal = (
-        url.strip(),
-        method,
-        campaign,
-        goal,
-    )
-    postback.save()
+    if goal is not None:
+        if campaign is None:
+            campaign = goal.campaign
+        elif goal.campaign_id != campaign.pk:
+            raise PostbackRefused("goal_not_in_campaign", "That goal belongs to another campaign.")
+    with transaction.atomic():
+        if postback is None:
+            # The partner row serialises their saves: two at once cannot make a sixth URL.
+            Partner.objects.select_for_update().filter(pk=partner.pk).first()
+            if (
+                PartnerPostback.objects.filter(partner=partner).count()
+                >= PartnerPostback.MAX_PER_PARTNER
+            ):
+                raise PostbackRefused(
+                    "too_many", f"Up to {PartnerPostback.MAX_PER_PARTNER} postback URLs."
+                )
+            postback = PartnerPostback(partner=partner)
+        postback.url, postback.method, postback.campaign, postback.goal = (
+            url,
+            method,
+            campaign,
+            goal,
+        )
+        if is_active is not None:
+            postback.is_active = is_active
+        postback.save()
     return postback
 
 
@@ -227,7 +289,5 @@ def postback_send_test(*, postback: PartnerPostback) -> PostbackDelivery:
             body=json.dumps(values) if postback.method == "POST" else "",
             next_attempt_at=timezone.now(),
         )
-        from ..tasks import dispatch_postbacks
-
-        transaction.on_commit(dispatch_postbacks.delay)
+        transaction.on_commit(_dispatch_soon)
     return delivery

@@ -83,6 +83,8 @@ def link_create(
 
 def link_update(*, link: Link, data: dict) -> Link:
     changes = {k: v for k, v in data.items() if k in EDITABLE}
+    if "name" in changes:
+        changes["name"] = changes["name"].strip() or link.campaign.name
     if "destination_url" in changes:
         changes["destination_url"] = _check_destination(changes["destination_url"], link.campaign)
     if changes.get("status", Link.Status.ACTIVE) not in Link.Status.values:

@@ -8,6 +8,7 @@ from django.core.cache import cache
 
 from affiliates.models import Link, Partner
 from campaigns.models import Campaign
+from config.request_meta import describe_user_agent
 
 from ..models import AffiliateClick
 
@@ -47,6 +48,11 @@ def link_is_live(link: Link) -> bool:
 
 def fallback_url(link: Link) -> str:
     return link.campaign.fallback_url or settings.AFFILIATE_FALLBACK_URL
+
+
+def visitor_device(user_agent: str) -> str:
+    """desktop, mobile, tablet or bot (crawlers, HTTP libraries and command-line tools)."""
+    return describe_user_agent(user_agent)["kind"]
 
 
 def first_visit(link_id: int, ip: str | None, user_agent: str) -> bool:
