@@ -1,10 +1,7 @@
 """/api/v1/partner/…: a partner's own data, by API key or session. Everything is scoped
 to the calling partner: another partner's object is a 404, never a 403 that confirms it."""
 
-from datetime import timedelta
-
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
@@ -13,11 +10,13 @@ from rest_framework.views import APIView
 
 from campaigns.models import Campaign, Goal
 from config.errors import Refusal
+from wallet.api import WithdrawalSerializer
 from wallet.models import Withdrawal
 
 from . import selectors
 from .auth import ApiKeyAuthentication, IsApprovedPartner, PartnerKeyThrottle
 from .models import Conversion, Link, PartnerPostback, PostbackDelivery
+from .reporting import BadWindow, report_window
 from .services.access import campaigns_open_to
 from .services.deliveries import postback_save, postback_send_test
 from .services.links import link_create, link_delete, link_update
@@ -195,13 +194,12 @@ class ReportQuerySerializer(serializers.Serializer):
     campaign = serializers.IntegerField(required=False, min_value=1)
 
     def validate(self, attrs):
-        today = timezone.localdate()
-        attrs.setdefault("date_to", today)
-        attrs.setdefault("date_from", attrs["date_to"] - timedelta(days=29))
-        if attrs["date_from"] > attrs["date_to"]:
-            raise serializers.ValidationError("date_from is after date_to.")
-        if (attrs["date_to"] - attrs["date_from"]).days > 366:
-            raise serializers.ValidationError("A report covers at most a year.")
+        try:
+            attrs["date_from"], attrs["date_to"] = report_window(
+                attrs.get("date_from"), attrs.get("date_to")
+            )
+        except BadWindow as exc:
+            raise serializers.ValidationError(str(exc)) from exc
         return attrs
 
 
@@ -264,23 +262,8 @@ class PartnerConversionsApi(PartnerApi, generics.ListAPIView):
         )
 
 
-class PayoutSerializer(serializers.ModelSerializer):
-    method = serializers.CharField(source="method.code")
-
-    class Meta:
-        model = Withdrawal
-        fields = [
-            "id",
-            "method",
-            "amount",
-            "fee",
-            "net_amount",
-            "currency",
-            "status",
-            "reason",
-            "requested_at",
-            "completed_at",
-        ]
+# A partner payout is a withdrawal from the partner's payable balance: the same fields.
+PayoutSerializer = WithdrawalSerializer
 
 
 class PartnerPayoutsApi(PartnerApi, generics.ListAPIView):

@@ -162,7 +162,9 @@ def top_campaigns(*, days: int = 30, limit: int = 10, partner: Partner | None = 
     by earnings, then conversion rate."""
     since = timezone.localdate() - timedelta(days=days - 1)
     clicks = DailyClicks.objects.filter(day__gte=since)
-    conversions = Conversion.objects.filter(created_at__date__gte=since)
+    conversions = Conversion.objects.filter(created_at__date__gte=since).exclude(
+        status=Conversion.Status.DECLINED
+    )
     if partner:
         clicks, conversions = clicks.filter(partner=partner), conversions.filter(partner=partner)
     clicked = dict(clicks.values_list("campaign_id").annotate(n=Sum("clicks")).order_by())

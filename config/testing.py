@@ -1,6 +1,9 @@
-"""Helpers for tests that pin down exactly what a hot path asks of the database."""
+"""Test helpers: what a hot path asks of the database, races on real threads, and a
+person's clicks in the browser."""
 
 import re
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 
 from django.db import connection
@@ -25,3 +28,37 @@ def data_statements():
         for query in captured.captured_queries
         if not query["sql"].startswith(("SAVEPOINT", "RELEASE SAVEPOINT"))
     ]
+
+
+def race(count: int, action):
+    """Run `action(i)` for i in range(count) on `count` threads released together, each
+    with its own database connection; return the results in order (an exception raised
+    by `action` is returned in its place, for the test to look at)."""
+    barrier = threading.Barrier(count)
+
+    def run(i):
+        try:
+            barrier.wait(timeout=30)
+            return action(i)
+        except Exception as exc:
+            return exc
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=count) as pool:
+        return list(pool.map(run, range(count)))
+
+
+def click(browser, element) -> None:
+    """Click like a person: scrolled into view first (headless windows are short)."""
+    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
+    element.click()
+
+
+def browser_login(browser, base_url: str, email: str, password: str, next_url: str = "") -> None:
+    from selenium.webdriver.common.by import By
+
+    browser.get(f"{base_url}/accounts/login/" + (f"?next={next_url}" if next_url else ""))
+    browser.find_element(By.NAME, "username").send_keys(email)
+    browser.find_element(By.NAME, "password").send_keys(password)
+    click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))

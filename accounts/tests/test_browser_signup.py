@@ -8,15 +8,11 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.models import User
+from config.testing import click
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 PASSWORD = "plum-orchard-42"
-
-
-def _click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
 
 
 def _fill(browser, **fields):
@@ -24,7 +20,7 @@ def _fill(browser, **fields):
         element = browser.find_element(By.NAME, name)
         element.clear()
         element.send_keys(value)
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
 
 
 def test_signup_verify_login_dashboard(browser, live_server, mailoutbox, artifacts_dir):

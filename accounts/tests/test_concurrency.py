@@ -1,34 +1,14 @@
 """Races decided by the database and the cache, with real threads on real services."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
-
 import pytest
 from django.core.exceptions import ValidationError
-from django.db import connection
 
 from accounts.models import Referral, User
 from accounts.ratelimit import RateLimit
 from accounts.services import user_signup
+from config.testing import race
 
 from .factories import UserFactory
-
-
-def _race(count, action):
-    """Run `action(i)` on `count` threads released together; return results/exceptions."""
-    barrier = threading.Barrier(count)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=10)
-            return action(i)
-        except Exception as exc:
-            return exc
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
 
 
 @pytest.mark.postgres
@@ -36,7 +16,7 @@ def _race(count, action):
 def test_concurrent_signups_for_one_address_create_exactly_one_account():
     referrer = UserFactory(email="ria@example.com")
 
-    results = _race(
+    results = race(
         20,
         lambda i: user_signup(
             email="Race@Example.com",
@@ -63,7 +43,7 @@ def test_rate_limit_counts_exactly_under_concurrency(settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "login_ip": (1000, 600)}
     limit = RateLimit("login_ip")
 
-    results = _race(40, lambda i: limit.hit("203.0.113.9"))
+    results = race(40, lambda i: limit.hit("203.0.113.9"))
 
     assert sorted(results) == list(range(1, 41))
     assert limit.count("203.0.113.9") == 40

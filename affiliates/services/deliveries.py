@@ -261,6 +261,13 @@ def postback_save(
         if is_active is not None:
             postback.is_active = is_active
         postback.save()
+        if not postback.is_active:
+            # Turned off means nothing more is sent to it, retries included.
+            postback.deliveries.filter(status=PostbackDelivery.Status.PENDING).update(
+                status=PostbackDelivery.Status.FAILED,
+                next_attempt_at=None,
+                last_error="The postback URL was turned off.",
+            )
     return postback
 
 

@@ -683,6 +683,7 @@ def test_a_payout_request_holds_everything_payable(partner, api):
         "currency": "USD",
         "status": "pending",
         "reason": "",
+        "payout_details": {"paypal_email": "••••.com"},  # masked, as for shoppers
         "requested_at": response.json()["requested_at"],
         "completed_at": None,
     }

@@ -25,7 +25,7 @@ from affiliates.services.payouts import partner_payout_request
 from affiliates.tests.factories import LinkFactory, PartnerFactory
 from campaigns.models import Goal
 from campaigns.tests.factories import CampaignFactory, GoalFactory
-from tracking.models import AffiliateClick
+from tracking.tests.factories import AffiliateClickFactory
 from wallet.models import Account, Entry, Transaction
 from wallet.services.audit import wallet_audit
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
@@ -45,11 +45,8 @@ def link():
 
 
 def _record(link, txn_id="C1", *, status="approved", amount="50.00", goal="", ip=None):
-    click = AffiliateClick.objects.create(
-        link=link, partner=link.partner, campaign=link.campaign, ip=ip
-    )
-    clicked_at = timezone.now() - timedelta(hours=1)
-    AffiliateClick.objects.filter(pk=click.pk).update(created_at=clicked_at)
+    click = AffiliateClickFactory(link=link, ip=ip)
+    clicked_at = click.created_at
     outcome = conversion_record(
         campaign=link.campaign,
         click=ClickFacts(

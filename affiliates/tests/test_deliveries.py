@@ -3,13 +3,10 @@ which URLs a partner may save at all."""
 
 import json
 import socket
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 from urllib.parse import quote
 
 import pytest
-from django.db import connection
 
 from accounts.tests.factories import SuperuserFactory
 from affiliates.models import PartnerPostback, PostbackDelivery
@@ -20,6 +17,7 @@ from affiliates.services.deliveries import (
     postback_save,
 )
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from config.testing import race
 
 from .factories import LinkFactory, PartnerFactory, PostbackFactory
 from .support import record_conversion
@@ -370,6 +368,22 @@ def test_deleting_a_url_deletes_its_deliveries_and_not_others(setup):
     assert list(PostbackDelivery.objects.values_list("postback", flat=True)) == [kept.pk]
 
 
+def test_turning_a_url_off_stops_its_pending_deliveries_and_no_others(setup):
+    partner, _campaign, sale, _lead, link = setup
+    off = PostbackFactory(partner=partner, url="https://93.184.215.14/off")
+    kept = PostbackFactory(partner=partner, url="https://93.184.215.14/kept")
+    record_conversion(link, goal=sale)
+
+    postback_save(partner=partner, postback=off, url=off.url, is_active=False)
+
+    assert sorted(
+        PostbackDelivery.objects.values_list("postback", "status", "next_attempt_at", "last_error")
+    ) == [
+        (off.pk, "failed", None, "The postback URL was turned off."),
+        (kept.pk, "pending", PostbackDelivery.objects.get(postback=kept).next_attempt_at, ""),
+    ]
+
+
 def test_the_url_template_is_quoted_per_macro_not_as_a_whole(setup):
     partner, _campaign, sale, _lead, link = setup
     PostbackFactory(partner=partner, url="https://p.example.org/{sub1}/x?y={sub1}")
@@ -388,19 +402,14 @@ def test_simultaneous_saves_never_make_a_sixth_url():
     partner = PartnerFactory()
     for i in range(3):
         PostbackFactory(partner=partner, url=f"https://93.184.215.14/old{i}")
-    barrier = threading.Barrier(6)
 
     def save(i):
         try:
-            barrier.wait(timeout=30)
             return postback_save(partner=partner, url=f"https://93.184.215.14/new{i}").pk
         except PostbackRefused as refused:
             return refused.code
-        finally:
-            connection.close()
 
-    with ThreadPoolExecutor(max_workers=6) as pool:
-        outcomes = list(pool.map(save, range(6)))
+    outcomes = race(6, save)
 
     assert sorted(o for o in outcomes if isinstance(o, str)) == ["too_many"] * 4
     assert PartnerPostback.objects.filter(partner=partner).count() == 5

@@ -84,8 +84,8 @@ def test_demo_link_conversion_postback_and_partner_postback(
     )
 
     # The partner's tracker heard about it once, with every macro filled.
-    assert len(partner_server.received) == 1
-    heard = parse_qs(urlsplit(partner_server.received[0].path).query)
+    assert len(partner_server.requests) == 1
+    heard = parse_qs(urlsplit(partner_server.requests[0].path).query)
     assert heard == {
         "cid": [str(click.click_id)],
         "s1": ["abc"],

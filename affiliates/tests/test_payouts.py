@@ -2,14 +2,11 @@
 as shoppers' withdrawals after that (approval, batches, paid or rejected)."""
 
 import io
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import AuditLog
@@ -19,6 +16,7 @@ from affiliates.services.conversions import conversion_set_status
 from affiliates.services.payable import commissions_make_payable
 from affiliates.services.payouts import PayoutRefused, partner_payout_request, payout_minimum
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from config.testing import race
 from wallet.models import Account, Payout, PayoutBatch, Transaction, Withdrawal, WithdrawalMethod
 from wallet.services.audit import wallet_audit
 from wallet.services.payouts import payout_mark_failed
@@ -352,19 +350,14 @@ def test_a_commission_declined_while_out_of_a_payout_is_taken_back_before_the_ne
 def test_simultaneous_requests_make_one_payout():
     partner = PartnerFactory()
     _payable(partner, "30", "30")
-    barrier = threading.Barrier(8)
 
     def ask(_):
         try:
-            barrier.wait(timeout=30)
             return partner_payout_request(partner=Partner.objects.get(pk=partner.pk)).pk
         except PayoutRefused as refused:
             return refused.code
-        finally:
-            connection.close()
 
-    with ThreadPoolExecutor(max_workers=8) as pool:
-        outcomes = list(pool.map(ask, range(8)))
+    outcomes = race(8, ask)
 
     withdrawal = Withdrawal.objects.get()
     assert sorted(outcomes, key=str) == sorted([withdrawal.pk] + ["below_minimum"] * 7, key=str)

@@ -275,7 +275,7 @@ def test_adding_testing_and_deleting_a_postback(
     log = client.get(reverse("affiliates:postback", args=[postback.pk])).content.decode()
     client.post(reverse("affiliates:postback-delete", args=[postback.pk]))
 
-    assert [r.path for r in partner_server.received] == [
+    assert [r.path for r in partner_server.requests] == [
         "/pb?click=00000000-0000-4000-8000-000000000000&status=approved"
     ]
     assert "Delivered" in log and postback.signing_secret in log

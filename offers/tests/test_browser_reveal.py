@@ -8,17 +8,13 @@ from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
 from accounts.tests.factories import PASSWORD, UserFactory
+from config.testing import browser_login, click
 from offers.models import Offer
 from tracking.models import Click
 
 from .factories import MerchantFactory, OfferFactory
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
 
 
 def test_home_to_store_to_reveal_code_and_go(browser, live_server, artifacts_dir):
@@ -34,14 +30,11 @@ def test_home_to_store_to_reveal_code_and_go(browser, live_server, artifacts_dir
     )
     wait = WebDriverWait(browser, 15)
 
-    browser.get(f"{live_server.url}/accounts/login/")
-    browser.find_element(By.NAME, "username").send_keys(shopper.email)
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
+    browser_login(browser, live_server.url, shopper.email, PASSWORD)
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-test=dashboard-title]")))
 
     browser.get(f"{live_server.url}/")
-    _click(
+    click(
         browser,
         browser.find_element(By.XPATH, "//a[@data-test='store-card'][contains(., 'Acme Gadgets')]"),
     )
@@ -50,12 +43,12 @@ def test_home_to_store_to_reveal_code_and_go(browser, live_server, artifacts_dir
             (By.CSS_SELECTOR, "[data-test=merchant-name]"), "Acme Gadgets"
         )
     )
-    _click(browser, browser.find_element(By.LINK_TEXT, "15% off headphones"))
+    click(browser, browser.find_element(By.LINK_TEXT, "15% off headphones"))
     wait.until(ec.presence_of_element_located((By.CSS_SELECTOR, "[data-test=offer-title]")))
     code = browser.find_element(By.CSS_SELECTOR, "[data-test=coupon-code]")
     assert not code.is_displayed()
 
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=reveal-and-go]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=reveal-and-go]"))
 
     wait.until(ec.visibility_of(code))
     assert code.text == "ACME15"
@@ -65,6 +58,6 @@ def test_home_to_store_to_reveal_code_and_go(browser, live_server, artifacts_dir
     browser.switch_to.window(store_tab)
     wait.until(lambda b: "/health/?click=" in b.current_url)
     click_id = re.search(r"click=([0-9a-f-]{36})", browser.current_url).group(1)
-    click = Click.objects.get(click_id=click_id)
-    assert (click.user, click.offer) == (shopper, offer)
+    recorded = Click.objects.get(click_id=click_id)
+    assert (recorded.user, recorded.offer) == (shopper, offer)
     browser.switch_to.window(offer_tab)

@@ -1,10 +1,13 @@
+from datetime import timedelta
 from decimal import Decimal
 
 import factory
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from affiliates.tests.factories import LinkFactory
 from offers.tests.factories import MerchantFactory
-from tracking.models import Click
+from tracking.models import AffiliateClick, Click
 
 
 class ClickFactory(factory.django.DjangoModelFactory):
@@ -19,3 +22,23 @@ class ClickFactory(factory.django.DjangoModelFactory):
     cashback_value = Decimal("10")
     cashback_max = None
     cashback_uncapped = False
+
+
+class AffiliateClickFactory(factory.django.DjangoModelFactory):
+    """A click on a partner's link, `age` ago: an hour by default, long enough for the
+    conversion that follows not to look too fast."""
+
+    class Meta:
+        model = AffiliateClick
+        skip_postgeneration_save = True
+
+    link = factory.SubFactory(LinkFactory)
+    partner = factory.SelfAttribute("link.partner")
+    campaign = factory.SelfAttribute("link.campaign")
+
+    @factory.post_generation
+    def age(click, create, extracted, **kwargs):
+        # created_at is set on insert, so the click is moved back in time afterwards.
+        click.created_at = timezone.now() - (extracted or timedelta(hours=1))
+        if create:
+            AffiliateClick.objects.filter(pk=click.pk).update(created_at=click.created_at)

@@ -16,6 +16,8 @@ from campaigns.tests.factories import CampaignFactory, GoalFactory
 from tracking.models import AffiliateClick, PostbackLog
 from wallet.models import Entry, Transaction
 
+from .factories import AffiliateClickFactory
+
 pytestmark = pytest.mark.django_db
 
 D = Decimal
@@ -28,16 +30,6 @@ def link():
     campaign = CampaignFactory(slug="shoes", token=TOKEN)
     GoalFactory(campaign=campaign, tracking_code="DEMOSALE01")  # fixed 10.00, the default
     return LinkFactory(campaign=campaign, sub1="link-default")
-
-
-def _click(link, *, age=timedelta(hours=1), **fields):
-    """A click on the link, `age` ago (old enough by default to pass the too-fast check)."""
-    click = AffiliateClick.objects.create(
-        link=link, partner=link.partner, campaign=link.campaign, **fields
-    )
-    AffiliateClick.objects.filter(pk=click.pk).update(created_at=timezone.now() - age)
-    click.refresh_from_db()
-    return click
 
 
 def _params(click, **overrides):
@@ -67,7 +59,7 @@ def _state():
 
 
 def test_a_conversion_for_a_fixed_goal_earns_the_goals_commission(client, link):
-    click = _click(link, sub1="abc", sub2="s2", sub3="s3")
+    click = AffiliateClickFactory(link=link, sub1="abc", sub2="s2", sub3="s3")
 
     response = _post(client, click)
 
@@ -129,7 +121,7 @@ def test_a_percentage_goal_earns_its_share_of_the_amount_rounded_half_up(client,
         commission_value=D("5.0000"),
     )
 
-    response = _post(client, _click(link), goal="PCTGOAL001", amount="12.50")
+    response = _post(client, AffiliateClickFactory(link=link), goal="PCTGOAL001", amount="12.50")
 
     # 5% of 12.50 is 0.625: half-up makes it 0.63 (banker's rounding would say 0.62).
     assert response.json()["conversion"]["commission"] == "0.63"
@@ -148,8 +140,8 @@ def test_a_partners_own_rate_wins_over_the_goals(client, link):
     )
     other = LinkFactory(campaign=link.campaign)
 
-    mine = _post(client, _click(link), txn_id="C1", amount="80.00")
-    theirs = _post(client, _click(other), txn_id="C2", amount="80.00")
+    mine = _post(client, AffiliateClickFactory(link=link), txn_id="C1", amount="80.00")
+    theirs = _post(client, AffiliateClickFactory(link=other), txn_id="C2", amount="80.00")
 
     assert mine.json()["conversion"]["commission"] == "16.00"  # 20% of 80.00
     assert theirs.json()["conversion"]["commission"] == "10.00"  # the goal's fixed 10.00
@@ -167,8 +159,10 @@ def test_without_a_goal_the_campaigns_default_goal_is_used(client, link):
         commission_value=D("2.5000"),
     )
 
-    default = _post(client, _click(link), goal=None, txn_id="C1")
-    named = _post(client, _click(link), goal="leadgoal01", txn_id="C2")  # any case
+    default = _post(client, AffiliateClickFactory(link=link), goal=None, txn_id="C1")
+    named = _post(
+        client, AffiliateClickFactory(link=link), goal="leadgoal01", txn_id="C2"
+    )  # any case
 
     assert (default.json()["conversion"]["goal"], default.json()["conversion"]["commission"]) == (
         "DEMOSALE01",
@@ -182,7 +176,7 @@ def test_without_a_goal_the_campaigns_default_goal_is_used(client, link):
 
 @pytest.mark.parametrize("encoding", ["form", "json"])
 def test_post_works_like_get(client, link, encoding):
-    params = _params(_click(link), amount="40.00")
+    params = _params(AffiliateClickFactory(link=link), amount="40.00")
     if encoding == "json":
         response = client.post(
             URL, json.dumps({**params, "amount": 40.0}), content_type="application/json"
@@ -196,7 +190,7 @@ def test_post_works_like_get(client, link, encoding):
 
 
 def test_the_same_report_again_is_a_duplicate_and_changes_nothing(client, link):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     first = _post(client, click)
     before = _state()
 
@@ -215,8 +209,10 @@ def test_the_same_txn_id_in_another_campaign_is_another_conversion(client, link)
     other = LinkFactory(campaign=CampaignFactory(token="other-token"))
     GoalFactory(campaign=other.campaign, tracking_code="OTHERGOAL1")
 
-    _post(client, _click(link), txn_id="SHARED")
-    response = _post(client, _click(other), txn_id="SHARED", token="other-token", goal=None)
+    _post(client, AffiliateClickFactory(link=link), txn_id="SHARED")
+    response = _post(
+        client, AffiliateClickFactory(link=other), txn_id="SHARED", token="other-token", goal=None
+    )
 
     assert response.json()["duplicate"] is False
     assert sorted(Conversion.objects.values_list("campaign_id", "txn_id")) == sorted(
@@ -272,7 +268,7 @@ def test_bad_postbacks_are_refused_with_a_code_and_record_nothing(
         is_default=False,
         status=Goal.Status.PAUSED,
     )
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     before = _state()
 
     response = _post(client, click, **overrides)
@@ -284,7 +280,7 @@ def test_bad_postbacks_are_refused_with_a_code_and_record_nothing(
 
 @pytest.mark.parametrize("token", [None, "", "not-a-token"])
 def test_a_missing_or_wrong_token_is_403_and_logged_unauthenticated(client, link, token):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     before = _state()
 
     response = _post(client, click, token=token)
@@ -297,7 +293,7 @@ def test_a_missing_or_wrong_token_is_403_and_logged_unauthenticated(client, link
 def test_another_campaigns_token_cannot_claim_this_click(client, link):
     other = CampaignFactory(token="other-token")
     GoalFactory(campaign=other, tracking_code="OTHERGOAL1")
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     before = _state()
 
     response = _post(client, click, token="other-token", goal=None)
@@ -308,7 +304,7 @@ def test_another_campaigns_token_cannot_claim_this_click(client, link):
 
 def test_a_campaign_without_a_default_goal_needs_one_named(client, link):
     Goal.objects.update(is_default=False)
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     before = _state()
 
     response = _post(client, click, goal=None)
@@ -321,7 +317,7 @@ def test_a_campaign_without_a_default_goal_needs_one_named(client, link):
 
 def test_a_click_older_than_the_attribution_window_is_refused(client, link):
     Campaign.objects.filter(pk=link.campaign_id).update(attribution_window_days=7)
-    stale = _click(link, age=timedelta(days=7, minutes=1))
+    stale = AffiliateClickFactory(link=link, age=timedelta(days=7, minutes=1))
     before = _state()
 
     response = _post(client, stale)
@@ -333,7 +329,7 @@ def test_a_click_older_than_the_attribution_window_is_refused(client, link):
 def test_a_click_just_inside_the_attribution_window_converts(client, link):
     Campaign.objects.filter(pk=link.campaign_id).update(attribution_window_days=7)
 
-    response = _post(client, _click(link, age=timedelta(days=6, hours=23)))
+    response = _post(client, AffiliateClickFactory(link=link, age=timedelta(days=6, hours=23)))
 
     assert response.status_code == 200
     assert Conversion.objects.count() == 1
@@ -342,7 +338,7 @@ def test_a_click_just_inside_the_attribution_window_converts(client, link):
 def test_a_status_update_after_the_window_closed_still_applies(client, link):
     """Advertisers approve weeks after the sale: the window bounds the sale, not the update."""
     Campaign.objects.filter(pk=link.campaign_id).update(attribution_window_days=7)
-    click = _click(link, age=timedelta(days=2))
+    click = AffiliateClickFactory(link=link, age=timedelta(days=2))
     _post(client, click)
     AffiliateClick.objects.filter(pk=click.pk).update(
         created_at=timezone.now() - timedelta(days=40)
@@ -359,7 +355,7 @@ def test_a_status_update_after_the_window_closed_still_applies(client, link):
 
 
 def test_approval_sets_when_the_commission_becomes_payable(client, link):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     _post(client, click)
     before = timezone.now()
 
@@ -381,7 +377,7 @@ def test_approval_sets_when_the_commission_becomes_payable(client, link):
 def test_a_conversion_first_reported_approved_is_approved_at_once(client, link):
     Campaign.objects.filter(pk=link.campaign_id).update(holding_days=14)
 
-    _post(client, _click(link), status="approved")
+    _post(client, AffiliateClickFactory(link=link), status="approved")
 
     conversion = Conversion.objects.get()
     assert conversion.status == "approved"
@@ -390,7 +386,7 @@ def test_a_conversion_first_reported_approved_is_approved_at_once(client, link):
 
 @pytest.mark.parametrize("word", ["declined", "rejected", "DECLINED"])
 def test_declining_takes_the_commission_off_the_links_earnings(client, link, word):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     _post(client, click)
 
     response = _post(client, click, status=word)
@@ -403,7 +399,7 @@ def test_declining_takes_the_commission_off_the_links_earnings(client, link, wor
 
 
 def test_a_conversion_first_reported_declined_earns_nothing(client, link):
-    _post(client, _click(link), status="declined")
+    _post(client, AffiliateClickFactory(link=link), status="declined")
 
     conversion = Conversion.objects.get()
     assert (conversion.status, conversion.reason) == ("declined", "Reported declined.")
@@ -420,7 +416,7 @@ def test_a_conversion_first_reported_declined_earns_nothing(client, link):
     ],
 )
 def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first, then):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     _post(client, click)
     _post(client, click, status=first)
     before = _state()
@@ -434,7 +430,7 @@ def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first
 
 
 def test_approved_again_for_a_paid_conversion_is_a_duplicate(client, link):
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     _post(client, click, status="approved")
     Conversion.objects.update(status=Conversion.Status.PAID)
     before = _state()
@@ -453,7 +449,10 @@ def _capped(link, **caps):
 
 
 def _report_many(client, link, count, **overrides):
-    return [_post(client, _click(link), txn_id=f"C{i}", **overrides) for i in range(1, count + 1)]
+    return [
+        _post(client, AffiliateClickFactory(link=link), txn_id=f"C{i}", **overrides)
+        for i in range(1, count + 1)
+    ]
 
 
 def test_a_daily_conversion_cap_refuses_the_one_over_it(client, link):
@@ -461,7 +460,7 @@ def test_a_daily_conversion_cap_refuses_the_one_over_it(client, link):
     _report_many(client, link, 2)
     before = _state()
 
-    response = _post(client, _click(link), txn_id="C3")
+    response = _post(client, AffiliateClickFactory(link=link), txn_id="C3")
 
     _assert_refused(response, before, 409, "cap_reached")
     assert response.json()["detail"] == "The campaign reached its daily conversion cap of 2."
@@ -472,7 +471,7 @@ def test_a_sale_reported_declined_is_recorded_even_when_the_cap_is_full(client, 
     _capped(link, daily_conversion_cap=1)
     _report_many(client, link, 1)
 
-    response = _post(client, _click(link), txn_id="C2", status="declined")
+    response = _post(client, AffiliateClickFactory(link=link), txn_id="C2", status="declined")
 
     assert response.status_code == 200, response.content
     assert response.json()["conversion"]["status"] == "declined"
@@ -486,9 +485,11 @@ def test_yesterdays_and_declined_conversions_do_not_count_toward_the_daily_cap(c
     _capped(link, daily_conversion_cap=2)
     _report_many(client, link, 2)
     Conversion.objects.filter(txn_id="C1").update(created_at=timezone.now() - timedelta(days=1))
-    _post(client, _click(link), txn_id="C2", status="declined")
+    _post(client, AffiliateClickFactory(link=link), txn_id="C2", status="declined")
 
-    responses = [_post(client, _click(link), txn_id=t) for t in ("C3", "C4", "C5")]
+    responses = [
+        _post(client, AffiliateClickFactory(link=link), txn_id=t) for t in ("C3", "C4", "C5")
+    ]
 
     assert [r.status_code for r in responses] == [200, 200, 409]
     assert sorted(Conversion.objects.values_list("txn_id", "status")) == [
@@ -505,7 +506,7 @@ def test_a_monthly_conversion_cap_counts_this_month_only(client, link):
     # More than a month ago is always another calendar month.
     Conversion.objects.filter(txn_id="C1").update(created_at=timezone.now() - timedelta(days=40))
 
-    responses = [_post(client, _click(link), txn_id=t) for t in ("C4", "C5")]
+    responses = [_post(client, AffiliateClickFactory(link=link), txn_id=t) for t in ("C4", "C5")]
 
     assert [r.status_code for r in responses] == [200, 409]
     assert responses[1].json()["detail"] == "The campaign reached its monthly conversion cap of 3."
@@ -566,7 +567,7 @@ def test_zero_means_no_cap(client, link):
 
 def test_a_status_update_is_not_counted_against_a_full_cap(client, link):
     _capped(link, daily_conversion_cap=1)
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     _post(client, click)
 
     response = _post(client, click, status="approved")
@@ -580,9 +581,13 @@ def test_a_status_update_is_not_counted_against_a_full_cap(client, link):
 def test_a_conversion_from_the_partners_own_login_ip_is_held(client, link):
     User.objects.filter(pk=link.partner.user_id).update(last_login_ip="203.0.113.9")
 
-    through_click = _post(client, _click(link, ip="203.0.113.9"), txn_id="C1")
-    through_customer = _post(client, _click(link, ip="198.51.100.1"), txn_id="C2", ip="203.0.113.9")
-    someone_else = _post(client, _click(link, ip="198.51.100.1"), txn_id="C3", ip="198.51.100.2")
+    through_click = _post(client, AffiliateClickFactory(link=link, ip="203.0.113.9"), txn_id="C1")
+    through_customer = _post(
+        client, AffiliateClickFactory(link=link, ip="198.51.100.1"), txn_id="C2", ip="203.0.113.9"
+    )
+    someone_else = _post(
+        client, AffiliateClickFactory(link=link, ip="198.51.100.1"), txn_id="C3", ip="198.51.100.2"
+    )
 
     assert [r.json()["conversion"]["on_hold"] for r in (through_click, through_customer)] == [
         True,
@@ -599,8 +604,8 @@ def test_a_conversion_from_the_partners_own_login_ip_is_held(client, link):
 def test_a_conversion_faster_than_a_person_could_buy_is_held(client, link, settings):
     settings.AFFILIATE_MIN_SECONDS_TO_CONVERT = 60
 
-    fast = _post(client, _click(link, age=timedelta(seconds=20)), txn_id="C1")
-    slow = _post(client, _click(link, age=timedelta(seconds=90)), txn_id="C2")
+    fast = _post(client, AffiliateClickFactory(link=link, age=timedelta(seconds=20)), txn_id="C1")
+    slow = _post(client, AffiliateClickFactory(link=link, age=timedelta(seconds=90)), txn_id="C2")
 
     assert (fast.status_code, fast.json()["conversion"]["on_hold"]) == (200, True)
     assert slow.json()["conversion"]["on_hold"] is False
@@ -615,9 +620,13 @@ def test_every_reason_is_kept(client, link, settings):
     User.objects.filter(pk=link.partner.user_id).update(last_login_ip="203.0.113.9")
     Partner.objects.filter(pk=link.partner_id).update(status=Partner.Status.SUSPENDED)
     _capped(link, daily_conversion_cap=1, over_cap=Campaign.OverCap.HOLD)
-    _post(client, _click(link), txn_id="C0")
+    _post(client, AffiliateClickFactory(link=link), txn_id="C0")
 
-    _post(client, _click(link, ip="203.0.113.9", age=timedelta(seconds=5)), txn_id="C1")
+    _post(
+        client,
+        AffiliateClickFactory(link=link, ip="203.0.113.9", age=timedelta(seconds=5)),
+        txn_id="C1",
+    )
 
     assert Conversion.objects.get(txn_id="C1").hold_reasons == [
         "partner_own_ip",
@@ -632,7 +641,7 @@ def test_a_held_conversion_still_answers_like_any_other(client, link):
     User.objects.filter(pk=a_partner.user_id).update(last_login_ip="203.0.113.9")
     held_link = LinkFactory(partner=a_partner, campaign=link.campaign)
 
-    response = _post(client, _click(held_link, ip="203.0.113.9"))
+    response = _post(client, AffiliateClickFactory(link=held_link, ip="203.0.113.9"))
 
     assert response.status_code == 200
     assert response.json()["conversion"] == {

@@ -1,13 +1,10 @@
 """Conversion postbacks and commission crediting racing each other on real PostgreSQL,
 with real threads."""
 
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.utils import timezone
 
@@ -17,9 +14,12 @@ from affiliates.services.payable import commissions_make_payable
 from affiliates.tests.factories import LinkFactory
 from campaigns.models import Campaign
 from campaigns.tests.factories import CampaignFactory, GoalFactory
-from tracking.models import AffiliateClick, PostbackLog
+from config.testing import race
+from tracking.models import PostbackLog
 from wallet.models import Account, Transaction
 from wallet.services.audit import wallet_audit
+
+from .factories import AffiliateClickFactory
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
@@ -34,14 +34,6 @@ def _link(**campaign):
     return link
 
 
-def _click(link):
-    click = AffiliateClick.objects.create(link=link, partner=link.partner, campaign=link.campaign)
-    AffiliateClick.objects.filter(pk=click.pk).update(
-        created_at=timezone.now() - timedelta(hours=1)
-    )
-    return click
-
-
 def _params(click, **extra):
     return {
         "token": TOKEN,
@@ -52,28 +44,14 @@ def _params(click, **extra):
     }
 
 
-def _storm(count, request):
-    barrier = threading.Barrier(count)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            return request(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 @pytest.mark.parametrize("capped", [False, True], ids=["no-caps", "caps-lock-taken"])
 def test_forty_threads_posting_one_conversion_make_one(capped):
     # With a cap the campaign row is locked: the twins that queue behind the winner must
     # still see its conversion as theirs, not as one that filled the cap.
     link = _link(daily_conversion_cap=1 if capped else 0)
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
 
-    responses = _storm(40, lambda i: Client().get(URL, _params(click)))
+    responses = race(40, lambda i: Client().get(URL, _params(click)))
 
     assert [r.status_code for r in responses] == [200] * 40
     assert sorted(r.json()["duplicate"] for r in responses) == [False] + [True] * 39
@@ -86,11 +64,11 @@ def test_forty_threads_posting_one_conversion_make_one(capped):
     assert outcomes == ["duplicate"] * 39 + ["success"]
 
 
-def test_a_daily_conversion_cap_admits_exactly_that_many_under_a_storm():
+def test_a_daily_conversion_cap_admits_exactly_that_many_under_arace():
     link = _link(daily_conversion_cap=5)
-    clicks = [_click(link) for _ in range(30)]
+    clicks = [AffiliateClickFactory(link=link) for _ in range(30)]
 
-    responses = _storm(30, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
+    responses = race(30, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
 
     codes = sorted(r.status_code for r in responses)
     assert codes == [200] * 5 + [409] * 25
@@ -101,21 +79,21 @@ def test_a_daily_conversion_cap_admits_exactly_that_many_under_a_storm():
     assert (link.conversions_count, link.earnings) == (5, D("50.00"))
 
 
-def test_a_payout_cap_admits_exactly_what_fits_under_a_storm():
+def test_a_payout_cap_admits_exactly_what_fits_under_arace():
     link = _link(monthly_payout_cap=D("45.00"))  # four commissions of 10.00 fit
-    clicks = [_click(link) for _ in range(20)]
+    clicks = [AffiliateClickFactory(link=link) for _ in range(20)]
 
-    responses = _storm(20, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
+    responses = race(20, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
 
     assert sorted(r.status_code for r in responses) == [200] * 4 + [409] * 16
     assert Conversion.objects.count() == 4
 
 
-def test_over_the_cap_with_hold_holds_exactly_the_extra_ones_under_a_storm():
+def test_over_the_cap_with_hold_holds_exactly_the_extra_ones_under_arace():
     link = _link(daily_conversion_cap=3, over_cap=Campaign.OverCap.HOLD)
-    clicks = [_click(link) for _ in range(12)]
+    clicks = [AffiliateClickFactory(link=link) for _ in range(12)]
 
-    responses = _storm(12, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
+    responses = race(12, lambda i: Client().get(URL, _params(clicks[i], txn_id=f"C{i}")))
 
     assert [r.status_code for r in responses] == [200] * 12
     assert Conversion.objects.filter(on_hold=False).count() == 3
@@ -127,10 +105,10 @@ def test_over_the_cap_with_hold_holds_exactly_the_extra_ones_under_a_storm():
 
 def test_twenty_threads_approving_one_conversion_approve_it_once():
     link = _link()
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     Client().get(URL, _params(click))
 
-    responses = _storm(20, lambda i: Client().get(URL, _params(click, status="approved")))
+    responses = race(20, lambda i: Client().get(URL, _params(click, status="approved")))
 
     assert [r.status_code for r in responses] == [200] * 20
     assert sorted(r.json()["duplicate"] for r in responses) == [False] + [True] * 19
@@ -142,10 +120,10 @@ def test_approvals_and_declines_racing_end_declined_once():
     the conversion ends declined, its commission taken off the link once, and an approval
     that lost is refused rather than told it succeeded."""
     link = _link()
-    click = _click(link)
+    click = AffiliateClickFactory(link=link)
     Client().get(URL, _params(click))
 
-    responses = _storm(
+    responses = race(
         20, lambda i: Client().get(URL, _params(click, status="approved" if i % 2 else "declined"))
     )
 
@@ -169,10 +147,12 @@ def test_approvals_and_declines_racing_end_declined_once():
 def test_parallel_crediting_runs_credit_every_commission_exactly_once():
     link = _link(holding_days=0)
     for i in range(40):
-        Client().get(URL, _params(_click(link), txn_id=f"C{i}", status="approved"))
+        Client().get(
+            URL, _params(AffiliateClickFactory(link=link), txn_id=f"C{i}", status="approved")
+        )
     later = timezone.now() + timedelta(minutes=1)
 
-    credited = _storm(4, lambda i: commissions_make_payable(now=later, batch_size=7))
+    credited = race(4, lambda i: commissions_make_payable(now=later, batch_size=7))
 
     assert sum(credited) == 40
     assert Transaction.objects.filter(kind="commission.payable").count() == 40
@@ -184,7 +164,9 @@ def test_parallel_crediting_runs_credit_every_commission_exactly_once():
 def test_declining_while_crediting_leaves_the_books_square():
     link = _link(holding_days=0)
     for i in range(20):
-        Client().get(URL, _params(_click(link), txn_id=f"C{i}", status="approved"))
+        Client().get(
+            URL, _params(AffiliateClickFactory(link=link), txn_id=f"C{i}", status="approved")
+        )
     conversions = list(Conversion.objects.order_by("pk"))
     later = timezone.now() + timedelta(minutes=1)
 
@@ -195,7 +177,7 @@ def test_declining_while_crediting_leaves_the_books_square():
             conversion=conversions[i - 1], status="declined", reason="Refunded."
         )
 
-    results = _storm(11, run)
+    results = race(11, run)
 
     assert results[1:] == [True] * 10
     declined = set(Conversion.objects.filter(status="declined").values_list("pk", flat=True))

@@ -1,7 +1,6 @@
 """Postbacks racing each other on real PostgreSQL, with real threads."""
 
 import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
@@ -9,6 +8,7 @@ from django.db import connection, transaction
 from django.test import Client
 from django.urls import reverse
 
+from config.testing import race
 from offers.tests.factories import NETWORK_TOKEN
 from tracking.models import PostbackLog
 from wallet.models import Account, CashbackEvent, Transaction
@@ -30,25 +30,11 @@ def _params(click, **extra):
     }
 
 
-def _storm(count, request):
-    barrier = threading.Barrier(count)
-
-    def run(i):
-        try:
-            barrier.wait(timeout=30)
-            return request(i)
-        finally:
-            connection.close()
-
-    with ThreadPoolExecutor(max_workers=count) as pool:
-        return list(pool.map(run, range(count)))
-
-
 def test_fifty_threads_posting_one_sale_make_one_event_and_one_ledger_transaction():
     click = ClickFactory()
     url = reverse("tracking:network-postback", args=[click.merchant.network.slug])
 
-    responses = _storm(50, lambda i: Client().get(url, _params(click)))
+    responses = race(50, lambda i: Client().get(url, _params(click)))
 
     assert [r.status_code for r in responses] == [200] * 50
     duplicates = sorted(r.json()["duplicate"] for r in responses)
@@ -66,7 +52,7 @@ def test_contradicting_updates_race_and_exactly_one_wins():
     url = reverse("tracking:network-postback", args=[click.merchant.network.slug])
     Client().get(url, _params(click))
 
-    responses = _storm(
+    responses = race(
         20, lambda i: Client().get(url, _params(click, status="approved" if i % 2 else "rejected"))
     )
 

@@ -9,31 +9,24 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.support import expected_conditions as ec
 from selenium.webdriver.support.ui import WebDriverWait
 
+from config.testing import browser_login, click
 from wallet.models import Withdrawal
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
-
-
-def _click(browser, element):
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", element)
-    element.click()
 
 
 def test_chart_statement_and_withdrawal(browser, live_server, artifacts_dir, settings):
     settings.DEBUG = True
     call_command("seed_demo", stdout=io.StringIO())
     wait = WebDriverWait(browser, 15)
-    browser.get(f"{live_server.url}/accounts/login/")
-    browser.find_element(By.NAME, "username").send_keys("demo@savebucks.test")
-    browser.find_element(By.NAME, "password").send_keys("demo-pass-123")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
+    browser_login(browser, live_server.url, "demo@savebucks.test", "demo-pass-123")
 
     chart = wait.until(ec.presence_of_element_located((By.ID, "earnings-chart")))
     wait.until(lambda b: chart.get_attribute("data-rendered") == "true")
     assert chart.size["height"] > 100
     browser.save_screenshot(str(artifacts_dir / "wallet-dashboard.png"))
 
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=statement-link]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=statement-link]"))
     rows = wait.until(
         ec.presence_of_all_elements_located((By.CSS_SELECTOR, "[data-test=statement] tbody tr"))
     )
@@ -41,13 +34,13 @@ def test_chart_statement_and_withdrawal(browser, live_server, artifacts_dir, set
     assert "Cashback confirmed" in rows[0].text
 
     browser.get(f"{live_server.url}/wallet/withdraw/")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "input[name=method][value=paypal]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "input[name=method][value=paypal]"))
     email = wait.until(ec.visibility_of_element_located((By.NAME, "paypal_email")))
     assert not browser.find_element(By.NAME, "upi_id").is_displayed()
     email.send_keys("dana@paypal.example")
     browser.find_element(By.NAME, "amount").send_keys("20.00")
     browser.find_element(By.NAME, "password").send_keys("demo-pass-123")
-    _click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
+    click(browser, browser.find_element(By.CSS_SELECTOR, "[data-test=submit]"))
 
     wait.until(
         ec.text_to_be_present_in_element(

@@ -1,14 +1,12 @@
-import threading
-from concurrent.futures import ThreadPoolExecutor
 from decimal import Decimal
 
 import pytest
-from django.db import connection
 from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.models import UserKyc
 from accounts.tests.factories import PASSWORD, KycFactory, UnverifiedUserFactory, UserFactory
+from config.testing import race
 from wallet.models import Transaction, Withdrawal, WithdrawalMethod
 from wallet.services.audit import wallet_audit
 from wallet.services.cashback import cashback_reverse
@@ -257,20 +255,12 @@ def test_twenty_simultaneous_requests_of_ten_from_fifty_exactly_five_succeed():
     assert first.status_code == 201, first.json()
     cancel = reverse("api-me-withdrawal-cancel", args=[first.json()["id"]])
     assert _api(user).post(cancel).status_code == 200
-    barrier = threading.Barrier(20)
 
     def request(_):
-        try:
-            barrier.wait(timeout=30)
-            response = _api(user).post(
-                WITHDRAWALS, {**_paypal("10.00"), "password": ""}, format="json"
-            )
-            return response.status_code, response.json().get("code")
-        finally:
-            connection.close()
+        response = _api(user).post(WITHDRAWALS, {**_paypal("10.00"), "password": ""}, format="json")
+        return response.status_code, response.json().get("code")
 
-    with ThreadPoolExecutor(max_workers=20) as pool:
-        results = list(pool.map(request, range(20)))
+    results = race(20, request)
 
     assert sorted(results, key=str) == [(201, None)] * 5 + [(400, "insufficient_funds")] * 15
     assert balances(user) == {"available": D("0.00"), "pending": D("0.00"), "hold": D("50.00")}
