@@ -25,7 +25,10 @@ class LinkForm(forms.Form):
     campaign = forms.ModelChoiceField(queryset=Campaign.objects.none())
     name = forms.CharField(max_length=200, required=False)
     destination_url = forms.CharField(
-        max_length=1000, required=False, help_text="Blank: the campaign's default landing page."
+        max_length=1000,
+        required=False,
+        label="Destination URL",
+        help_text="Blank: the campaign's default landing page.",
     )
     sub1 = forms.CharField(max_length=255, required=False)
     sub2 = forms.CharField(max_length=255, required=False)
