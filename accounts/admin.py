@@ -221,7 +221,7 @@ class AuditLogAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_filter = ("action", "entity_type")
     search_fields = ("actor__email", "action", "entity_id")
     list_select_related = ("actor",)
-    date_hierarchy = "created_at"
+    date_field = "created_at"
 
 
 @admin.register(Department)

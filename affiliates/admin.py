@@ -199,7 +199,7 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     list_filter = ("status", "on_hold", "campaign")
     search_fields = ("txn_id", "partner__name", "=click_uuid")
     list_select_related = ("partner", "campaign", "goal")
-    date_hierarchy = "created_at"
+    date_field = "created_at"
     action_form = ReasonActionForm
     actions = ("approve", "decline", "release_hold")
 

@@ -13,6 +13,7 @@ from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from campaigns.models import Campaign
+from config.days import day_start, days_range
 from config.money import money
 
 from .models import Conversion, DailyClicks, Link, Partner
@@ -48,9 +49,9 @@ def partner_dashboard(*, partner: Partner, days: int = 30, today: date | None = 
     since = today - timedelta(days=days - 1)
     clicks = DailyClicks.objects.filter(partner=partner, day__gte=since)
     click_totals = clicks.aggregate(c=Sum("clicks"), u=Sum("unique_clicks"))
-    conversions = Conversion.objects.filter(partner=partner, created_at__date__gte=since).exclude(
-        status=Conversion.Status.DECLINED
-    )
+    conversions = Conversion.objects.filter(
+        partner=partner, created_at__gte=day_start(since)
+    ).exclude(status=Conversion.Status.DECLINED)
     by_status = dict(conversions.values_list("status").annotate(total=Sum("commission")).order_by())
     count = conversions.count()
     per_day_clicks = dict(clicks.values_list("day").annotate(total=Sum("clicks")).order_by())
@@ -103,8 +104,9 @@ def partner_report(
     if group_by not in GROUPS:
         raise ValueError(f"group_by is one of {', '.join(GROUPS)}")
     clicks = DailyClicks.objects.filter(partner=partner, day__gte=date_from, day__lte=date_to)
+    start, end = days_range(date_from, date_to)
     conversions = Conversion.objects.filter(
-        partner=partner, created_at__date__gte=date_from, created_at__date__lte=date_to
+        partner=partner, created_at__gte=start, created_at__lt=end
     ).exclude(status=Conversion.Status.DECLINED)
     if campaign_id:
         clicks, conversions = (
@@ -162,7 +164,7 @@ def top_campaigns(*, days: int = 30, limit: int = 10, partner: Partner | None = 
     by earnings, then conversion rate."""
     since = timezone.localdate() - timedelta(days=days - 1)
     clicks = DailyClicks.objects.filter(day__gte=since)
-    conversions = Conversion.objects.filter(created_at__date__gte=since).exclude(
+    conversions = Conversion.objects.filter(created_at__gte=day_start(since)).exclude(
         status=Conversion.Status.DECLINED
     )
     if partner:
@@ -194,7 +196,7 @@ def top_campaigns(*, days: int = 30, limit: int = 10, partner: Partner | None = 
 def top_partners(*, days: int = 30, limit: int = 10) -> list[dict]:
     since = timezone.localdate() - timedelta(days=days - 1)
     earned = (
-        Conversion.objects.filter(created_at__date__gte=since)
+        Conversion.objects.filter(created_at__gte=day_start(since))
         .exclude(status=Conversion.Status.DECLINED)
         .values("partner_id")
         .annotate(n=Count("pk"), earned=Sum("commission"), held=Count("pk", filter=Q(on_hold=True)))

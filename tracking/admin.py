@@ -11,7 +11,7 @@ class ClickAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_filter = ("device_type",)
     search_fields = ("=click_id", "user__email", "ip")
     list_select_related = ("user", "merchant", "offer")
-    date_hierarchy = "created_at"
+    date_field = "created_at"
 
 
 @admin.register(PostbackLog)
@@ -29,4 +29,4 @@ class PostbackLogAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_filter = ("kind", "outcome", "network")
     search_fields = ("source", "txn_id", "code", "remote_ip")
     list_select_related = ("network",)
-    date_hierarchy = "received_at"
+    date_field = "received_at"

@@ -140,7 +140,7 @@ class TransactionAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_filter = ("kind",)
     search_fields = ("reference", "idempotency_key", "memo")
     list_select_related = ("actor",)
-    date_hierarchy = "created_at"
+    date_field = "created_at"
     inlines = (EntryInline,)
 
 
@@ -171,7 +171,7 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     list_filter = ("status", "network_status", "network")
     search_fields = ("external_txn_id", "user__email", "=click_uuid")
     list_select_related = ("user", "merchant")
-    date_hierarchy = "created_at"
+    date_field = "created_at"
     action_form = ReasonActionForm
     actions = ("confirm_now", "reject", "reverse")
 
@@ -221,7 +221,7 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     list_filter = ("status", "method")
     search_fields = ("user__email", "=id")
     list_select_related = ("user", "method")
-    date_hierarchy = "requested_at"
+    date_field = "requested_at"
     readonly_fields = ("details",)
     exclude = ("payout_details",)
     action_form = ReasonActionForm

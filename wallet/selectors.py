@@ -7,6 +7,7 @@ from django.db.models import Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from config.days import day_start
 from config.money import money
 
 from .models import Account, CashbackEvent, Entry
@@ -72,7 +73,7 @@ def monthly_earnings(*, user, months: int = 12, today=None) -> list[dict]:
     rows = (
         CashbackEvent.objects.filter(
             user=user,
-            created_at__date__gte=first,
+            created_at__gte=day_start(first),
             status__in=[CashbackEvent.Status.PENDING, CashbackEvent.Status.CONFIRMED],
         )
         .annotate(month=TruncMonth("created_at"))

@@ -6,6 +6,8 @@ import json
 from decimal import Decimal as D
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from accounts.tests.factories import PASSWORD, UserFactory
@@ -15,6 +17,8 @@ from affiliates.tests.factories import LinkFactory, PartnerFactory, PendingPartn
 from campaigns.models import Campaign
 from campaigns.tests.factories import CampaignFactory, GoalFactory
 from wallet.models import Withdrawal
+
+from .support import record_conversion
 
 pytestmark = pytest.mark.django_db
 
@@ -306,3 +310,22 @@ def test_an_api_key_is_shown_once_and_can_be_revoked(client, partner):
     assert api_key_check(raw) is None
     api = client.get(reverse("api-partner-links"), headers={"authorization": f"Api-Key {raw}"})
     assert api.status_code == 401
+
+
+def test_the_dashboards_query_count_does_not_grow_with_traffic(client):
+    def queries(partner):
+        client.force_login(partner.user)
+        client.get(reverse("affiliates:dashboard"))
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(reverse("affiliates:dashboard")).status_code == 200
+        return len(captured)
+
+    quiet, busy = PartnerFactory(), PartnerFactory()
+    for partner, links in ((quiet, 1), (busy, 4)):
+        for n in range(links):
+            link = LinkFactory(partner=partner)
+            GoalFactory(campaign=link.campaign)
+            for txn in range(n + 1):
+                record_conversion(link, txn_id=f"{partner.pk}-{n}-{txn}")
+
+    assert queries(busy) == queries(quiet)

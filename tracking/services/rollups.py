@@ -13,7 +13,7 @@ from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
-from affiliates.models import Link
+from affiliates.models import DailyClicks, Link
 from offers.models import Offer
 from wallet.models import CashbackEvent
 
@@ -115,3 +115,23 @@ def _affiliate_clicks(window: QuerySet) -> None:
         per_link[link_id]["clicks_count"] += clicks
         per_link[link_id]["unique_clicks_count"] += unique
     _add_to(Link, per_link)
+
+
+def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
+    """Recount everything from the raw rows: counters to zero, daily partner clicks
+    emptied, watermarks back to the start, then the same roll-up as every minute until it
+    has caught up. One transaction, so readers see the old figures or the new ones.
+
+    For after a restore or a bulk import, or to prove the counters right."""
+    totals: dict[str, int] = defaultdict(int)
+    with transaction.atomic():
+        Offer.objects.update(views_count=0, clicks_count=0, conversions_count=0)
+        Link.objects.update(clicks_count=0, unique_clicks_count=0)
+        DailyClicks.objects.all().delete()
+        RollupState.objects.update(last_id=0)
+        while True:
+            read = counters_roll_up(batch_size=batch_size)
+            for name, rows in read.items():
+                totals[name] += rows
+            if not any(read.values()):
+                return dict(totals)
