@@ -2,7 +2,7 @@
 to the calling partner: another partner's object is a 404, never a 403 that confirms it."""
 
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.authentication import SessionAuthentication
 from rest_framework.response import Response
@@ -10,7 +10,7 @@ from rest_framework.views import APIView
 
 from campaigns.models import Campaign, Goal
 from config.errors import Refusal
-from wallet.api import WithdrawalSerializer
+from wallet.api import ErrorSerializer, WithdrawalSerializer
 from wallet.models import Withdrawal
 
 from . import selectors
@@ -146,6 +146,7 @@ class PartnerLinksApi(PartnerApi, generics.ListCreateAPIView):
         return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
 
 
+@extend_schema_view(delete=extend_schema(responses={204: None, 409: ErrorSerializer}))
 class PartnerLinkApi(PartnerApi, generics.RetrieveUpdateDestroyAPIView):
     serializer_class = LinkSerializer
     queryset = Link.objects.none()
@@ -403,7 +404,7 @@ class PartnerDeliveriesApi(PartnerApi, generics.ListAPIView):
     queryset = PostbackDelivery.objects.none()
     filterset_fields = ["status", "event"]
 
-    @extend_schema(parameters=[OpenApiParameter("pk", int, OpenApiParameter.PATH)])
+    @extend_schema(parameters=[OpenApiParameter("id", int, OpenApiParameter.PATH)])
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 

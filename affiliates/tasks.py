@@ -2,6 +2,7 @@ from celery import shared_task
 
 from .services.deliveries import deliveries_dispatch
 from .services.payable import commissions_make_payable
+from .services.stats import daily_stats_refresh
 
 
 @shared_task
@@ -13,3 +14,8 @@ def dispatch_postbacks():
 @shared_task
 def make_commissions_payable():
     return {"credited": commissions_make_payable()}
+
+
+@shared_task
+def refresh_daily_stats():
+    return {"rows": daily_stats_refresh()}

@@ -3,7 +3,13 @@
 import os
 import sys
 
-BENCHMARKS = {"confirm": "bench.confirm"}
+BENCHMARKS = {
+    "datagen": "bench.datagen",
+    "dashboards": "bench.dashboards",
+    "confirm": "bench.confirm",
+    "redirect": "bench.redirect",
+    "postback": "bench.postback",
+}
 
 
 def main() -> int:

@@ -1,6 +1,8 @@
 """Everything under /api/v1/. Each app contributes its routes here."""
 
-from django.urls import include, path
+from django.http import JsonResponse
+from django.urls import include, path, re_path
+from django.views.decorators.csrf import csrf_exempt
 
 from accounts.api import MeApi, MyReferralsApi
 from affiliates import api as partner
@@ -61,3 +63,14 @@ urlpatterns = [
         name="api-me-withdrawal-cancel",
     ),
 ]
+
+
+@csrf_exempt
+def api_not_found(request):
+    """Anything else under /api/v1/ (an id that is not a number, say) is a JSON 404 like
+    every other API answer, not the site's HTML page. Only paths ending in a slash, so
+    APPEND_SLASH still redirects /api/v1/me to /api/v1/me/."""
+    return JsonResponse({"detail": "Not found."}, status=404)
+
+
+urlpatterns += [re_path(r"^(?:.*/)?$", api_not_found)]

@@ -154,6 +154,7 @@ CELERY_BEAT_SCHEDULE: dict = {
     "confirm-cashback": {"task": "wallet.tasks.confirm_cashback", "schedule": 3600.0},
     "process-payouts": {"task": "wallet.tasks.process_payouts", "schedule": 600.0},
     "dispatch-postbacks": {"task": "affiliates.tasks.dispatch_postbacks", "schedule": 60.0},
+    "refresh-daily-stats": {"task": "affiliates.tasks.refresh_daily_stats", "schedule": 60.0},
     "make-commissions-payable": {
         "task": "affiliates.tasks.make_commissions_payable",
         "schedule": 3600.0,
@@ -362,6 +363,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "config.api.document_error_responses",
+    ],
     # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
         "UserStatusEnum": "accounts.models.User.Status",

@@ -12,6 +12,7 @@ from accounts.models import User
 from affiliates.models import Conversion, Link
 from affiliates.services.conversions import ClickFacts, conversion_record
 from affiliates.services.payable import commissions_make_payable
+from affiliates.services.stats import daily_stats_refresh
 from offers.models import Network, Offer
 from wallet.models import CashbackEvent
 from wallet.services.confirmation import cashback_confirm
@@ -153,6 +154,7 @@ def _partner_activity() -> list[str]:
         clicks += 1
     commissions_make_payable()
     counters_roll_up()
+    daily_stats_refresh()
     return [
         f"partner  demo-link: {clicks} clicks and {len(CONVERSIONS)} conversions, 2 of them payable"
     ]

@@ -3,8 +3,10 @@ import logging
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
+from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
@@ -129,8 +131,19 @@ def _request_params(request) -> dict[str, str]:
                 raise PostbackRejected(400, "invalid_body", "The JSON body must be an object.")
             params.update({k: str(v) for k, v in body.items() if not isinstance(v, dict | list)})
         else:
-            params.update(request.POST.dict())
+            try:
+                params.update(request.POST.dict())
+            except (MultiPartParserError, SuspiciousOperation) as exc:
+                raise PostbackRejected(400, "invalid_body", "The body is no valid form.") from exc
+    if any("\x00" in text for item in params.items() for text in item):
+        # PostgreSQL cannot store or even compare a NUL character: refuse it here (the
+        # sender must fix it) rather than answer 503 (retry) to a request that always fails.
+        raise PostbackRejected(400, "invalid_parameter", "Parameters must not contain NUL.")
     return params
+
+
+def _loggable(text: str) -> str:
+    return text.replace("\x00", "\ufffd")  # a NUL would keep the log row from being saved
 
 
 def _postback_log(request, kind: str, source: str) -> PostbackLog:
@@ -138,9 +151,13 @@ def _postback_log(request, kind: str, source: str) -> PostbackLog:
         kind=kind,
         source=source[:100],
         method=request.method,
-        query=request.GET.dict(),
-        body=request.body[:65536].decode("utf-8", errors="replace"),
-        headers={name: request.headers[name] for name in LOGGED_HEADERS if name in request.headers},
+        query={_loggable(k): _loggable(v) for k, v in request.GET.dict().items()},
+        body=_loggable(request.body[:65536].decode("utf-8", errors="replace")),
+        headers={
+            name: _loggable(request.headers[name])
+            for name in LOGGED_HEADERS
+            if name in request.headers
+        },
         remote_ip=client_ip(request),
     )
 
@@ -164,7 +181,9 @@ def _answer_postback(log: PostbackLog, handle) -> JsonResponse:
     try:
         log.save()
     except DatabaseError:
-        logger.error("could not log a %s postback: %s", log.kind, log.query)
+        # Never the token: application logs are read by more people than the postback log.
+        query = {k: "(hidden)" if k == "token" else v for k, v in log.query.items()}
+        logger.error("could not log a %s postback: %s", log.kind, query)
     return JsonResponse(reply.body, status=reply.status)
 
 

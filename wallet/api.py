@@ -172,7 +172,7 @@ class MyWithdrawalsApi(generics.ListAPIView):
 
     @extend_schema(
         request=WithdrawalRequestSerializer,
-        responses={201: WithdrawalSerializer, 400: ErrorSerializer},
+        responses={201: WithdrawalSerializer},
         summary="Request a withdrawal",
     )
     def post(self, request):
@@ -195,7 +195,7 @@ class MyWithdrawalsApi(generics.ListAPIView):
 class MyWithdrawalCancelApi(APIView):
     @extend_schema(
         request=None,
-        responses={200: WithdrawalSerializer, 404: ErrorSerializer, 409: ErrorSerializer},
+        responses={200: WithdrawalSerializer, 409: ErrorSerializer},
         summary="Cancel a pending withdrawal",
     )
     def post(self, request, pk):

@@ -14,9 +14,6 @@ from .models import Account, CashbackEvent, Entry
 
 ZERO = Decimal("0.00")
 
-# Ledger kinds that count as earning (or un-earning) money, for "lifetime earned".
-EARNING_KINDS = ("cashback.confirm", "cashback.reverse")
-
 
 @dataclass(frozen=True)
 class WalletSummary:
@@ -32,12 +29,12 @@ def wallet_summary(*, user) -> WalletSummary:
     balances = dict(
         Account.objects.filter(owner=user, currency=currency).values_list("kind", "balance")
     )
-    earned = Entry.objects.filter(
-        account__owner=user,
-        account__kind=Account.Kind.AVAILABLE,
-        account__currency=currency,
-        transaction__kind__in=EARNING_KINDS,
-    ).aggregate(total=Sum("amount"))["total"]
+    # Confirmed cashback still standing: a reversal takes back the whole amount and marks
+    # the event reversed, so this equals the ledger's confirmations minus reversals, read
+    # from one index instead of joining every ledger line to its transaction.
+    earned = CashbackEvent.objects.filter(
+        user=user, currency=currency, status=CashbackEvent.Status.CONFIRMED
+    ).aggregate(total=Sum("cashback_amount"))["total"]
     return WalletSummary(
         available=balances.get(Account.Kind.AVAILABLE, ZERO),
         pending=balances.get(Account.Kind.PENDING, ZERO),

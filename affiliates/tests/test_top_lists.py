@@ -1,5 +1,6 @@
 """The affiliate manager's top partners and top campaigns (seed 000's dashboard query)."""
 
+from datetime import timedelta
 from decimal import Decimal as D
 
 import pytest
@@ -7,8 +8,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.tests.factories import SuperuserFactory
-from affiliates.models import DailyClicks
-from affiliates.selectors import top_campaigns, top_partners
+from affiliates.models import CampaignDailyStats, DailyClicks, PartnerDailyStats
+from affiliates.selectors import partner_top_campaigns, top_campaigns, top_partners
+from affiliates.services.conversions import conversion_set_status
+from affiliates.services.stats import daily_stats_refresh
 from campaigns.models import Campaign
 from campaigns.tests.factories import CampaignFactory, GoalFactory
 
@@ -49,6 +52,7 @@ def programme():
     record_conversion(ann, txn_id="S4", status="declined")
     record_conversion(bob, txn_id="H1", amount="20.00")
     Campaign.objects.filter(pk=paused.pk).update(status=Campaign.Status.PAUSED)
+    daily_stats_refresh()
     return ann, bob
 
 
@@ -80,3 +84,44 @@ def test_the_affiliate_manager_page_lists_both(client, programme):
 
     assert page.status_code == 200
     assert [r["campaign"].name for r in page.context["top_campaigns"]] == ["Shoes", "Hats"]
+
+
+def test_the_lists_follow_a_decline_at_the_next_refresh(programme):
+    ann, _bob = programme
+    conversion = ann.partner.conversions.get(txn_id="S1")
+    conversion_set_status(conversion=conversion, status="declined", reason="Returned")
+    assert top_partners()[0]["earnings"] == D("30.00")  # until the minute's refresh
+
+    daily_stats_refresh()
+
+    first = top_partners()[0]
+    assert (first["partner"], first["earnings"]) == (ann.partner, D("20.00"))
+    assert top_campaigns()[0]["conversions"] == 2
+
+
+def test_only_the_trailing_window_is_recounted(programme):
+    assert daily_stats_refresh() == CampaignDailyStats.objects.count() + (
+        PartnerDailyStats.objects.count()
+    )
+    old = CampaignDailyStats.objects.create(
+        campaign=Campaign.objects.get(name="Shoes"),
+        day=timezone.localdate() - timedelta(days=90),
+        clicks=5,
+    )
+
+    daily_stats_refresh()
+
+    assert CampaignDailyStats.objects.filter(pk=old.pk).exists()
+    daily_stats_refresh(days=None)  # everything: the hand-made day has no clicks behind it
+    assert not CampaignDailyStats.objects.filter(day=old.day).exists()
+
+
+def test_a_partners_own_top_campaigns_are_live(programme):
+    ann, _bob = programme
+    record_conversion(ann, txn_id="S9", amount="10.00")
+
+    rows = partner_top_campaigns(partner=ann.partner)
+
+    assert [(r["campaign"].name, r["conversions"], r["earnings"]) for r in rows] == [
+        ("Shoes", 4, D("40.00")),
+    ]

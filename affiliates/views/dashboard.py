@@ -1,6 +1,6 @@
 from django.shortcuts import render
 
-from ..selectors import partner_dashboard, top_campaigns
+from ..selectors import partner_dashboard, partner_top_campaigns
 from ..services.payouts import payable_balance
 from .base import partner_page
 
@@ -13,6 +13,6 @@ def dashboard(request):
         {
             "stats": partner_dashboard(partner=request.partner),
             "payable": payable_balance(request.partner),
-            "top_campaigns": top_campaigns(partner=request.partner, limit=5),
+            "top_campaigns": partner_top_campaigns(partner=request.partner),
         },
     )

@@ -9,11 +9,12 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Case, Count, F, Max, Q, QuerySet, Value, When
+from django.db.models import Count, Max, Q, QuerySet
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 
 from affiliates.models import DailyClicks, Link
+from affiliates.services.stats import daily_stats_refresh
 from offers.models import Offer
 from wallet.models import CashbackEvent
 
@@ -61,20 +62,29 @@ def _roll_up(name: str, model, batch_size: int, apply) -> int:
     return rows
 
 
-def _add_to(model, counts: dict[int, dict[str, int]]) -> None:
-    """UPDATE … SET field = field + n, for many rows and fields in one statement."""
+def _add_to(model, counts: dict[int, dict[str, int]], chunk: int = 1000) -> None:
+    """UPDATE … SET field = field + n for many rows at once: the increments joined in as a
+    VALUES list (PostgreSQL and SQLite alike), so the cost grows with the rows touched,
+    not with their square as a CASE per row would."""
     if not counts:
         return
-    fields = {field for by_field in counts.values() for field in by_field}
-    model.objects.filter(pk__in=counts).update(
-        **{
-            field: F(field)
-            + Case(
-                *(When(pk=pk, then=Value(c.get(field, 0))) for pk, c in counts.items()), default=0
+    fields = sorted({field for by_field in counts.values() for field in by_field})
+    table = connection.ops.quote_name(model._meta.db_table)
+    columns = [connection.ops.quote_name(model._meta.get_field(f).column) for f in fields]
+    rows = [(pk, *(by_field.get(f, 0) for f in fields)) for pk, by_field in counts.items()]
+    placeholder = "(" + ", ".join(["%s"] * (len(fields) + 1)) + ")"
+    assignments = ", ".join(f"{c} = {table}.{c} + increments.{c}" for c in columns)
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), chunk):
+            part = rows[start : start + chunk]
+            # Only quoted model identifiers are interpolated; the values are parameters.
+            statement = (
+                f"WITH increments (id, {', '.join(columns)}) AS "  # noqa: S608
+                f"(VALUES {', '.join([placeholder] * len(part))}) "
+                f"UPDATE {table} SET {assignments} FROM increments "
+                f"WHERE {table}.id = increments.id"
             )
-            for field in fields
-        }
-    )
+            cursor.execute(statement, [value for row in part for value in row])
 
 
 def _offer_counter(window: QuerySet, field: str) -> None:
@@ -87,11 +97,11 @@ def _offer_counter(window: QuerySet, field: str) -> None:
     _add_to(Offer, {offer_id: {field: n} for offer_id, n in counts})
 
 
-# Adds to an existing day's row (ON CONFLICT … DO UPDATE works on PostgreSQL and SQLite).
+# Adds to an existing day's row (ON CONFLICT … DO UPDATE works on PostgreSQL and SQLite);
+# many rows per statement. A window's groups are distinct, so no row is hit twice.
 UPSERT_DAILY_CLICKS = (
     "INSERT INTO affiliates_dailyclicks "
-    "(partner_id, link_id, campaign_id, day, sub1, clicks, unique_clicks) "
-    "VALUES (%s, %s, %s, %s, %s, %s, %s) "
+    "(partner_id, link_id, campaign_id, day, sub1, clicks, unique_clicks) VALUES {rows} "
     "ON CONFLICT (partner_id, link_id, day, sub1) DO UPDATE SET "
     "clicks = affiliates_dailyclicks.clicks + excluded.clicks, "
     "unique_clicks = affiliates_dailyclicks.unique_clicks + excluded.unique_clicks"
@@ -107,7 +117,14 @@ def _affiliate_clicks(window: QuerySet) -> None:
     )
     rows = list(groups)
     with connection.cursor() as cursor:
-        cursor.executemany(UPSERT_DAILY_CLICKS, rows)
+        for start in range(0, len(rows), 500):
+            part = rows[start : start + 500]
+            cursor.execute(
+                UPSERT_DAILY_CLICKS.format(
+                    rows=", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(part))
+                ),
+                [value for row in part for value in row],
+            )
     per_link: dict[int, dict[str, int]] = defaultdict(
         lambda: {"clicks_count": 0, "unique_clicks_count": 0}
     )
@@ -120,7 +137,8 @@ def _affiliate_clicks(window: QuerySet) -> None:
 def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     """Recount everything from the raw rows: counters to zero, daily partner clicks
     emptied, watermarks back to the start, then the same roll-up as every minute until it
-    has caught up. One transaction, so readers see the old figures or the new ones.
+    has caught up (one transaction, so readers see the old figures or the new ones), and
+    the daily campaign and partner stats over all days.
 
     For after a restore or a bulk import, or to prove the counters right."""
     totals: dict[str, int] = defaultdict(int)
@@ -134,4 +152,6 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
             for name, rows in read.items():
                 totals[name] += rows
             if not any(read.values()):
-                return dict(totals)
+                break
+    daily_stats_refresh(days=None)
+    return dict(totals)

@@ -60,6 +60,12 @@ class CashbackEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "created_at"]),
+            # The dashboard: confirmed (lifetime earned) and pending (upcoming) per shopper.
+            models.Index(
+                fields=["user", "status"],
+                include=["cashback_amount"],
+                name="wallet_event_user_status",
+            ),
             models.Index(fields=["status", "expected_confirmation_at"]),
         ]
         constraints = [
