@@ -56,5 +56,18 @@ up: $(VENV)/.dev-installed
 	@echo "Serving http://127.0.0.1:8000 with gunicorn, a Celery worker and beat. Ctrl-C stops."
 	$(UP_ENV) $(VENV)/bin/honcho -f Procfile start
 
+# Every benchmark at a tiny scale, so the harness never rots (figures are not judged here;
+# see bench/README.md for full-scale runs). Needs PostgreSQL and Redis, as `make up` does.
+# Not `make up`'s Redis database: the dashboards benchmark clears its cache.
+BENCH_ENV := DATABASE_URL=$(UP_DATABASE_URL) REDIS_URL=$(or $(REDIS_URL),redis://127.0.0.1:6379/11)
+BENCH_SMOKE_DB ?= savebucks_bench_smoke
+
+bench-smoke: $(VENV)/.dev-installed
+	$(BENCH_ENV) $(PY) -m bench datagen --scale 0.0005 --database $(BENCH_SMOKE_DB)
+	$(BENCH_ENV) $(PY) -m bench dashboards --database $(BENCH_SMOKE_DB) --runs 10 --drop
+	$(BENCH_ENV) $(PY) -m bench redirect --smoke
+	$(BENCH_ENV) $(PY) -m bench postback --smoke
+	$(BENCH_ENV) $(PY) -m bench confirm --events 2000 --users 200 --repeat 1
+
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -15,7 +15,16 @@ import uuid
 from collections import defaultdict
 from decimal import Decimal
 
-from .db import bench_line, copy_rows, drop, pg_settings, recreate, reset_sequences, use_database
+from .db import (
+    bench_line,
+    copy_rows,
+    drop,
+    pg_settings,
+    recreate,
+    reset_sequences,
+    use_database,
+    use_production_settings,
+)
 
 TARGET_RATIO = 2.0
 
@@ -266,6 +275,7 @@ def main(argv=None) -> int:
     base = config["NAME"]
     template, run = f"{base}_bench_confirm_tpl", f"{base}_bench_confirm_run"
 
+    use_production_settings()
     import django
 
     django.setup()

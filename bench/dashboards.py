@@ -14,18 +14,9 @@ import os
 import statistics
 import time
 
-from .db import bench_line, pg_settings, use_database
+from .db import bench_line, drop, pg_settings, use_database, use_production_settings
 
 TARGET_MS = 50.0
-PRODUCTION = {
-    "DJANGO_DEBUG": "false",
-    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789abcdef",
-    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
-    "DJANGO_SECURE_SSL_REDIRECT": "false",
-    "DJANGO_SECURE_COOKIES": "false",
-    "DJANGO_SECURE_HSTS_SECONDS": "0",
-    "DJANGO_LOG_LEVEL": "WARNING",
-}
 
 
 def _pages(c: dict) -> list[tuple[str, str, str]]:
@@ -99,9 +90,9 @@ def main(argv=None) -> int:
     parser.add_argument("--database", help="an existing datagen database to use")
     parser.add_argument("--runs", type=int, default=100)
     parser.add_argument("--no-plans", action="store_true", help="skip the EXPLAIN output")
+    parser.add_argument("--drop", action="store_true", help="drop the dataset afterwards")
     args = parser.parse_args(argv)
-    for name, value in PRODUCTION.items():
-        os.environ.setdefault(name, value)
+    use_production_settings()
     os.environ.setdefault("REDIS_URL", "redis://127.0.0.1:6379/11")
     config = pg_settings()
 
@@ -146,4 +137,9 @@ def main(argv=None) -> int:
             )
     for figure, (p95, _count) in results.items():
         print(bench_line("dashboards", f"{figure}_p95_ms", p95, "<", TARGET_MS))
+    if args.drop:
+        from django.db import connection
+
+        connection.close()
+        drop(config, database)
     return 1 if failed else 0

@@ -12,6 +12,24 @@ import environ
 import psycopg
 from psycopg import sql
 
+# Django as production runs it (debug off: no SQL kept per query), for the benchmarks that
+# call the app in-process. gunicorn gets the same from bench/server.py.
+PRODUCTION = {
+    "DJANGO_DEBUG": "false",
+    "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdef0123456789abcdef",
+    "DJANGO_ALLOWED_HOSTS": "testserver,127.0.0.1",
+    "DJANGO_SECURE_SSL_REDIRECT": "false",
+    "DJANGO_SECURE_COOKIES": "false",
+    "DJANGO_SECURE_HSTS_SECONDS": "0",
+    "DJANGO_LOG_LEVEL": "WARNING",
+}
+
+
+def use_production_settings() -> None:
+    """Call before django.setup(); what the caller's environment sets wins."""
+    for name, value in PRODUCTION.items():
+        os.environ.setdefault(name, value)
+
 
 def pg_settings() -> dict:
     url = os.environ.get("DATABASE_URL", "")

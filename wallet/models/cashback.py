@@ -67,6 +67,10 @@ class CashbackEvent(models.Model):
                 name="wallet_event_user_status",
             ),
             models.Index(fields=["status", "expected_confirmation_at"]),
+            # The confirmation job claims pending events in id order. Without this, each
+            # batch walks the primary key past every event confirmed before it: the run
+            # slows down as confirmed events pile up (300 ms a batch at half a million).
+            models.Index(fields=["id"], condition=Q(status="pending"), name="wallet_event_pending"),
         ]
         constraints = [
             # Idempotency of postbacks: one event per network transaction.

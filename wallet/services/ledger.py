@@ -122,6 +122,8 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
     currencies = {k.currency for k in keys}
     locked = (
         Account.objects.select_for_update()
+        # Only what posting needs: a batch locks thousands, and every column is parsed.
+        .only("owner_id", "kind", "currency", "balance")
         .filter(
             Q(owner_id__in=owners, kind__in=user_kinds)
             | Q(owner__isnull=True, kind__in=platform_kinds),
