@@ -1,11 +1,13 @@
 """Admin building blocks shared by every app's admin."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
+
+from config.errors import Refusal
 
 from .services import audit_log
 
@@ -24,6 +26,37 @@ class ReasonActionForm(ActionForm):
     """The action bar with a reason box: decisions on people's money say why."""
 
     reason = forms.CharField(required=False, label="Reason / notes", max_length=500)
+
+
+def action_reason(request) -> str:
+    """What staff typed in the action bar's reason box (ReasonActionForm)."""
+    return request.POST.get("reason", "").strip()
+
+
+def report_action(modeladmin, request, done: int, total: int, what: str) -> None:
+    """ "3 approved." and, for rows whose state did not allow it, how many were skipped."""
+    modeladmin.message_user(
+        request, f"{done} {what}.", messages.SUCCESS if done else messages.WARNING
+    )
+    if total - done:
+        modeladmin.message_user(
+            request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
+        )
+
+
+def apply_each(modeladmin, request, rows, apply, what: str) -> None:
+    """Run a service on each selected row (each in its own transaction) and report it. A
+    refusal stops the run; staff see why, and how many rows were done before it."""
+    done = 0
+    try:
+        for row in rows:
+            done += bool(apply(row))
+    except Refusal as exc:
+        if done:
+            modeladmin.message_user(request, f"{done} {what} before this:", messages.SUCCESS)
+        modeladmin.message_user(request, exc.detail, messages.ERROR)
+        return
+    report_action(modeladmin, request, done, len(rows), what)
 
 
 class AuditedAdminMixin:

@@ -9,8 +9,10 @@ from accounts.admin_base import (
     FieldsReadOnlyMixin,
     ReadOnlyAdminMixin,
     ReasonActionForm,
+    action_reason,
+    apply_each,
+    report_action,
 )
-from config.errors import Refusal
 
 from . import selectors
 from .models import (
@@ -27,20 +29,6 @@ from .services.access import campaign_access_decide
 from .services.apikeys import api_key_revoke
 from .services.conversions import conversion_release_hold, conversion_set_status
 from .services.partners import partner_decide
-
-
-def _reason(request) -> str:
-    return request.POST.get("reason", "").strip()
-
-
-def _report(modeladmin, request, done, total, what):
-    modeladmin.message_user(
-        request, f"{done} {what}.", messages.SUCCESS if done else messages.WARNING
-    )
-    if total - done:
-        modeladmin.message_user(
-            request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
-        )
 
 
 class PartnerCampaignInline(admin.TabularInline):
@@ -94,22 +82,16 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return render(request, "admin/affiliates/overview.html", context)
 
     def _decide(self, request, queryset, decision, what):
-        partners = list(queryset.select_related("user"))
-        try:
-            done = sum(
-                partner_decide(
-                    partner=p,
-                    decision=decision,
-                    actor=request.user,
-                    reason=_reason(request),
-                    request=request,
-                )
-                for p in partners
+        def decide(partner):
+            return partner_decide(
+                partner=partner,
+                decision=decision,
+                actor=request.user,
+                reason=action_reason(request),
+                request=request,
             )
-        except Refusal as exc:
-            self.message_user(request, exc.detail, messages.ERROR)
-            return
-        _report(self, request, done, len(partners), what)
+
+        apply_each(self, request, list(queryset.select_related("user")), decide, what)
 
     @admin.action(description="Approve selected partners", permissions=["change"])
     def approve(self, request, queryset):
@@ -148,12 +130,12 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
                 access=a,
                 approve=approve,
                 actor=request.user,
-                reason=_reason(request),
+                reason=action_reason(request),
                 request=request,
             )
             for a in rows
         )
-        _report(self, request, done, len(rows), "approved" if approve else "rejected")
+        report_action(self, request, done, len(rows), "approved" if approve else "rejected")
 
     @admin.action(description="Approve access", permissions=["change"])
     def approve(self, request, queryset):
@@ -204,22 +186,16 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     actions = ("approve", "decline", "release_hold")
 
     def _move(self, request, queryset, status, what):
-        rows = list(queryset)
-        try:
-            done = sum(
-                conversion_set_status(
-                    conversion=c,
-                    status=status,
-                    actor=request.user,
-                    reason=_reason(request),
-                    request=request,
-                )
-                for c in rows
+        def move(conversion):
+            return conversion_set_status(
+                conversion=conversion,
+                status=status,
+                actor=request.user,
+                reason=action_reason(request),
+                request=request,
             )
-        except Refusal as exc:
-            self.message_user(request, exc.detail, messages.ERROR)
-            return
-        _report(self, request, done, len(rows), what)
+
+        apply_each(self, request, list(queryset), move, what)
 
     @admin.action(description="Approve selected conversions", permissions=["change"])
     def approve(self, request, queryset):
@@ -229,7 +205,7 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         description="Decline selected conversions (give a reason)", permissions=["change"]
     )
     def decline(self, request, queryset):
-        if not _reason(request):
+        if not action_reason(request):
             self.message_user(
                 request, "Give a reason to decline: the partner sees it.", messages.ERROR
             )
@@ -242,7 +218,7 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         done = sum(
             conversion_release_hold(conversion=c, actor=request.user, request=request) for c in rows
         )
-        _report(self, request, done, len(rows), "released")
+        report_action(self, request, done, len(rows), "released")
 
 
 @admin.register(PartnerPostback)

@@ -17,6 +17,8 @@ from accounts.admin_base import (
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     ReasonActionForm,
+    action_reason,
+    report_action,
 )
 from accounts.models import User
 from accounts.services import audit_log
@@ -37,20 +39,6 @@ from .services.cashback import cashback_reject, cashback_reverse
 from .services.confirmation import cashback_confirm
 from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
 from .services.withdrawals import WithdrawalRefused, withdrawal_approve, withdrawal_reject
-
-
-def _reason(request) -> str:
-    return request.POST.get("reason", "").strip()
-
-
-def _report(modeladmin, request, done: int, total: int, what: str):
-    modeladmin.message_user(
-        request, f"{done} {what}.", messages.SUCCESS if done else messages.WARNING
-    )
-    if total - done:
-        modeladmin.message_user(
-            request, f"{total - done} skipped: their status does not allow it.", messages.WARNING
-        )
 
 
 @admin.register(WithdrawalMethod)
@@ -176,7 +164,7 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     actions = ("confirm_now", "reject", "reverse")
 
     def _act(self, request, queryset, service, verb, done_text, needs_reason=True):
-        reason = _reason(request)
+        reason = action_reason(request)
         if needs_reason and not reason:
             self.message_user(
                 request, f"Give a reason to {verb}: the shopper sees it.", messages.ERROR
@@ -197,7 +185,7 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
                     request=request,
                 )
             done += changed
-        _report(self, request, done, len(events), done_text)
+        report_action(self, request, done, len(events), done_text)
 
     @admin.action(description="Confirm now (pending → available)", permissions=["change"])
     def confirm_now(self, request, queryset):
@@ -261,11 +249,11 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         rows = list(queryset)
         done = sum(
             withdrawal_approve(
-                withdrawal=w, actor=request.user, note=_reason(request), request=request
+                withdrawal=w, actor=request.user, note=action_reason(request), request=request
             )
             for w in rows
         )
-        _report(self, request, done, len(rows), "approved")
+        report_action(self, request, done, len(rows), "approved")
 
     @admin.action(
         description="Reject selected withdrawals (give a reason)", permissions=["approve"]
@@ -275,14 +263,14 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         try:
             done = sum(
                 withdrawal_reject(
-                    withdrawal=w, actor=request.user, reason=_reason(request), request=request
+                    withdrawal=w, actor=request.user, reason=action_reason(request), request=request
                 )
                 for w in rows
             )
         except WithdrawalRefused as exc:
             self.message_user(request, exc.detail, messages.ERROR)
             return
-        _report(self, request, done, len(rows), "rejected; funds returned")
+        report_action(self, request, done, len(rows), "rejected; funds returned")
 
     def _payouts(self, queryset):
         return Payout.objects.filter(
@@ -291,7 +279,7 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
 
     @admin.action(description="Mark paid (bank reference in the box)", permissions=["pay"])
     def mark_paid(self, request, queryset):
-        reference = _reason(request)
+        reference = action_reason(request)
         if not reference:
             self.message_user(request, "Give the bank's reference in the box.", messages.ERROR)
             return
@@ -300,11 +288,11 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
             payout_mark_paid(payout=p, reference=reference, actor=request.user, request=request)
             for p in payouts
         )
-        _report(self, request, done, queryset.count(), "marked paid")
+        report_action(self, request, done, queryset.count(), "marked paid")
 
     @admin.action(description="Mark payment failed (reason in the box)", permissions=["pay"])
     def mark_failed(self, request, queryset):
-        reason = _reason(request)
+        reason = action_reason(request)
         if not reason:
             self.message_user(request, "Say why the payment failed.", messages.ERROR)
             return
@@ -313,7 +301,7 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
             payout_mark_failed(payout=p, reason=reason, actor=request.user, request=request)
             for p in payouts
         )
-        _report(self, request, done, queryset.count(), "marked failed; funds returned")
+        report_action(self, request, done, queryset.count(), "marked failed; funds returned")
 
 
 class PayoutInline(ReadOnlyTabularInline):
@@ -372,7 +360,10 @@ class PayoutBatchAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         try:
             paid = sum(
                 payout_batch_mark_paid(
-                    batch=batch, reference=_reason(request), actor=request.user, request=request
+                    batch=batch,
+                    reference=action_reason(request),
+                    actor=request.user,
+                    request=request,
                 )
                 for batch in queryset.filter(provider="manual")
             )
