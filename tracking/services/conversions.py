@@ -1,6 +1,5 @@
 """The conversion postback: an advertiser tells us a partner's click converted."""
 
-import uuid
 from collections.abc import Mapping
 
 from django.conf import settings
@@ -11,7 +10,7 @@ from config.money import parse_amount
 from config.tokens import hash_token
 
 from ..models import AffiliateClick, PostbackLog
-from .postbacks import PostbackRejected, PostbackReply, finish
+from .postbacks import PostbackRejected, PostbackReply, click_and_txn, finish
 
 STATUSES = {
     "pending": "pending",
@@ -62,18 +61,7 @@ def conversion_postback_handle(
 
 
 def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
-    missing = [name for name in ("click_id", "txn_id") if not raw.get(name, "").strip()]
-    if missing:
-        raise PostbackRejected(400, "missing_field", f"Missing {', '.join(missing)}.")
-    try:
-        click_id = uuid.UUID(raw["click_id"].strip())
-    except ValueError as exc:
-        raise PostbackRejected(
-            400, "invalid_click_id", "click_id is not one of our click ids."
-        ) from exc
-    txn_id = raw["txn_id"].strip()
-    if len(txn_id) > 255:
-        raise PostbackRejected(400, "invalid_txn_id", "txn_id is longer than 255 characters.")
+    click_id, txn_id = click_and_txn(raw, ("click_id", "txn_id"))
     try:
         amount = parse_amount(raw.get("amount") or "0")
     except ValueError as exc:

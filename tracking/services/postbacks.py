@@ -107,8 +107,10 @@ def _status(network: Network, raw: str) -> str:
     return status
 
 
-def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
-    missing = [name for name in REQUIRED if not params.get(name, "").strip()]
+def click_and_txn(params: Mapping[str, str], required: tuple[str, ...]) -> tuple[uuid.UUID, str]:
+    """The ids every postback carries (network or conversion), checked along with the
+    other `required` fields: a 400 naming what is missing or malformed."""
+    missing = [name for name in required if not params.get(name, "").strip()]
     if missing:
         raise PostbackRejected(400, "missing_field", f"Missing {', '.join(missing)}.")
     try:
@@ -120,6 +122,11 @@ def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
     txn_id = params["txn_id"].strip()
     if len(txn_id) > 255:
         raise PostbackRejected(400, "invalid_txn_id", "txn_id is longer than 255 characters.")
+    return click_id, txn_id
+
+
+def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
+    click_id, txn_id = click_and_txn(params, REQUIRED)
     currency = (params.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
     if currency != settings.PLATFORM_CURRENCY:
         raise PostbackRejected(
