@@ -23,13 +23,6 @@ from .services.links import link_create, link_delete, link_update
 from .services.payouts import partner_payout_request
 
 
-def _refused(exc: Refusal, http_status=status.HTTP_400_BAD_REQUEST) -> Response:
-    body = {"code": exc.code, "detail": exc.detail}
-    if getattr(exc, "field", None):
-        body["field"] = exc.field
-    return Response(body, status=http_status)
-
-
 class PartnerApi:
     authentication_classes = [ApiKeyAuthentication, SessionAuthentication]
     permission_classes = [IsApprovedPartner]
@@ -130,19 +123,16 @@ class PartnerLinksApi(PartnerApi, generics.ListCreateAPIView):
         payload = self.get_serializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = payload.validated_data
-        try:
-            link = link_create(
-                partner=self.partner,
-                campaign=data["campaign"],
-                name=data.get("name", ""),
-                destination_url=data.get("destination_url", ""),
-                sub1=data.get("sub1", ""),
-                sub2=data.get("sub2", ""),
-                sub3=data.get("sub3", ""),
-                slug=data.get("slug", ""),
-            )
-        except Refusal as exc:
-            return _refused(exc)
+        link = link_create(
+            partner=self.partner,
+            campaign=data["campaign"],
+            name=data.get("name", ""),
+            destination_url=data.get("destination_url", ""),
+            sub1=data.get("sub1", ""),
+            sub2=data.get("sub2", ""),
+            sub3=data.get("sub3", ""),
+            slug=data.get("slug", ""),
+        )
         return Response(self.get_serializer(link).data, status=status.HTTP_201_CREATED)
 
 
@@ -159,22 +149,16 @@ class PartnerLinkApi(PartnerApi, generics.RetrieveUpdateDestroyAPIView):
         link = self.get_object()
         payload = self.get_serializer(link, data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        try:
-            link_update(
-                link=link,
-                data={
-                    k: v for k, v in payload.validated_data.items() if k not in ("campaign", "slug")
-                },
-            )
-        except Refusal as exc:
-            return _refused(exc)
+        link_update(
+            link=link,
+            data={
+                k: v for k, v in payload.validated_data.items() if k not in ("campaign", "slug")
+            },
+        )
         return Response(self.get_serializer(link).data)
 
     def destroy(self, request, *args, **kwargs):
-        try:
-            link_delete(link=self.get_object())
-        except Refusal as exc:
-            return _refused(exc, status.HTTP_409_CONFLICT)
+        link_delete(link=self.get_object())
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
@@ -284,10 +268,7 @@ class PartnerPayoutsApi(PartnerApi, generics.ListAPIView):
         summary="Request a payout of everything payable",
     )
     def post(self, request):
-        try:
-            withdrawal = partner_payout_request(partner=self.partner)
-        except Refusal as exc:
-            return _refused(exc)
+        withdrawal = partner_payout_request(partner=self.partner)
         return Response(PayoutSerializer(withdrawal).data, status=status.HTTP_201_CREATED)
 
 
@@ -341,19 +322,16 @@ def _save_postback(view, request, postback=None):
         target = data.get(scope)
         campaign = target if scope == "campaign" else (target.campaign if target else None)
         if campaign and not campaigns_open_to(view.partner).filter(pk=campaign.pk).exists():
-            return _refused(Refusal("campaign_not_open", "That campaign is not yours to follow."))
-    try:
-        saved = postback_save(
-            partner=view.partner,
-            postback=postback,
-            url=data.get("url", postback.url if postback else ""),
-            method=data.get("method", postback.method if postback else "GET"),
-            campaign=data.get("campaign", postback.campaign if postback else None),
-            goal=data.get("goal", postback.goal if postback else None),
-            is_active=data.get("is_active"),
-        )
-    except Refusal as exc:
-        return _refused(exc)
+            raise Refusal("campaign_not_open", "That campaign is not yours to follow.")
+    saved = postback_save(
+        partner=view.partner,
+        postback=postback,
+        url=data.get("url", postback.url if postback else ""),
+        method=data.get("method", postback.method if postback else "GET"),
+        campaign=data.get("campaign", postback.campaign if postback else None),
+        goal=data.get("goal", postback.goal if postback else None),
+        is_active=data.get("is_active"),
+    )
     return Response(
         PostbackSerializer(saved).data,
         status=status.HTTP_200_OK if postback else status.HTTP_201_CREATED,

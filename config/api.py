@@ -1,6 +1,14 @@
 """Shared REST framework pieces."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from rest_framework import exceptions
 from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import exception_handler as drf_exception_handler
+
+from .errors import Refusal
 
 
 class Pagination(PageNumberPagination):
@@ -10,18 +18,18 @@ class Pagination(PageNumberPagination):
 
 # --- Error answers in the schema -------------------------------------------------------
 
-_DETAIL = {
+_ERROR = {
     "type": "object",
-    "properties": {"detail": {"type": "string"}, "code": {"type": "string"}},
-    "required": ["detail"],
-}
-_INVALID = {
-    "type": "object",
-    "additionalProperties": True,
     "description": (
-        "Each invalid field with its messages (`{field: [message]}`), or, when a rule "
-        "refuses the request, `{code, detail}` and sometimes the `field` it concerns."
+        "Every error: a stable machine `code`, a sentence for people, and the input "
+        "`field` it concerns when there is one."
     ),
+    "properties": {
+        "code": {"type": "string"},
+        "detail": {"type": "string"},
+        "field": {"type": "string"},
+    },
+    "required": ["code", "detail"],
 }
 
 
@@ -33,8 +41,7 @@ def document_error_responses(result, generator, request, public):
     is not the caller's or a page past the end; 429 when throttled. A code that an
     operation documents itself is kept."""
     schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["ErrorDetail"] = _DETAIL
-    schemas["InvalidRequest"] = _INVALID
+    schemas["Error"] = _ERROR
 
     def answer(name, description):
         return {
@@ -52,14 +59,50 @@ def document_error_responses(result, generator, request, public):
             anonymous = {} in operation.get("security", [{}])
             errors = {}
             if "query" in where or "requestBody" in operation or method in ("post", "patch", "put"):
-                errors["400"] = answer("InvalidRequest", "Invalid input, or refused by a rule")
+                errors["400"] = answer("Error", "Invalid input, or refused by a rule")
             if not anonymous and "PartnerApiKey" in schemes:
-                errors["401"] = answer("ErrorDetail", "No valid API key")
+                errors["401"] = answer("Error", "No valid API key")
             if not anonymous:
-                errors["403"] = answer("ErrorDetail", "Not signed in, or not allowed")
+                errors["403"] = answer("Error", "Not signed in, or not allowed")
             if "path" in where or "page" in names:
-                errors["404"] = answer("ErrorDetail", "No such object for the caller, or page")
-            errors["429"] = answer("ErrorDetail", "Too many requests: slow down")
+                errors["404"] = answer("Error", "No such object for the caller, or page")
+            errors["429"] = answer("Error", "Too many requests: slow down")
             for code, response in errors.items():
                 operation["responses"].setdefault(code, response)
     return result
+
+
+# --- One error dialect -----------------------------------------------------------------
+
+
+def _first_error(detail, field=None):
+    """The first (field, ErrorDetail) of DRF's nested error structure."""
+    if isinstance(detail, dict):
+        for name, value in detail.items():
+            inner = None if name == api_settings.NON_FIELD_ERRORS_KEY else name
+            return _first_error(value, f"{field}.{inner}" if field and inner else inner or field)
+    if isinstance(detail, list):
+        return _first_error(detail[0], field) if detail else (field, None)
+    return field, detail
+
+
+def api_exception_handler(exc, context):
+    """Every API error answers `{"code", "detail", "field"?}`: domain refusals by their
+    class-level status, DRF's own errors (validation, authentication, throttling, 404) in
+    the same shape, so a client parses one thing."""
+    if isinstance(exc, Refusal):
+        return Response(exc.as_dict(), status=exc.http_status)
+    if isinstance(exc, Http404):
+        exc = exceptions.NotFound(*exc.args)
+    elif isinstance(exc, PermissionDenied):
+        exc = exceptions.PermissionDenied(*exc.args)
+    response = drf_exception_handler(exc, context)
+    if response is None or not isinstance(exc, exceptions.APIException):
+        return response
+    field, detail = _first_error(exc.detail)
+    code = getattr(detail, "code", None) or exc.default_code
+    body = {"code": str(code), "detail": str(detail or exc.default_detail)}
+    if field:
+        body["field"] = field
+    response.data = body
+    return response

@@ -70,7 +70,7 @@ def api_not_found(request):
     """Anything else under /api/v1/ (an id that is not a number, say) is a JSON 404 like
     every other API answer, not the site's HTML page. Only paths ending in a slash, so
     APPEND_SLASH still redirects /api/v1/me to /api/v1/me/."""
-    return JsonResponse({"detail": "Not found."}, status=404)
+    return JsonResponse({"code": "not_found", "detail": "Not found."}, status=404)
 
 
 urlpatterns += [re_path(r"^(?:.*/)?$", api_not_found)]

@@ -327,6 +327,7 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 # --- REST API -------------------------------------------------------------------------
 
 REST_FRAMEWORK = {
+    "EXCEPTION_HANDLER": "config.api.api_exception_handler",
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],

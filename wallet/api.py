@@ -10,26 +10,23 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.errors import Conflict
 from config.fields import mask
 
 from .models import CashbackEvent, Entry, Withdrawal, WithdrawalMethod
 from .selectors import statement_entries, wallet_summary
-from .services.withdrawals import WithdrawalRefused, withdrawal_cancel, withdrawal_request
+from .services.withdrawals import withdrawal_cancel, withdrawal_request
 from .views import STATEMENT_ACCOUNTS
 
 MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ErrorSerializer(serializers.Serializer):
+    """How every API error reads (config.api.api_exception_handler)."""
+
     code = serializers.CharField()
     detail = serializers.CharField()
-
-
-def _refused(exc: WithdrawalRefused, http_status=status.HTTP_400_BAD_REQUEST) -> Response:
-    body = {"code": exc.code, "detail": exc.detail}
-    if exc.field:
-        body["field"] = exc.field
-    return Response(body, status=http_status)
+    field = serializers.CharField(required=False)
 
 
 class WalletSerializer(serializers.Serializer):
@@ -179,16 +176,13 @@ class MyWithdrawalsApi(generics.ListAPIView):
         payload = WithdrawalRequestSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         data = dict(payload.validated_data)
-        try:
-            withdrawal = withdrawal_request(
-                user=request.user,
-                method_code=data.pop("method"),
-                amount=data.pop("amount"),
-                password=data.pop("password", None),
-                details=data,
-            )
-        except WithdrawalRefused as exc:
-            return _refused(exc)
+        withdrawal = withdrawal_request(
+            user=request.user,
+            method_code=data.pop("method"),
+            amount=data.pop("amount"),
+            password=data.pop("password", None),
+            details=data,
+        )
         return Response(WithdrawalSerializer(withdrawal).data, status=status.HTTP_201_CREATED)
 
 
@@ -201,9 +195,6 @@ class MyWithdrawalCancelApi(APIView):
     def post(self, request, pk):
         withdrawal = get_object_or_404(Withdrawal, pk=pk, user=request.user)
         if not withdrawal_cancel(withdrawal=withdrawal, user=request.user):
-            return Response(
-                {"code": "not_cancellable", "detail": f"This withdrawal is {withdrawal.status}."},
-                status=status.HTTP_409_CONFLICT,
-            )
+            raise Conflict("not_cancellable", f"This withdrawal is {withdrawal.status}.")
         withdrawal.refresh_from_db()
         return Response(WithdrawalSerializer(withdrawal).data)

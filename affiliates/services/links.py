@@ -5,7 +5,7 @@ from django.core.validators import URLValidator
 from django.db import IntegrityError, transaction
 
 from campaigns.models import Campaign, host_allowed
-from config.errors import Refusal
+from config.errors import Conflict, Refusal
 
 from ..models import Link, Partner
 from ..models.links import generate_link_slug
@@ -16,9 +16,11 @@ EDITABLE = ("name", "destination_url", "sub1", "sub2", "sub3", "status")
 
 
 class LinkRefused(Refusal):
-    def __init__(self, code: str, detail: str, field: str | None = None):
-        super().__init__(code, detail)
-        self.field = field
+    pass
+
+
+class LinkHasTraffic(LinkRefused, Conflict):
+    code = "has_traffic"
 
 
 def _check_destination(url: str, campaign: Campaign) -> str:
@@ -98,9 +100,9 @@ def link_update(*, link: Link, data: dict) -> Link:
 def link_delete(*, link: Link) -> None:
     """Links that carried traffic are history (clicks and conversions point at them)."""
     if link.clicks_count or link.conversions_count:
-        raise LinkRefused("has_traffic", "This link has traffic: pause it instead.")
+        raise LinkHasTraffic(detail="This link has traffic: pause it instead.")
     try:
         with transaction.atomic():
             link.delete()
     except IntegrityError as exc:  # clicks not rolled up into the counters yet
-        raise LinkRefused("has_traffic", "This link has traffic: pause it instead.") from exc
+        raise LinkHasTraffic(detail="This link has traffic: pause it instead.") from exc

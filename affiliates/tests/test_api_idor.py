@@ -145,7 +145,10 @@ def test_another_partners_object_is_not_found_and_unchanged(
         response = getattr(as_b, method)(reverse(name, args=[a[thing].pk]), data, format="json")
 
     assert response.status_code == 404
-    assert response.json() == {"detail": f"No {MODEL_NAMES[thing]} matches the given query."}
+    assert response.json() == {
+        "code": "not_found",
+        "detail": f"No {MODEL_NAMES[thing]} matches the given query.",
+    }
     assert callbacks == []
     assert _snapshot(a) == before
 

@@ -153,7 +153,7 @@ def test_an_unknown_api_path_is_a_json_404(client, method, path):
     response = getattr(client, method)(path)
 
     assert (response.status_code, response["Content-Type"]) == (404, "application/json")
-    assert response.json() == {"detail": "Not found."}
+    assert response.json() == {"code": "not_found", "detail": "Not found."}
 
 
 def test_a_path_without_its_slash_is_still_redirected(client):

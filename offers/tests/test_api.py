@@ -62,7 +62,8 @@ def test_bad_filter_values_are_400_with_a_reason(client):
     response = client.get(OFFERS, {"type": "bogus"})
 
     assert response.status_code == 400
-    assert "bogus is not one of the available choices" in response.json()["type"][0]
+    assert response.json()["field"] == "type"
+    assert "bogus is not one of the available choices" in response.json()["detail"]
 
 
 def test_offer_detail_and_ended_offer_404(client):

@@ -49,9 +49,7 @@ CRYPTO_NETWORKS = ("TRC20", "ERC20", "POLYGON")
 
 
 class WithdrawalRefused(Refusal):
-    def __init__(self, code: str, detail: str, field: str | None = None):
-        super().__init__(code, detail)
-        self.field = field
+    pass
 
 
 @dataclass(frozen=True)

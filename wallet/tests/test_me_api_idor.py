@@ -91,7 +91,10 @@ def test_another_shoppers_withdrawal_cannot_be_cancelled(a, b):
     )
 
     assert response.status_code == 404
-    assert response.json() == {"detail": "No Withdrawal matches the given query."}
+    assert response.json() == {
+        "code": "not_found",
+        "detail": "No Withdrawal matches the given query.",
+    }
     assert (_snapshot(a), Transaction.objects.count()) == before
 
 
@@ -245,5 +248,8 @@ def test_an_anonymous_caller_gets_nothing(a, method, name, args):
     )
 
     assert response.status_code == 403
-    assert response.json() == {"detail": "Authentication credentials were not provided."}
+    assert response.json() == {
+        "code": "not_authenticated",
+        "detail": "Authentication credentials were not provided.",
+    }
     assert _snapshot(a) == before
