@@ -151,9 +151,7 @@ class PartnerLinkApi(PartnerApi, generics.RetrieveUpdateDestroyAPIView):
         payload.is_valid(raise_exception=True)
         link_update(
             link=link,
-            data={
-                k: v for k, v in payload.validated_data.items() if k not in ("campaign", "slug")
-            },
+            data={k: v for k, v in payload.validated_data.items() if k not in ("campaign", "slug")},
         )
         return Response(self.get_serializer(link).data)
 
