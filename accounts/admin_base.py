@@ -3,12 +3,14 @@
 from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.helpers import ActionForm
+from django.contrib.contenttypes.admin import GenericTabularInline
 from django.core.paginator import Paginator
 from django.db import models
 from django.utils.functional import cached_property
 
 from config.errors import Refusal
 
+from .models import StatusChange
 from .services import audit_log
 
 # Staff type "shop.example" and mean https (Django 6's default; explicit until then).
@@ -150,3 +152,29 @@ class FieldsReadOnlyMixin:
 
     def get_readonly_fields(self, request, obj=None):
         return [f.name for f in self.model._meta.fields] + list(self.readonly_fields)
+
+
+class StatusHistoryInline(GenericTabularInline):
+    """How a record got to its status: every move `transition()` made, oldest first."""
+
+    model = StatusChange
+    ct_field = "content_type"
+    ct_fk_field = "object_id"
+    fields = ("created_at", "field", "from_status", "to_status", "actor", "reason")
+    readonly_fields = fields
+    can_delete = False
+    extra = 0
+    verbose_name_plural = "Status history"
+
+    def has_view_permission(self, request, obj=None):
+        # Whoever may see the record may see its history (the page checked that).
+        return True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("actor")

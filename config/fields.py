@@ -70,3 +70,23 @@ class EncryptedTextField(models.TextField):
         if lookup_name != "isnull":
             return None
         return super().get_lookup(lookup_name)
+
+
+class MoneyField(models.DecimalField):
+    """An amount of money: 14 digits, 2 places (cents), unless a column needs more
+    (an account's running balance). Migrations see a plain DecimalField, so adopting it
+    changes no schema."""
+
+    def __init__(self, *args, max_digits=14, decimal_places=2, **kwargs):
+        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+
+class RateField(MoneyField):
+    """A rate: a percentage, or a fixed amount per sale, to 4 places."""
+
+    def __init__(self, *args, max_digits=14, decimal_places=4, **kwargs):
+        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)

@@ -1,3 +1,4 @@
+from .history import StatusChange
 from .kyc import KYC_FIELDS, SENSITIVE_KYC_FIELDS, UserKyc
 from .referral import Referral
 from .session import UserSession
@@ -11,6 +12,7 @@ __all__ = [
     "AuditLog",
     "Department",
     "Referral",
+    "StatusChange",
     "Team",
     "TeamMember",
     "User",

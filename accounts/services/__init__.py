@@ -12,6 +12,7 @@ from .sessions import (
     session_revoke_others,
 )
 from .teams import team_create, team_member_add
+from .transitions import transition, transition_claimed
 from .users import (
     user_purge,
     user_set_status,
@@ -36,6 +37,8 @@ __all__ = [
     "session_revoke_others",
     "team_create",
     "team_member_add",
+    "transition",
+    "transition_claimed",
     "user_purge",
     "user_set_status",
     "user_signup",

@@ -5,6 +5,7 @@ from django.utils import timezone
 from ..emails import email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .audit import audit_log
+from .transitions import transition
 
 # Staff decisions: a pending record is verified or rejected; a decision may be revised.
 REVIEW_MOVES = {
@@ -29,10 +30,16 @@ def kyc_submit(*, user: User, data: dict) -> UserKyc:
                 changed.append(name)
         if not changed and not created:
             return kyc
-        kyc.status = UserKyc.Status.PENDING
-        kyc.reviewed_by = None
-        kyc.reviewed_at = None
         kyc.save()
+        # New details need a new review, whatever the old ones' verdict was.
+        transition(
+            kyc,
+            to=UserKyc.Status.PENDING,
+            allowed_from=set(UserKyc.Status) - {UserKyc.Status.PENDING},
+            actor=user,
+            reason=f"Changed: {', '.join(changed)}.",
+            updates={"reviewed_by": None, "reviewed_at": None},
+        )
         audit_log(actor=user, action="kyc.submit", entity=kyc, metadata={"fields": changed})
     return kyc
 
@@ -45,10 +52,14 @@ def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", reque
         raise ValidationError("Say why the KYC is rejected: the user sees it.", code="no_reason")
     now = timezone.now()
     with transaction.atomic():
-        moved = UserKyc.objects.filter(pk=kyc.pk, status__in=REVIEW_MOVES[status]).update(
-            status=status, notes=notes, reviewed_by=actor, reviewed_at=now, updated_at=now
-        )
-        if not moved:
+        if not transition(
+            kyc,
+            to=status,
+            allowed_from=REVIEW_MOVES[status],
+            actor=actor,
+            reason=notes,
+            updates={"notes": notes, "reviewed_by": actor, "reviewed_at": now, "updated_at": now},
+        ):
             return False
         kyc.refresh_from_db()
         audit_log(

@@ -8,6 +8,7 @@ from ..tokens import read_email_verification_token
 from .audit import audit_log
 from .referrals import referral_create, referral_resolve
 from .sessions import session_revoke_all
+from .transitions import transition
 
 # Staff may move an account only along these edges; anything else is refused.
 STATUS_MOVES = {
@@ -69,8 +70,12 @@ def user_verify_email(*, token: str) -> tuple[User, bool]:
         verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
             email_verified_at=timezone.now()
         )
-        User.objects.filter(pk=user.pk, status=User.Status.PENDING_VERIFICATION).update(
-            status=User.Status.ACTIVE
+        transition(
+            user,
+            to=User.Status.ACTIVE,
+            allowed_from={User.Status.PENDING_VERIFICATION},
+            actor=user,
+            reason="Email address verified.",
         )
     user.refresh_from_db(fields=["email_verified_at", "status"])
     return user, bool(verified)
@@ -110,13 +115,16 @@ def user_set_status(*, user: User, move: str, actor: User, reason: str = "", req
     if move == "reactivate" and user.email_verified_at is None:
         target = User.Status.PENDING_VERIFICATION
     with transaction.atomic():
-        moved = User.objects.filter(pk=user.pk, status__in=allowed_from).update(
-            status=target, updated_at=timezone.now()
-        )
-        if not moved:
-            return False
         previous = user.status
-        user.status = target
+        if not transition(
+            user,
+            to=target,
+            allowed_from=allowed_from,
+            actor=actor,
+            reason=reason,
+            updates={"updated_at": timezone.now()},
+        ):
+            return False
         audit_log(
             actor=actor,
             action=f"user.{move}",

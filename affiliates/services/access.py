@@ -4,7 +4,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
-from accounts.services import audit_log
+from accounts.services import audit_log, transition
 from campaigns.models import Campaign
 from config.errors import Refusal
 
@@ -61,15 +61,17 @@ def campaign_access_decide(
 ) -> bool:
     target = PartnerCampaign.Status.APPROVED if approve else PartnerCampaign.Status.REJECTED
     with transaction.atomic():
-        moved = (
-            PartnerCampaign.objects.filter(pk=access.pk)
-            .exclude(status=target)
-            .update(
-                status=target,
-                note=reason or access.note,
-                decided_by=actor,
-                decided_at=timezone.now(),
-            )
+        moved = transition(
+            access,
+            to=target,
+            allowed_from=set(PartnerCampaign.Status) - {target},
+            actor=actor,
+            reason=reason,
+            updates={
+                "note": reason or access.note,
+                "decided_by": actor,
+                "decided_at": timezone.now(),
+            },
         )
         if moved:
             audit_log(
@@ -79,7 +81,7 @@ def campaign_access_decide(
                 metadata={"campaign": access.campaign_id, "reason": reason},
                 request=request,
             )
-    return bool(moved)
+    return moved
 
 
 def campaign_access_grant(

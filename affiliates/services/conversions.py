@@ -15,7 +15,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
-from accounts.services import audit_log
+from accounts.services import audit_log, transition
 from campaigns.models import Campaign, Goal
 from config.errors import Refusal
 from wallet.models import Account
@@ -239,18 +239,26 @@ def conversion_set_status(
         if locked.payout_id and status == Status.DECLINED:
             raise ConversionRefused(409, "in_payout", "This commission is in a payout already.")
         previous = locked.status
-        locked.status = status
+        updates = {"updated_at": now}
         if status == Status.APPROVED:
-            locked.approved_at = now
-            locked.payable_at = now + timedelta(days=locked.campaign.holding_days)
+            updates["approved_at"] = now
+            updates["payable_at"] = now + timedelta(days=locked.campaign.holding_days)
         else:
-            locked.reason = reason
+            updates["reason"] = reason
+        transition(
+            locked,
+            to=status,
+            allowed_from={previous},
+            actor=actor,
+            reason=reason,
+            updates=updates,
+        )
+        if status == Status.DECLINED:
             if locked.credited_at and locked.commission:
                 _take_back(locked, reason)  # a zero commission was credited with no posting
             Link.objects.filter(pk=locked.link_id).update(
                 earnings=F("earnings") - locked.commission
             )
-        locked.save(update_fields=["status", "approved_at", "payable_at", "reason", "updated_at"])
         if actor is not None:
             audit_log(
                 actor=actor,

@@ -6,7 +6,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.emails import email_queue
-from accounts.services import audit_log
+from accounts.services import audit_log, transition
 from config.errors import Refusal
 
 from ..models import Partner
@@ -64,10 +64,12 @@ def partner_decide(
         raise PartnerRefused("reason_required", "Say why: the partner will read it.")
     now = timezone.now()
     with transaction.atomic():
-        fields = {"status": target, "status_reason": reason, "updated_at": now}
+        fields = {"status_reason": reason, "updated_at": now}
         if target == Status.APPROVED:
             fields["approved_at"] = now
-        if not Partner.objects.filter(pk=partner.pk, status__in=allowed).update(**fields):
+        if not transition(
+            partner, to=target, allowed_from=allowed, actor=actor, reason=reason, updates=fields
+        ):
             return False
         partner.refresh_from_db()
         audit_log(

@@ -13,6 +13,7 @@ from decimal import Decimal
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from accounts.services import transition
 from config.errors import Refusal
 
 from ..models import Account, CashbackEvent
@@ -201,14 +202,20 @@ def cashback_network_update(*, event: CashbackEvent, network_status: str) -> Cas
     return CashbackOutcome(event, created=False, changed=True)
 
 
-def _move(event, *, allowed_from: set[str], to: str, stamp: str, reason: str = "") -> bool:
-    """Claim the event's move with a conditional update: False if it is not in
-    `allowed_from` any more (another worker moved it first)."""
+def _move(
+    event, *, allowed_from: set[str], to: str, stamp: str, reason: str = "", actor=None
+) -> bool:
+    """Claim the event's move: False if it is not in `allowed_from` any more (another
+    worker moved it first)."""
     now = timezone.now()
-    moved = CashbackEvent.objects.filter(pk=event.pk, status__in=allowed_from).update(
-        status=to, reason=reason or event.reason, updated_at=now, **{stamp: now}
+    return transition(
+        event,
+        to=to,
+        allowed_from=allowed_from,
+        actor=actor,
+        reason=reason,
+        updates={"reason": reason or event.reason, "updated_at": now, stamp: now},
     )
-    return bool(moved)
 
 
 def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
@@ -220,6 +227,7 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
             to=Status.REJECTED,
             stamp="rejected_at",
             reason=reason,
+            actor=actor,
         ):
             return False
         _post(event, "reject", _undo(_pending_credit(event)), reason, actor)
@@ -237,6 +245,7 @@ def cashback_reverse(*, event: CashbackEvent, reason: str, actor=None) -> bool:
             to=Status.REVERSED,
             stamp="reversed_at",
             reason=reason,
+            actor=actor,
         ):
             return False
         lines = (

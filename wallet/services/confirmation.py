@@ -20,6 +20,7 @@ from django.utils import timezone
 
 from accounts.models import Referral
 from accounts.services.referrals import referrals_credit
+from accounts.services.transitions import transition, transition_claimed
 from config.money import money
 
 from ..models import Account, CashbackEvent
@@ -86,8 +87,13 @@ def _confirm_batch(now, size: int) -> tuple[list[CashbackEvent], int]:
         )
         if not events:
             return [], 0
-        CashbackEvent.objects.filter(pk__in=[e.pk for e in events]).update(
-            status=Status.CONFIRMED, confirmed_at=now, updated_at=now
+        transition_claimed(
+            CashbackEvent,
+            [e.pk for e in events],
+            was=Status.PENDING,
+            to=Status.CONFIRMED,
+            reason="Confirmation period over.",
+            updates={"confirmed_at": now, "updated_at": now},
         )
         rewards = confirm_locked_events(events, now)
     return events, rewards
@@ -97,10 +103,14 @@ def cashback_confirm(*, event: CashbackEvent, actor=None) -> bool:
     """Confirm one event now (staff), exactly as the job would; False if not pending."""
     now = timezone.now()
     with transaction.atomic():
-        moved = CashbackEvent.objects.filter(pk=event.pk, status=Status.PENDING).update(
-            status=Status.CONFIRMED, confirmed_at=now, updated_at=now
-        )
-        if not moved:
+        if not transition(
+            event,
+            to=Status.CONFIRMED,
+            allowed_from={Status.PENDING},
+            actor=actor,
+            reason="Confirmed by staff.",
+            updates={"confirmed_at": now, "updated_at": now},
+        ):
             return False
         confirm_locked_events([CashbackEvent.objects.get(pk=event.pk)], now, actor=actor)
     return True

@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import UserKyc
-from accounts.services import audit_log
+from accounts.services import audit_log, transition
 from config.errors import Refusal
 from config.money import money
 
@@ -208,19 +208,23 @@ def open_withdrawal(*, user, method, amount: Decimal, details: dict, source: str
 def _move(withdrawal: Withdrawal, move: str, *, actor=None, reason: str = "", **stamps) -> bool:
     allowed, target = MOVES[move]
     now = timezone.now()
-    fields = {"status": target, "updated_at": now, **dict.fromkeys(stamps, now)}
+    fields = {"updated_at": now, **dict.fromkeys(stamps, now)}
     if reason:
         fields["reason"] = reason
     if actor is not None and move in ("approve", "reject"):
         fields.update(reviewed_by=actor, reviewed_at=now)
-    moved = Withdrawal.objects.filter(pk=withdrawal.pk, status__in=allowed).update(**fields)
-    if moved:
-        withdrawal.status = target
-        pk = withdrawal.pk
-        transaction.on_commit(
-            lambda: withdrawal_status_changed.send(Withdrawal, withdrawal_id=pk, status=target)
-        )
-    return bool(moved)
+    pk = withdrawal.pk
+    return transition(
+        withdrawal,
+        to=target,
+        allowed_from=allowed,
+        actor=actor,
+        reason=reason,
+        updates=fields,
+        on_commit=lambda: withdrawal_status_changed.send(
+            Withdrawal, withdrawal_id=pk, status=target
+        ),
+    )
 
 
 def _return_funds(withdrawal: Withdrawal, why: str, actor=None) -> None:

@@ -1,0 +1,103 @@
+"""Every status move in the product goes through `transition()`.
+
+One shape for all of them (cashback events, withdrawals, conversions, partners, users,
+KYC): a conditional `UPDATE … WHERE status = <what we saw>` claims the move, so two
+workers or two staff racing for the same row move it once; a `StatusChange` row says who
+moved it, from what, to what and why; side effects (signals, emails, tasks) run only after
+the transaction commits. Callers keep their own table of allowed moves.
+"""
+
+from collections.abc import Callable, Iterable
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import models, transaction
+from django.db.models.expressions import Combinable
+
+from ..models import StatusChange
+
+
+def _actor(actor):
+    return actor if actor is not None and getattr(actor, "is_authenticated", False) else None
+
+
+def transition(
+    obj: models.Model,
+    *,
+    to: str,
+    allowed_from: Iterable[str],
+    actor=None,
+    reason: str = "",
+    field: str = "status",
+    updates: dict | None = None,
+    on_commit: Callable[[], None] | None = None,
+) -> bool:
+    """Move `obj.<field>` to `to` if it is in `allowed_from`; False (nothing written) if
+    it is not, now or by the time we get there. `updates` are other columns written in
+    the same UPDATE (timestamps, reviewer); `on_commit` runs after a successful commit."""
+    allowed = set(allowed_from)
+    manager = type(obj)._default_manager
+    columns = {field: to, **(updates or {})}
+    with transaction.atomic():
+        was = getattr(obj, field)
+        moved = was in allowed and manager.filter(pk=obj.pk, **{field: was}).update(**columns)
+        if not moved:
+            # Our copy was stale: read the row under a lock to know its real state.
+            was = (
+                manager.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
+            )
+            if was not in allowed:
+                return False
+            manager.filter(pk=obj.pk).update(**columns)
+        StatusChange.objects.create(
+            content_type=ContentType.objects.get_for_model(obj),
+            object_id=obj.pk,
+            field=field,
+            from_status=was,
+            to_status=to,
+            actor=_actor(actor),
+            reason=reason,
+        )
+        for name, value in columns.items():
+            if not isinstance(value, Combinable):
+                setattr(obj, name, value)
+        if on_commit is not None:
+            transaction.on_commit(on_commit)
+    return True
+
+
+def transition_claimed(
+    model: type[models.Model],
+    pks: list[int],
+    *,
+    was: str,
+    to: str,
+    actor=None,
+    reason: str = "",
+    field: str = "status",
+    updates: dict | None = None,
+) -> int:
+    """The batch form, for jobs that have already locked `pks` in state `was` (a
+    `select_for_update(skip_locked=True)` claim): one UPDATE and one multi-row INSERT of
+    history. Returns how many rows moved; call it inside the claiming transaction."""
+    if not pks:
+        return 0
+    moved = model._default_manager.filter(pk__in=pks, **{field: was}).update(
+        **{field: to, **(updates or {})}
+    )
+    if moved != len(pks):
+        # A programming error, not a refusal: the caller's lock did not hold these rows.
+        raise RuntimeError(f"{len(pks) - moved} claimed rows were not {was!r} under the lock")
+    content_type = ContentType.objects.get_for_model(model)
+    StatusChange.objects.bulk_create(
+        StatusChange(
+            content_type=content_type,
+            object_id=pk,
+            field=field,
+            from_status=was,
+            to_status=to,
+            actor=_actor(actor),
+            reason=reason,
+        )
+        for pk in pks
+    )
+    return moved
