@@ -5,6 +5,8 @@ from django.core.exceptions import ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
+from config.errors import Refusal
+
 from .admin_base import AuditedAdminMixin, BigTableAdmin, ReadOnlyAdminMixin, ReasonActionForm
 from .models import (
     KYC_FIELDS,
@@ -182,8 +184,8 @@ class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 )
                 for kyc in records
             )
-        except ValidationError as exc:
-            self.message_user(request, exc.messages[0], messages.ERROR)
+        except Refusal as refused:
+            self.message_user(request, refused.detail, messages.ERROR)
             return
         _report(self, request, done, len(records), what)
 

@@ -1,9 +1,7 @@
 """/api/v1/me/…: the caller's own account. Every queryset is scoped to request.user."""
 
-from django.core.exceptions import ValidationError as DjangoValidationError
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.exceptions import ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -50,13 +48,9 @@ class MeApi(APIView):
     def patch(self, request):
         payload = MeUpdateSerializer(data=request.data, partial=True)
         payload.is_valid(raise_exception=True)
-        try:
-            user = user_update(
-                user=request.user, actor=request.user, data=payload.validated_data, request=request
-            )
-        except DjangoValidationError as exc:
-            detail = exc.message_dict if hasattr(exc, "error_dict") else exc.messages
-            raise ValidationError(detail) from exc
+        user = user_update(
+            user=request.user, actor=request.user, data=payload.validated_data, request=request
+        )
         return Response(MeOutputSerializer(user, context={"request": request}).data)
 
 

@@ -6,7 +6,8 @@ cannot verify the new address.
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
+
+from .refusals import AccountRefused
 
 SALT = "accounts.email-verification"
 
@@ -16,18 +17,17 @@ def email_verification_token(user) -> str:
 
 
 def read_email_verification_token(token: str) -> tuple[int, str]:
-    """(user id, email) from a valid token, or ValidationError with code expired/invalid."""
+    """(user id, email) from a valid token, or AccountRefused with code expired/invalid."""
     try:
         payload = signing.loads(token, salt=SALT, max_age=settings.EMAIL_VERIFICATION_MAX_AGE)
     except signing.SignatureExpired as exc:
-        raise ValidationError(
-            "This verification link has expired. Log in and ask for a new one.", code="expired"
+        raise AccountRefused(
+            "expired", "This verification link has expired. Log in and ask for a new one."
         ) from exc
     except signing.BadSignature as exc:
-        raise ValidationError(
-            "This verification link is not valid. Check that you copied all of it.",
-            code="invalid",
+        raise AccountRefused(
+            "invalid", "This verification link is not valid. Check that you copied all of it."
         ) from exc
     if not isinstance(payload, dict) or not {"u", "e"} <= payload.keys():
-        raise ValidationError("This verification link is not valid.", code="invalid")
+        raise AccountRefused("invalid", "This verification link is not valid.")
     return payload["u"], payload["e"]

@@ -11,9 +11,10 @@ from django.utils.html import format_html
 
 from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin, https_formfield
 from accounts.services import audit_log
+from config.errors import Refusal
 
 from .models import Category, Merchant, MerchantCommission, Network, Offer
-from .services.imports import offers_export_rows, offers_import, read_rows
+from .services.imports import offers_export_rows, offers_import_file
 from .services.networks import network_rotate_hmac_secret, network_rotate_token
 
 
@@ -233,21 +234,17 @@ class OfferAdmin(AuditedAdminMixin, admin.ModelAdmin):
         form = OfferImportForm(request.POST or None, request.FILES or None)
         if request.method == "POST" and form.is_valid():
             upload = form.cleaned_data["file"]
-            fmt = "json" if upload.name.lower().endswith(".json") else "csv"
             try:
-                content = upload.read().decode("utf-8-sig")
-                report = offers_import(
-                    network=form.cleaned_data["network"], rows=read_rows(content, fmt)
-                )
-            except (UnicodeDecodeError, ValueError, csv.Error) as exc:
-                form.add_error("file", f"Cannot read this file: {exc}")
-            else:
-                audit_log(
+                report = offers_import_file(
+                    network=form.cleaned_data["network"],
+                    content=upload.read(),
+                    name=upload.name,
                     actor=request.user,
-                    action="offer.import",
-                    metadata={"file": upload.name, "summary": report.summary()},
                     request=request,
                 )
+            except Refusal as refused:
+                form.add_error("file", f"Cannot read this file: {refused.detail}")
+            else:
                 self.message_user(request, f"Import: {report.summary()}.", messages.SUCCESS)
                 for line, message in report.errors[:50]:
                     self.message_user(request, f"Line {line}: {message}", messages.ERROR)

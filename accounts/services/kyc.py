@@ -1,9 +1,9 @@
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from ..emails import email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
+from ..refusals import AccountRefused
 from .audit import audit_log
 from .transitions import transition
 
@@ -47,9 +47,9 @@ def kyc_submit(*, user: User, data: dict) -> UserKyc:
 def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", request=None) -> bool:
     """Staff verify or reject a KYC record. False (and nothing written) if already there."""
     if status not in REVIEW_MOVES:
-        raise ValidationError(f"Unknown KYC decision {status!r}.", code="invalid_status")
+        raise AccountRefused("invalid_status", f"Unknown KYC decision {status!r}.")
     if status == UserKyc.Status.REJECTED and not notes.strip():
-        raise ValidationError("Say why the KYC is rejected: the user sees it.", code="no_reason")
+        raise AccountRefused("reason_required", "Say why the KYC is rejected: the user sees it.")
     now = timezone.now()
     with transaction.atomic():
         if not transition(

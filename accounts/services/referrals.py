@@ -1,9 +1,9 @@
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
 from django.db.models import Case, DecimalField, F, Value, When
 
 from ..models import Referral, User
+from ..refusals import AccountRefused
 
 # Providers that deliver a.b.c@ to abc@; a "new" account there is the same mailbox.
 _DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
@@ -29,15 +29,21 @@ def referral_resolve(*, code: str, email: str) -> User:
         .first()
     )
     if referrer is None:
-        raise ValidationError("This referral code is not valid.", code="unknown_referral")
+        raise AccountRefused(
+            "unknown_referral", "This referral code is not valid.", field="referral_code"
+        )
     if _mailbox(referrer.email) == _mailbox(email):
-        raise ValidationError("You can't use your own referral code.", code="self_referral")
+        raise AccountRefused(
+            "self_referral", "You can't use your own referral code.", field="referral_code"
+        )
     return referrer
 
 
 def referral_create(*, referrer: User, referred: User) -> Referral:
     if referrer.pk == referred.pk:
-        raise ValidationError("You can't use your own referral code.", code="self_referral")
+        raise AccountRefused(
+            "self_referral", "You can't use your own referral code.", field="referral_code"
+        )
     return Referral.objects.create(referrer=referrer, referred=referred)
 
 

@@ -1,7 +1,7 @@
-from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from ..models import Team, TeamMember, User
+from ..refusals import AccountConflict, AccountRefused
 
 
 def team_create(*, owner: User, name: str) -> Team:
@@ -13,9 +13,9 @@ def team_create(*, owner: User, name: str) -> Team:
 
 def team_member_add(*, team: Team, user: User, role: str = TeamMember.Role.MEMBER) -> TeamMember:
     if role == TeamMember.Role.OWNER:
-        raise ValidationError("A team has one owner: transfer ownership instead.", code="owner")
+        raise AccountRefused("owner", "A team has one owner: transfer ownership instead.")
     try:
         with transaction.atomic():
             return TeamMember.objects.create(team=team, user=user, role=role)
     except IntegrityError as exc:
-        raise ValidationError(f"{user} is already in {team}.", code="duplicate_member") from exc
+        raise AccountConflict("duplicate_member", f"{user} is already in {team}.") from exc

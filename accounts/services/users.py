@@ -4,6 +4,7 @@ from django.utils import timezone
 
 from ..emails import email_queue, verification_email_queue
 from ..models import User, UserKyc, UserSession
+from ..refusals import AccountConflict, AccountRefused, refused_from_validation
 from ..tokens import read_email_verification_token
 from .audit import audit_log
 from .referrals import referral_create, referral_resolve
@@ -53,8 +54,8 @@ def user_signup(
             verification_email_queue(user=user, base_url=base_url)
     except IntegrityError as exc:
         # Two signups raced for one address: the unique index decided.
-        raise ValidationError(
-            {"email": "An account with this email already exists."}, code="email_taken"
+        raise AccountRefused(
+            "email_taken", "An account with this email already exists.", field="email"
         ) from exc
     return user
 
@@ -64,7 +65,7 @@ def user_verify_email(*, token: str) -> tuple[User, bool]:
     user_id, email = read_email_verification_token(token)
     user = User.objects.filter(pk=user_id, email=email, deleted_at__isnull=True).first()
     if user is None:
-        raise ValidationError("This verification link is not valid.", code="invalid")
+        raise AccountRefused("invalid", "This verification link is not valid.")
     # Conditional updates: a second click of the same link changes nothing.
     with transaction.atomic():
         verified = User.objects.filter(pk=user.pk, email_verified_at__isnull=True).update(
@@ -83,7 +84,7 @@ def user_verify_email(*, token: str) -> tuple[User, bool]:
 
 def user_verification_resend(*, user: User, base_url: str) -> None:
     if user.email_verified:
-        raise ValidationError("Your email address is already verified.", code="already_verified")
+        raise AccountConflict("already_verified", "Your email address is already verified.")
     verification_email_queue(user=user, base_url=base_url)
 
 
@@ -95,7 +96,10 @@ def user_update(*, user: User, actor: User, data: dict, request=None) -> User:
     for name in changed:
         setattr(user, name, data[name])
     if changed:
-        user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+        try:
+            user.full_clean(exclude=["password"], validate_unique=False, validate_constraints=False)
+        except ValidationError as exc:
+            raise refused_from_validation(exc) from exc
         user.save(update_fields=[*changed, "updated_at"])
         if actor.pk != user.pk:
             audit_log(
@@ -155,7 +159,7 @@ def user_soft_delete(*, user: User, actor: User, request=None) -> bool:
 def user_purge(*, user: User) -> User:
     """Anonymise a soft-deleted account so its email can be used again."""
     if user.deleted_at is None:
-        raise ValidationError("Only deleted accounts can be purged.", code="not_deleted")
+        raise AccountConflict("not_deleted", "Only deleted accounts can be purged.")
     with transaction.atomic():
         user.email = f"deleted-{user.pk}@deleted.invalid"
         user.first_name = user.last_name = user.phone = ""

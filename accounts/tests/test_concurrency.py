@@ -1,10 +1,10 @@
 """Races decided by the database and the cache, with real threads on real services."""
 
 import pytest
-from django.core.exceptions import ValidationError
 
 from accounts.models import Referral, User
 from accounts.ratelimit import RateLimit
+from accounts.refusals import AccountRefused
 from accounts.services import user_signup
 from config.testing import race
 
@@ -28,7 +28,7 @@ def test_concurrent_signups_for_one_address_create_exactly_one_account():
     )
 
     created = [r for r in results if isinstance(r, User)]
-    refused = [r for r in results if isinstance(r, ValidationError)]
+    refused = [r for r in results if isinstance(r, AccountRefused)]
     assert len(created) == 1
     assert len(refused) == 19
     assert {e.message_dict["email"][0] for e in refused} == {

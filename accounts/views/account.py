@@ -6,11 +6,12 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.db.models import Sum
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+
+from config.errors import Refusal, form_refused
 
 from ..forms import AccountDeleteForm, KycForm, ProfileForm
 from ..models import UserKyc
@@ -53,8 +54,8 @@ def profile(request):
     if request.method == "POST" and form.is_valid():
         try:
             user_update(user=user, actor=user, data=form.cleaned_data, request=request)
-        except ValidationError as exc:
-            form.add_error(None, exc)
+        except Refusal as refused:
+            form_refused(form, refused)
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("accounts:profile")

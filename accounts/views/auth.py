@@ -3,11 +3,11 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
-from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
 
+from config.errors import Refusal, form_refused
 from config.request_meta import client_ip
 
 from ..forms import LoginForm, ResetRequestForm, SignupForm
@@ -49,8 +49,8 @@ def signup(request):
                     referral_code=form.cleaned_data["referral_code"],
                     base_url=_base_url(request),
                 )
-            except ValidationError as exc:
-                _attach_errors(form, exc)
+            except Refusal as refused:
+                form_refused(form, refused)
             else:
                 login(request, user, backend=BACKEND)
                 messages.success(
@@ -61,23 +61,11 @@ def signup(request):
     return render(request, "accounts/signup.html", {"form": form})
 
 
-def _attach_errors(form, exc: ValidationError) -> None:
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif exc.code in {"unknown_referral", "self_referral"}:
-        form.add_error("referral_code", exc)
-    else:
-        form.add_error(None, exc)
-
-
 def verify_email(request, token):
     try:
         user, newly = user_verify_email(token=token)
-    except ValidationError as exc:
-        return render(
-            request, "accounts/verify_failed.html", {"error": exc.messages[0]}, status=400
-        )
+    except Refusal as refused:
+        return render(request, "accounts/verify_failed.html", {"error": refused.detail}, status=400)
     if newly:
         messages.success(request, f"Thanks! {user.email} is verified.")
     else:
@@ -94,8 +82,8 @@ def verification_resend(request):
     else:
         try:
             user_verification_resend(user=request.user, base_url=_base_url(request))
-        except ValidationError as exc:
-            messages.info(request, exc.messages[0])
+        except Refusal as refused:
+            messages.info(request, refused.detail)
         else:
             messages.success(request, f"We sent a new verification link to {request.user.email}.")
     return redirect("dashboard")

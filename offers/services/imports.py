@@ -15,6 +15,9 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from accounts.services import audit_log
+from config.errors import Refusal
+
 from ..models import Category, Merchant, Network, Offer
 
 # Column → Offer field. The export writes the same columns, so files round-trip.
@@ -44,6 +47,16 @@ COLUMNS = (
 TRUE = {"1", "true", "yes", "y"}
 
 
+class FeedRefused(Refusal):
+    """The file as a whole cannot be read (its rows are never half imported)."""
+
+    code = "unreadable_feed"
+
+
+class RowRefused(Refusal):
+    """One row is wrong: reported with its line, the others still import."""
+
+
 @dataclass
 class ImportReport:
     created: int = 0
@@ -54,17 +67,41 @@ class ImportReport:
         return f"{self.created} created, {self.updated} updated, {len(self.errors)} rejected"
 
 
-def read_rows(content: str, fmt: str) -> Iterator[tuple[int, dict]]:
+def read_rows(content: str, fmt: str) -> list[tuple[int, dict]]:
     """(line number, row) pairs; for JSON the "line" is the item's position (from 1)."""
     if fmt == "json":
-        data = json.loads(content)
+        try:
+            data = json.loads(content)
+        except ValueError as exc:
+            raise FeedRefused(detail=f"This is not JSON: {exc}.") from exc
         if not isinstance(data, list):
-            raise ValueError("A JSON feed is a list of offer objects.")
-        yield from enumerate(data, start=1)
-        return
+            raise FeedRefused(detail="A JSON feed is a list of offer objects.")
+        return list(enumerate(data, start=1))
     reader = csv.DictReader(io.StringIO(content))
-    for row in reader:
-        yield reader.line_num, row
+    try:
+        return [(reader.line_num, row) for row in reader]
+    except csv.Error as exc:
+        raise FeedRefused(detail=f"This is not CSV: {exc}.") from exc
+
+
+def offers_import_file(
+    *, network: Network, content: bytes, name: str, actor=None, request=None
+) -> ImportReport:
+    """Import an uploaded feed (CSV, or JSON when the name ends in .json), audited."""
+    fmt = "json" if name.lower().endswith(".json") else "csv"
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise FeedRefused(detail="The file is not UTF-8 text.") from exc
+    report = offers_import(network=network, rows=read_rows(text, fmt))
+    if actor is not None:
+        audit_log(
+            actor=actor,
+            action="offer.import",
+            metadata={"file": name, "summary": report.summary()},
+            request=request,
+        )
+    return report
 
 
 def offers_import(*, network: Network, rows: Iterable[tuple[int, dict]]) -> ImportReport:
@@ -74,10 +111,13 @@ def offers_import(*, network: Network, rows: Iterable[tuple[int, dict]]) -> Impo
     for line, row in rows:
         try:
             if not isinstance(row, dict):
-                raise ValidationError("not an object")
+                raise RowRefused("not_an_object", "not an object")
             with transaction.atomic():
                 created = _upsert(row, merchants, categories)
-        except ValidationError as exc:
+        except RowRefused as refused:
+            where = f"{refused.field}: " if refused.field else ""
+            report.errors.append((line, f"{where}{refused.detail}"))
+        except ValidationError as exc:  # the model's own validation (full_clean)
             report.errors.append((line, "; ".join(_messages(exc))))
         else:
             report.created += created
@@ -107,9 +147,9 @@ def _decimal(row, name) -> Decimal | None:
     try:
         number = Decimal(value)
     except InvalidOperation as exc:
-        raise ValidationError({name: f"{value!r} is not a number"}) from exc
+        raise RowRefused("invalid_number", f"{value!r} is not a number", name) from exc
     if not number.is_finite():
-        raise ValidationError({name: f"{value!r} is not a finite number"})
+        raise RowRefused("invalid_number", f"{value!r} is not a finite number", name)
     return number
 
 
@@ -119,7 +159,7 @@ def _datetime(row, name):
         return None
     parsed = parse_datetime(value)
     if parsed is None:
-        raise ValidationError({name: f"{value!r} is not an ISO date and time"})
+        raise RowRefused("invalid_date", f"{value!r} is not an ISO date and time", name)
     return parsed
 
 
@@ -133,13 +173,15 @@ def _list(row, name) -> list[str]:
 def _upsert(row: dict, merchants: dict, categories: dict) -> bool:
     external_id = _text(row, "external_id", 100)
     if not external_id:
-        raise ValidationError({"external_id": "required"})
+        raise RowRefused("required", "required", "external_id")
     merchant = merchants.get(_text(row, "merchant"))
     if merchant is None:
-        raise ValidationError({"merchant": f"no store {_text(row, 'merchant')!r} on this network"})
+        raise RowRefused(
+            "unknown_merchant", f"no store {_text(row, 'merchant')!r} on this network", "merchant"
+        )
     category_slug = _text(row, "category")
     if category_slug and category_slug not in categories:
-        raise ValidationError({"category": f"no category {category_slug!r}"})
+        raise RowRefused("unknown_category", f"no category {category_slug!r}", "category")
     offer = Offer.objects.filter(merchant=merchant, external_id=external_id).first()
     created = offer is None
     offer = offer or Offer(merchant=merchant, external_id=external_id)

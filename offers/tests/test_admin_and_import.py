@@ -241,3 +241,31 @@ def test_admin_csv_export_round_trips_through_the_import_page(staff):
     assert "Import: 0 created, 1 updated, 0 rejected." in response.content.decode()
     assert Offer.objects.get(external_id="X1").title == "Edited in a spreadsheet"
     assert AuditLog.objects.filter(action="offer.import").count() == 1
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("offers.json", b"{not json", "This is not JSON"),
+        ("offers.json", b'{"external_id": "J1"}', "A JSON feed is a list of offer objects."),
+        ("offers.csv", b"\xff\xfe\x00bad", "The file is not UTF-8 text."),
+    ],
+)
+def test_an_unreadable_feed_imports_nothing_from_the_command_or_the_admin(
+    staff, tmp_path, name, content, message
+):
+    network = NetworkFactory(slug="feed")
+    MerchantFactory(slug="acme", network=network)
+    feed = tmp_path / name
+    feed.write_bytes(content)
+
+    with pytest.raises(CommandError, match=f"Cannot read {feed}: {message}"):
+        call_command("import_offers", "feed", str(feed))
+    page = staff.post(
+        reverse("admin:offers_offer_import"),
+        {"network": network.pk, "file": SimpleUploadedFile(name, content)},
+    )
+
+    assert page.status_code == 200
+    assert f"Cannot read this file: {message}" in page.content.decode()
+    assert (Offer.objects.count(), AuditLog.objects.filter(action="offer.import").count()) == (0, 0)

@@ -1,10 +1,10 @@
-import csv
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from config.errors import Refusal
 from offers.models import Network
-from offers.services.imports import offers_import, read_rows
+from offers.services.imports import offers_import_file
 
 
 class Command(BaseCommand):
@@ -21,14 +21,14 @@ class Command(BaseCommand):
         network = Network.objects.filter(slug=network_slug).first()
         if network is None:
             raise CommandError(f"No network {network_slug!r}.")
-        fmt = {".csv": "csv", ".json": "json"}.get(path.suffix.lower())
-        if fmt is None:
+        if path.suffix.lower() not in (".csv", ".json"):
             raise CommandError("The file must end in .csv or .json.")
         try:
-            content = path.read_text(encoding="utf-8-sig")
-            report = offers_import(network=network, rows=read_rows(content, fmt))
-        except (OSError, UnicodeDecodeError, ValueError, csv.Error) as exc:
+            report = offers_import_file(network=network, content=path.read_bytes(), name=path.name)
+        except OSError as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
+        except Refusal as refused:
+            raise CommandError(f"Cannot read {path}: {refused.detail}") from refused
         for line, message in report.errors:
             self.stderr.write(f"{path.name}:{line}: {message}")
         self.stdout.write(f"{network.slug}: {report.summary()}.")
