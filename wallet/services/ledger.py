@@ -19,28 +19,31 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from config.errors import Conflict, Refusal
 from config.money import money
 
 from ..models import Account, Entry, Transaction
 
 
-class LedgerError(Exception):
-    pass
+class UnbalancedPosting(Exception):
+    """A bug in the caller, never a refusal: every posting must sum to zero."""
 
 
-class UnbalancedPosting(LedgerError):
-    pass
+class InsufficientFunds(Refusal):
+    """A guarded account would go below zero; callers say it in their own words."""
 
+    code = "insufficient_funds"
 
-class InsufficientFunds(LedgerError):
     def __init__(self, account: Account, would_be: Decimal):
         self.account = account
         self.shortfall = -would_be
-        super().__init__(f"{account} would fall to {would_be}")
+        super().__init__(detail=f"{account} would fall to {would_be}")
 
 
-class IdempotencyConflict(LedgerError):
+class IdempotencyConflict(Conflict):
     """The key was used before for a different movement of money."""
+
+    code = "idempotency_conflict"
 
 
 @dataclass(frozen=True)
@@ -163,7 +166,7 @@ def _replay(existing: Transaction, lines: list[Line]) -> Posting:
     recorded = Counter((_key_of(entry.account), entry.amount) for entry in existing.entries.all())
     if recorded != Counter((line.account, line.amount) for line in lines):
         raise IdempotencyConflict(
-            f"Key {existing.idempotency_key!r} was posted with different amounts."
+            detail=f"Key {existing.idempotency_key!r} was posted with different amounts."
         )
     return Posting(existing, created=False)
 
