@@ -1,7 +1,8 @@
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+
+from .staff import actor_field
 
 
 class StatusChange(models.Model):
@@ -15,13 +16,7 @@ class StatusChange(models.Model):
     field = models.CharField(max_length=40, default="status")
     from_status = models.CharField(max_length=40)
     to_status = models.CharField(max_length=40)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field()
     reason = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -3,6 +3,17 @@ from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models
 
 
+def actor_field():
+    """Who did it. The record outlives the staff account (then it says nobody)."""
+    return models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+
 class Department(models.Model):
     """A staff department (Finance, Support, …); permissions come from groups (roles)."""
 
@@ -28,13 +39,7 @@ class Department(models.Model):
 class AuditLog(models.Model):
     """Who did what to which record. Append-only: written by `audit_log()` only."""
 
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
+    actor = actor_field()
     action = models.CharField(max_length=100, db_index=True)
     entity_type = models.CharField(max_length=100, blank=True)
     entity_id = models.CharField(max_length=64, blank=True)

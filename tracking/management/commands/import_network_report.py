@@ -1,27 +1,20 @@
 import csv
-from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import CommandError
 
-from offers.models import Network
+from offers.management.network_file import NetworkFileCommand
 from tracking.services.replay import network_report_import
 
 
-class Command(BaseCommand):
+class Command(NetworkFileCommand):
     help = (
         "Apply a network's CSV report (one sale per row, the network's own column names) "
         "through the same service as postbacks. Idempotent: already-known sales are "
         "duplicates. Exits 1 if any row failed."
     )
 
-    def add_arguments(self, parser):
-        parser.add_argument("network_slug")
-        parser.add_argument("path", type=Path)
-
     def handle(self, *args, network_slug, path, **options):
-        network = Network.objects.filter(slug=network_slug).first()
-        if network is None:
-            raise CommandError(f"No network {network_slug!r}.")
+        network = self.network(network_slug)
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.DictReader(handle)
@@ -30,8 +23,5 @@ class Command(BaseCommand):
                 )
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
-        for line, code, detail in report.failures:
-            self.stderr.write(f"{path.name}:{line}: {code}: {detail}")
-        self.stdout.write(f"{network.slug}: {report.summary()}.")
-        if report.failures:
-            raise CommandError(f"{len(report.failures)} row(s) failed; the others were applied.")
+        failures = [f"{line}: {code}: {detail}" for line, code, detail in report.failures]
+        self.finish(network, path, report.summary(), failures, "failed; the others were applied")
