@@ -11,6 +11,7 @@ requests would all pass a check made before any of them counted.
 import hashlib
 import math
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -58,10 +59,8 @@ class RateLimit:
         Across a window's edge the refund lands in the new window: at worst one extra
         attempt there per successful login, which takes knowing a password.
         """
-        try:
+        with suppress(ValueError):  # the new window has no count yet: nothing to give back
             cache.decr(self._key(key))
-        except ValueError:  # the new window has no count yet: nothing to give back
-            pass
 
     def reset(self, key: str) -> None:
         cache.delete(self._key(key))
