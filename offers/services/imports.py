@@ -15,6 +15,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
+from config.csv_export import safe_row, unquote_cell
+
 from ..models import Category, Merchant, Network, Offer
 
 # Column → Offer field. The export writes the same columns, so files round-trip.
@@ -64,7 +66,13 @@ def read_rows(content: str, fmt: str) -> Iterator[tuple[int, dict]]:
         return
     reader = csv.DictReader(io.StringIO(content))
     for row in reader:
-        yield reader.line_num, row
+        yield (
+            reader.line_num,
+            {
+                name: unquote_cell(value) if isinstance(value, str) else value
+                for name, value in row.items()
+            },
+        )
 
 
 def offers_import(*, network: Network, rows: Iterable[tuple[int, dict]]) -> ImportReport:
@@ -167,29 +175,33 @@ def _upsert(row: dict, merchants: dict, categories: dict) -> bool:
     return created
 
 
-def offers_export_rows(offers: Iterable[Offer]) -> Iterator[list[str]]:
+def offers_export_rows(offers: Iterable[Offer]) -> Iterator[list]:
+    """Rows already safe for a spreadsheet (titles like "-20% off" are common, and an
+    offer's text may come from a network's feed); the import reads them back unchanged."""
     yield list(COLUMNS)
     for offer in offers:
-        yield [
-            offer.external_id,
-            offer.merchant.slug,
-            offer.title,
-            offer.offer_type,
-            offer.coupon_code,
-            offer.description,
-            offer.category.slug if offer.category_id else "",
-            offer.cashback_type,
-            "" if offer.cashback_value is None else str(offer.cashback_value),
-            "" if offer.cashback_max is None else str(offer.cashback_max),
-            offer.tracking_url,
-            offer.terms,
-            offer.starts_at.isoformat() if offer.starts_at else "",
-            offer.ends_at.isoformat() if offer.ends_at else "",
-            offer.status,
-            "yes" if offer.is_featured else "",
-            "yes" if offer.is_exclusive else "",
-            "yes" if offer.is_verified else "",
-            str(offer.priority),
-            ",".join(offer.allowed_countries),
-            ",".join(offer.allowed_devices),
-        ]
+        yield safe_row(
+            [
+                offer.external_id,
+                offer.merchant.slug,
+                offer.title,
+                offer.offer_type,
+                offer.coupon_code,
+                offer.description,
+                offer.category.slug if offer.category_id else "",
+                offer.cashback_type,
+                "" if offer.cashback_value is None else offer.cashback_value,
+                "" if offer.cashback_max is None else offer.cashback_max,
+                offer.tracking_url,
+                offer.terms,
+                offer.starts_at.isoformat() if offer.starts_at else "",
+                offer.ends_at.isoformat() if offer.ends_at else "",
+                offer.status,
+                "yes" if offer.is_featured else "",
+                "yes" if offer.is_exclusive else "",
+                "yes" if offer.is_verified else "",
+                offer.priority,
+                ",".join(offer.allowed_countries),
+                ",".join(offer.allowed_devices),
+            ]
+        )
