@@ -68,18 +68,27 @@ class LoginForm(AuthenticationForm):
     }
 
     def clean(self):
-        email = User.objects.normalize_email(self.cleaned_data.get("username"))
+        if not (self.cleaned_data.get("username") and self.cleaned_data.get("password")):
+            return super().clean()  # the field errors say what is missing; nothing is tried
+        email = User.objects.normalize_email(self.cleaned_data["username"])
         ip = client_ip(self.request) or "unknown"
+        # Counted before the password is hashed: concurrent guesses each take a place in
+        # the count, so no more than the limit ever reach the hasher.
         for limit, key in ((LOGIN_IP, ip), (LOGIN_ACCOUNT, email)):
-            if limit.exceeded(key):
+            if not limit.allows(key):
                 raise ValidationError(limit.message("login"), code="rate_limited")
         try:
-            return super().clean()
+            cleaned = super().clean()
         except ValidationError:
-            LOGIN_IP.hit(ip)
-            LOGIN_ACCOUNT.hit(email)
             self._explain_suspension(email, self.cleaned_data.get("password"))
             raise
+        if self.user_cache is not None:
+            # Only failures count. Whoever knows the password may clear the account's
+            # count; the address gets back just this attempt, or one account known to an
+            # attacker could clear the count for every account tried from there.
+            LOGIN_ACCOUNT.reset(email)
+            LOGIN_IP.refund(ip)
+        return cleaned
 
     def _explain_suspension(self, email, password):
         # Only someone who knows the password learns that the account is suspended.

@@ -2,11 +2,16 @@
 
 DRF throttles cover the API; these cover the HTML forms, where a refusal must be a form
 error with a clear message rather than a bare 429.
+
+An attempt is counted before the work it guards (`hit`, then compare with `limit`), never
+checked first and counted after: a password hash takes long enough that concurrent
+requests would all pass a check made before any of them counted.
 """
 
 import hashlib
 import math
 import time
+from contextlib import suppress
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -33,10 +38,6 @@ class RateLimit:
     def count(self, key: str) -> int:
         return cache.get(self._key(key), 0)
 
-    def exceeded(self, key: str) -> bool:
-        """Has `key` used up its attempts in this window? Does not count an attempt."""
-        return self.count(key) >= self.limit
-
     def hit(self, key: str) -> int:
         """Count one attempt and return the count so far, atomically across processes."""
         cache_key = self._key(key)
@@ -47,6 +48,22 @@ class RateLimit:
         except ValueError:  # expired between add() and incr()
             cache.add(cache_key, 1, timeout=self.window)
             return 1
+
+    def allows(self, key: str) -> bool:
+        """Count one attempt now and say whether it is within the limit."""
+        return self.hit(key) <= self.limit
+
+    def refund(self, key: str) -> None:
+        """Give back one attempt that turned out not to count (a successful login).
+
+        Across a window's edge the refund lands in the new window: at worst one extra
+        attempt there per successful login, which takes knowing a password.
+        """
+        with suppress(ValueError):  # the new window has no count yet: nothing to give back
+            cache.decr(self._key(key))
+
+    def reset(self, key: str) -> None:
+        cache.delete(self._key(key))
 
     def wait_minutes(self) -> int:
         remaining = self.window - (time.time() % self.window)

@@ -19,8 +19,14 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
-# NAT64's well-known prefix carries an IPv4 address in its last 32 bits.
-_NAT64 = ipaddress.ip_network("64:ff9b::/96")
+# Never a partner's server, whatever they carry: site-local and IPv4-compatible addresses
+# are deprecated (RFC 3879; RFC 4291 2.5.5.1), and local-use NAT64 (RFC 8215) is not
+# globally reachable and puts the IPv4 address wherever the operator's prefix length says
+# (RFC 6052 2.2), so no single reading of it is right.
+_NEVER_PUBLIC = tuple(ipaddress.ip_network(net) for net in ("fec0::/10", "::/96", "64:ff9b:1::/48"))
+# These carry an IPv4 address in their last 32 bits, and a packet sent to them is
+# delivered to it: IPv4-translated (RFC 2765) and NAT64's well-known prefix (RFC 6052).
+_LAST_32_BITS_IPV4 = tuple(ipaddress.ip_network(net) for net in ("::ffff:0:0:0/96", "64:ff9b::/96"))
 
 
 class UnsafeTarget(Exception):
@@ -37,24 +43,35 @@ class HttpResult:
     body: str
 
 
-def _embedded_ipv4(ip: ipaddress.IPv6Address) -> ipaddress.IPv4Address | None:
+def _embedded_ipv4(ip: ipaddress.IPv6Address) -> tuple[ipaddress.IPv4Address, ...]:
+    """The IPv4 addresses an IPv6 address leads to: IPv4-mapped, -translated, NAT64 and
+    6to4 carry one; Teredo carries its server's and its client's."""
     if ip.ipv4_mapped:
-        return ip.ipv4_mapped
+        return (ip.ipv4_mapped,)
+    if any(ip in net for net in _LAST_32_BITS_IPV4):
+        return (ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF),)
     if ip.sixtofour:
-        return ip.sixtofour
-    if ip in _NAT64:
-        return ipaddress.IPv4Address(int(ip) & 0xFFFFFFFF)
-    return None
+        return (ip.sixtofour,)
+    return ip.teredo or ()
+
+
+def _routable(ip: ipaddress.IPv4Address | ipaddress.IPv6Address) -> bool:
+    return ip.is_global and not ip.is_multicast
 
 
 def is_public(address: str) -> bool:
     """A globally routable unicast address. `is_global` also rules out shared address
     space (100.64/10, where some clouds keep their metadata service), benchmarking and
-    documentation ranges; IPv6 forms that carry an IPv4 address are judged by it."""
+    documentation ranges. An IPv6 form that carries IPv4 addresses is judged by them
+    alone, whatever this Python's `is_global` says of the wrapper: its list of
+    special-purpose ranges differs between versions."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
-    if isinstance(ip, ipaddress.IPv6Address) and (embedded := _embedded_ipv4(ip)):
-        ip = embedded
-    return ip.is_global and not ip.is_multicast
+    if isinstance(ip, ipaddress.IPv6Address):
+        if any(ip in net for net in _NEVER_PUBLIC):
+            return False
+        if embedded := _embedded_ipv4(ip):
+            return all(_routable(inner) for inner in embedded)
+    return _routable(ip)
 
 
 def check_url(url: str) -> tuple[str, str, int]:

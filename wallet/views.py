@@ -1,5 +1,3 @@
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -7,6 +5,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from config import csv_export
 from config.errors import form_refused
 
 from .forms import WithdrawForm
@@ -72,7 +71,7 @@ def statement_csv(request):
     kind = _statement_kind(request)
     response = HttpResponse(content_type="text/csv")
     response["Content-Disposition"] = f'attachment; filename="savebucks-statement-{kind}.csv"'
-    writer = csv.writer(response)
+    writer = csv_export.writer(response)
     writer.writerow(
         ["date", "description", "amount", "balance_before", "balance_after", "reference"]
     )

@@ -37,7 +37,7 @@ def signup(request):
         return redirect("dashboard")
     form = SignupForm(request.POST or None, initial={"referral_code": referral_code})
     if request.method == "POST" and form.is_valid():
-        if SIGNUP_IP.hit(client_ip(request) or "unknown") > SIGNUP_IP.limit:
+        if not SIGNUP_IP.allows(client_ip(request) or "unknown"):
             form.add_error(None, SIGNUP_IP.message("sign-up"))
         else:
             try:
@@ -77,7 +77,7 @@ def verify_email(request, token):
 def verification_resend(request):
     if not request.user.is_authenticated:
         return redirect("accounts:login")
-    if VERIFY_RESEND_ACCOUNT.hit(str(request.user.pk)) > VERIFY_RESEND_ACCOUNT.limit:
+    if not VERIFY_RESEND_ACCOUNT.allows(str(request.user.pk)):
         messages.error(request, VERIFY_RESEND_ACCOUNT.message("resend"))
     else:
         try:
@@ -103,10 +103,10 @@ class PasswordResetView(auth_views.PasswordResetView):
     def form_valid(self, form):
         email = User.objects.normalize_email(form.cleaned_data["email"])
         ip = client_ip(self.request) or "unknown"
-        over_ip = RESET_IP.hit(ip) > RESET_IP.limit
-        if over_ip or RESET_ACCOUNT.hit(email) > RESET_ACCOUNT.limit:
-            form.add_error(None, (RESET_IP if over_ip else RESET_ACCOUNT).message("reset"))
-            return self.form_invalid(form)
+        for limit, key in ((RESET_IP, ip), (RESET_ACCOUNT, email)):
+            if not limit.allows(key):
+                form.add_error(None, limit.message("reset"))
+                return self.form_invalid(form)
         return super().form_valid(form)
 
 

@@ -1,7 +1,7 @@
-import csv
-
 from django.http import HttpResponse
 from django.shortcuts import render
+
+from config import csv_export
 
 from ..forms import ReportForm
 from ..reporting import BadWindow, report_window
@@ -67,7 +67,7 @@ def reports_csv(request):
         f'attachment; filename="savebucks-report-{report["group_by"]}-'
         f'{report["date_from"]}-{report["date_to"]}.csv"'
     )
-    writer = csv.DictWriter(response, fieldnames=CSV_COLUMNS)
+    writer = csv_export.DictWriter(response, fieldnames=CSV_COLUMNS)
     writer.writeheader()
     writer.writerows(report["rows"])
     return response

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.utils.dateparse import parse_datetime
 
 from accounts.services import audit_log
+from config.csv_export import safe_row, unquote_cell
 from config.errors import Refusal
 
 from ..models import Category, Merchant, Network, Offer
@@ -79,7 +80,16 @@ def read_rows(content: str, fmt: str) -> list[tuple[int, dict]]:
         return list(enumerate(data, start=1))
     reader = csv.DictReader(io.StringIO(content))
     try:
-        return [(reader.line_num, row) for row in reader]
+        return [
+            (
+                reader.line_num,
+                {
+                    name: unquote_cell(value) if isinstance(value, str) else value
+                    for name, value in row.items()
+                },
+            )
+            for row in reader
+        ]
     except csv.Error as exc:
         raise FeedRefused(detail=f"This is not CSV: {exc}.") from exc
 
@@ -209,29 +219,33 @@ def _upsert(row: dict, merchants: dict, categories: dict) -> bool:
     return created
 
 
-def offers_export_rows(offers: Iterable[Offer]) -> Iterator[list[str]]:
+def offers_export_rows(offers: Iterable[Offer]) -> Iterator[list]:
+    """Rows already safe for a spreadsheet (titles like "-20% off" are common, and an
+    offer's text may come from a network's feed); the import reads them back unchanged."""
     yield list(COLUMNS)
     for offer in offers:
-        yield [
-            offer.external_id,
-            offer.merchant.slug,
-            offer.title,
-            offer.offer_type,
-            offer.coupon_code,
-            offer.description,
-            offer.category.slug if offer.category_id else "",
-            offer.cashback_type,
-            "" if offer.cashback_value is None else str(offer.cashback_value),
-            "" if offer.cashback_max is None else str(offer.cashback_max),
-            offer.tracking_url,
-            offer.terms,
-            offer.starts_at.isoformat() if offer.starts_at else "",
-            offer.ends_at.isoformat() if offer.ends_at else "",
-            offer.status,
-            "yes" if offer.is_featured else "",
-            "yes" if offer.is_exclusive else "",
-            "yes" if offer.is_verified else "",
-            str(offer.priority),
-            ",".join(offer.allowed_countries),
-            ",".join(offer.allowed_devices),
-        ]
+        yield safe_row(
+            [
+                offer.external_id,
+                offer.merchant.slug,
+                offer.title,
+                offer.offer_type,
+                offer.coupon_code,
+                offer.description,
+                offer.category.slug if offer.category_id else "",
+                offer.cashback_type,
+                "" if offer.cashback_value is None else offer.cashback_value,
+                "" if offer.cashback_max is None else offer.cashback_max,
+                offer.tracking_url,
+                offer.terms,
+                offer.starts_at.isoformat() if offer.starts_at else "",
+                offer.ends_at.isoformat() if offer.ends_at else "",
+                offer.status,
+                "yes" if offer.is_featured else "",
+                "yes" if offer.is_exclusive else "",
+                "yes" if offer.is_verified else "",
+                offer.priority,
+                ",".join(offer.allowed_countries),
+                ",".join(offer.allowed_devices),
+            ]
+        )

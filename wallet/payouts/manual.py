@@ -1,9 +1,10 @@
 """Manual payouts: a CSV for the bank or for staff paying by hand; staff then mark the
 batch (or single payouts) paid with the bank's reference."""
 
-import csv
 import io
 import json
+
+from config import csv_export
 
 from .base import PayoutProvider, SubmitResult
 
@@ -15,7 +16,7 @@ class ManualProvider(PayoutProvider):
 
     def submit(self, batch, payouts) -> SubmitResult:
         out = io.StringIO()
-        writer = csv.writer(out)
+        writer = csv_export.writer(out)
         writer.writerow(COLUMNS)
         for payout in payouts:
             withdrawal = payout.withdrawal
