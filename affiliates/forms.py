@@ -76,13 +76,19 @@ class PayoutDetailsForm(forms.Form):
 class PostbackForm(forms.Form):
     url = forms.CharField(max_length=1000, label="URL")
     method = forms.ChoiceField(choices=PartnerPostback.Method.choices)
+    # Any campaign gets through the form: whether the partner may follow it is
+    # postback_save's rule (campaign_not_open), the same for the API and this page.
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
+        queryset=Campaign.objects.all(), required=False, empty_label="All campaigns"
     )
 
     def __init__(self, *args, campaigns, **kwargs):
+        """`campaigns`: the ones to offer in the list (read when the form is drawn)."""
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        offered = forms.ModelChoiceField(
+            queryset=campaigns, required=False, empty_label="All campaigns"
+        )
+        self.fields["campaign"].widget.choices = offered.choices
 
 
 class ApiKeyForm(forms.Form):
