@@ -21,8 +21,18 @@ class ApplyForm(forms.ModelForm):
         self.fields["traffic_sources"].required = True
 
 
+def offer_only(field: forms.ModelChoiceField, campaigns) -> None:
+    """List only `campaigns` in the field's menu (read when the form is drawn) but let any
+    campaign through: whether the partner may use it is the service's rule
+    (campaign_not_open), the same for the API and the portal."""
+    offered = forms.ModelChoiceField(
+        queryset=campaigns, required=field.required, empty_label=field.empty_label
+    )
+    field.widget.choices = offered.choices
+
+
 class LinkForm(forms.Form):
-    campaign = forms.ModelChoiceField(queryset=Campaign.objects.none())
+    campaign = forms.ModelChoiceField(queryset=Campaign.objects.all())
     name = forms.CharField(max_length=200, required=False)
     destination_url = forms.CharField(
         max_length=1000,
@@ -36,7 +46,7 @@ class LinkForm(forms.Form):
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        offer_only(self.fields["campaign"], campaigns)  # link_create decides
 
 
 class AccessRequestForm(forms.Form):
@@ -77,12 +87,12 @@ class PostbackForm(forms.Form):
     url = forms.CharField(max_length=1000, label="URL")
     method = forms.ChoiceField(choices=PartnerPostback.Method.choices)
     campaign = forms.ModelChoiceField(
-        queryset=Campaign.objects.none(), required=False, empty_label="All campaigns"
+        queryset=Campaign.objects.all(), required=False, empty_label="All campaigns"
     )
 
     def __init__(self, *args, campaigns, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["campaign"].queryset = campaigns
+        offer_only(self.fields["campaign"], campaigns)  # postback_save decides
 
 
 class ApiKeyForm(forms.Form):

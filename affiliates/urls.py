@@ -31,7 +31,7 @@ urlpatterns = [
     path("postbacks/", integrations.postbacks, name="postbacks"),
     path("postbacks/<int:pk>/", integrations.postback_detail, name="postback"),
     path("postbacks/<int:pk>/test/", integrations.postback_test, name="postback-test"),
-    path("postbacks/<int:pk>/delete/", integrations.postback_delete, name="postback-delete"),
+    path("postbacks/<int:pk>/delete/", integrations.postback_delete_view, name="postback-delete"),
     path("api-keys/", integrations.api_keys, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", integrations.api_key_revoke_view, name="api-key-revoke"),
 ]

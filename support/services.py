@@ -1,17 +1,32 @@
-from django.utils import timezone
+"""Telling a user something: the one notify(), in the app and by email. Any app may call
+it, and it imports nothing of theirs: callers pass plain text and an email template."""
 
+from dataclasses import dataclass
+
+from accounts.emails import email_queue
 from accounts.models import User
 
 from .models import Notification
 
 
-def notification_send(*, user: User, title: str, body: str = "", url: str = "") -> Notification:
-    return Notification.objects.create(user=user, title=title, body=body, url=url)
+@dataclass(frozen=True)
+class Notice:
+    """One line in the user's notifications: what happened, and where it leads."""
+
+    title: str
+    body: str = ""
+    url: str = ""
 
 
-def notifications_mark_read(*, user: User, ids: list[int] | None = None) -> int:
-    """Mark the user's unread notifications read (only theirs; all of them if no ids)."""
-    unread = Notification.objects.filter(user=user, read_at__isnull=True)
-    if ids is not None:
-        unread = unread.filter(pk__in=ids)
-    return unread.update(read_at=timezone.now())
+def notify(
+    *, user: User, notices: list[Notice], email: str = "", context: dict | None = None
+) -> list[Notification]:
+    """Show `notices` to `user` in the app and, with `email` (a template under emails/,
+    rendered with `user` and `context`), send one email about them after commit."""
+    rows = Notification.objects.bulk_create(
+        Notification(user=user, title=notice.title, body=notice.body, url=notice.url)
+        for notice in notices
+    )
+    if email:
+        email_queue(to=user.email, template=email, context={"user": user, **(context or {})})
+    return rows

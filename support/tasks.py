@@ -1,13 +1,13 @@
 from celery import shared_task
 
-from . import notify
+from . import wallet_news
 
 
 @shared_task
 def notify_cashback_confirmed(event_ids: list[int]):
-    notify.cashback_confirmed(event_ids)
+    wallet_news.cashback_confirmed(event_ids)
 
 
 @shared_task
 def notify_withdrawal_status(withdrawal_id: int, status: str):
-    notify.withdrawal_status(withdrawal_id, status)
+    wallet_news.withdrawal_status(withdrawal_id, status)

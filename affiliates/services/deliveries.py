@@ -18,6 +18,7 @@ from config.errors import Refusal
 
 from .. import outbound
 from ..models import Partner, PartnerPostback, PostbackDelivery
+from .access import partner_may_promote
 
 logger = logging.getLogger(__name__)
 
@@ -222,7 +223,9 @@ def postback_save(
     is_active: bool | None = None,
 ) -> PartnerPostback:
     """Create or change a partner's postback URL. The target is checked now (scheme, and
-    every address its host resolves to) and again before each delivery."""
+    every address its host resolves to) and again before each delivery. A URL for one
+    campaign (or one of its goals) needs a campaign the partner may promote; one already
+    saved keeps its campaign after access ends, so it can still be edited or turned off."""
     url = url.strip()
     probe = render_url(url, dict.fromkeys(MACROS, "x"))
     if "{" in probe or "}" in probe:
@@ -235,11 +238,20 @@ def postback_save(
         raise PostbackRefused("invalid_url", str(exc)) from exc
     if method not in PartnerPostback.Method.values:
         raise PostbackRefused("invalid_method", "GET or POST.")
+    scope = "campaign" if campaign is not None else "goal"
     if goal is not None:
         if campaign is None:
             campaign = goal.campaign
         elif goal.campaign_id != campaign.pk:
             raise PostbackRefused("goal_not_in_campaign", "That goal belongs to another campaign.")
+    if (
+        campaign is not None
+        and (postback is None or campaign.pk != postback.campaign_id)
+        and not partner_may_promote(partner, campaign)
+    ):
+        raise PostbackRefused(
+            "campaign_not_open", "That campaign is not yours to follow.", field=scope
+        )
     with transaction.atomic():
         if postback is None:
             # The partner row serialises their saves: two at once cannot make a sixth URL.
@@ -269,6 +281,12 @@ def postback_save(
                 last_error="The postback URL was turned off.",
             )
     return postback
+
+
+def postback_delete(*, postback: PartnerPostback) -> None:
+    """The URL goes with its delivery log. A send already in flight finds its row gone and
+    records nothing (deliveries_dispatch writes an outcome only while its claim holds)."""
+    postback.delete()
 
 
 def postback_send_test(*, postback: PartnerPostback) -> PostbackDelivery:

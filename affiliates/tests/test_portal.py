@@ -151,7 +151,11 @@ def test_campaigns_needing_approval_cannot_be_linked_before_access(client, partn
 
     response = client.post(reverse("affiliates:links"), {"campaign": campaign.pk})
 
-    assert "campaign" in response.context["form"].errors
+    # link_create's refusal, as for the API: the form itself lets any campaign through.
+    assert response.context["form"].errors == {
+        "campaign": ["You cannot promote this campaign (yet)."]
+    }
+    assert campaign.name not in response.content.decode().split('name="campaign"')[1]
     assert Link.objects.count() == 0
 
 

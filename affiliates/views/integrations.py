@@ -11,7 +11,13 @@ from ..forms import ApiKeyForm, PostbackForm
 from ..models import ApiKey, PartnerPostback
 from ..services.access import campaigns_open_to
 from ..services.apikeys import ApiKeyRefused, api_key_create, api_key_revoke
-from ..services.deliveries import MACROS, PostbackRefused, postback_save, postback_send_test
+from ..services.deliveries import (
+    MACROS,
+    PostbackRefused,
+    postback_delete,
+    postback_save,
+    postback_send_test,
+)
 from .base import partner_page
 
 
@@ -67,8 +73,8 @@ def postback_test(request, pk):
 
 @partner_page
 @require_POST
-def postback_delete(request, pk):
-    get_object_or_404(PartnerPostback, pk=pk, partner=request.partner).delete()
+def postback_delete_view(request, pk):
+    postback_delete(postback=get_object_or_404(PartnerPostback, pk=pk, partner=request.partner))
     messages.success(request, "Postback deleted.")
     return redirect("affiliates:postbacks")
 

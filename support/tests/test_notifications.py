@@ -1,23 +1,112 @@
+"""notify(): the one way to tell a user something, and the wallet's news told through it."""
+
+import ast
+from decimal import Decimal
+from pathlib import Path
+
 import pytest
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import PASSWORD, SuperuserFactory, UserFactory
 from support.models import Notification
-from support.services import notification_send, notifications_mark_read
+from support.services import Notice, notify
+from wallet.services.withdrawals import withdrawal_reject, withdrawal_request
+from wallet.tests.factories import give_available
 
 pytestmark = pytest.mark.django_db
 
 
-def test_mark_read_touches_only_the_callers_unread_notifications():
-    me, other = UserFactory(), UserFactory()
-    first = notification_send(user=me, title="Cashback confirmed", body="$4.00 is available")
-    second = notification_send(user=me, title="Payout sent")
-    theirs = notification_send(user=other, title="Not yours")
+def _shown(user):
+    return list(
+        Notification.objects.filter(user=user)
+        .order_by("pk")
+        .values_list("title", "body", "url", "read_at")
+    )
 
-    assert notifications_mark_read(user=me, ids=[first.pk, theirs.pk]) == 1
-    assert notifications_mark_read(user=me) == 1
-    assert notifications_mark_read(user=me) == 0
 
-    read = dict(Notification.objects.values_list("pk", "read_at"))
-    assert read[first.pk] is not None
-    assert read[second.pk] is not None
-    assert read[theirs.pk] is None
+def test_notify_shows_each_notice_and_sends_one_email_after_commit(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    user, other = UserFactory(email="told@example.com"), UserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        rows = notify(
+            user=user,
+            notices=[Notice("Cashback confirmed", "USD 4.00 is available", "/"), Notice("Hi")],
+            email="cashback_confirmed",
+            context={"events": []},
+        )
+        assert mailoutbox == []  # nothing leaves before the caller's transaction commits
+
+    assert [row.pk for row in rows] == list(
+        Notification.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)
+    )
+    assert _shown(user) == [
+        ("Cashback confirmed", "USD 4.00 is available", "/", None),
+        ("Hi", "", "", None),
+    ]
+    assert _shown(other) == []
+    assert len(callbacks) == 1
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["told@example.com"], "Your cashback is confirmed and ready to withdraw")
+    ]
+
+
+def test_notify_without_an_email_only_shows_the_notices(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory()
+
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        notify(user=user, notices=[Notice("Payout sent")])
+
+    assert _shown(user) == [("Payout sent", "", "", None)]
+    assert (callbacks, mailoutbox) == ([], [])
+
+
+def test_a_rejected_withdrawal_is_told_in_the_app_and_by_email(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="payee@example.com")
+    give_available(user, "40.00")
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal = withdrawal_request(
+            user=user,
+            method_code="paypal",
+            amount=Decimal("25.00"),
+            details={"paypal_email": "payee@paypal.example"},
+            password=PASSWORD,
+        )
+    mailoutbox.clear()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        withdrawal_reject(withdrawal=withdrawal, actor=SuperuserFactory(), reason="Wrong account")
+
+    assert _shown(user) == [
+        (
+            "Your withdrawal was not approved",
+            "USD 25.00 via PayPal: Wrong account",
+            "/wallet/withdraw/",
+            None,
+        )
+    ]
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        (["payee@example.com"], "Your withdrawal was not approved")
+    ]
+    assert "Reason: Wrong account" in mailoutbox[0].body
+
+
+def test_notify_imports_nothing_of_the_apps_that_call_it():
+    """DESIGN.md: any app may call support's notify(), which imports nothing of theirs."""
+    tree = ast.parse((Path(__file__).parents[1] / "services.py").read_text())
+    imported = {
+        node.module.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.ImportFrom) and node.level == 0
+    } | {
+        alias.name.split(".")[0]
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Import)
+        for alias in node.names
+    }
+
+    assert imported <= {"accounts", "dataclasses", "django"}
