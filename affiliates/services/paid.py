@@ -4,6 +4,7 @@ withdrawal_settled signal), so the conversions commit or roll back with the mone
 
 from django.utils import timezone
 
+from accounts.services import transition_claimed
 from wallet.models import Withdrawal
 
 from ..models import Conversion
@@ -20,13 +21,24 @@ def _covered(withdrawal: Withdrawal):
 def conversions_mark_paid(*, withdrawal: Withdrawal) -> int:
     """The payout was paid: its conversions are paid, and their partners' postbacks hear
     so (once: a conversion already paid is not announced again)."""
+    # A conversion in a payout cannot be declined (conversion_set_status refuses), so the
+    # ones not yet paid are approved; locked in pk order, as every conversion writer does.
     ids = list(
-        _covered(withdrawal).exclude(status=Conversion.Status.PAID).values_list("pk", flat=True)
+        _covered(withdrawal)
+        .filter(status=Conversion.Status.APPROVED)
+        .select_for_update()
+        .order_by("pk")
+        .values_list("pk", flat=True)
     )
     if not ids:
         return 0
-    Conversion.objects.filter(pk__in=ids).update(
-        status=Conversion.Status.PAID, paid_at=timezone.now()
+    transition_claimed(
+        Conversion,
+        ids,
+        was=Conversion.Status.APPROVED,
+        to=Conversion.Status.PAID,
+        reason=f"Paid in payout #{withdrawal.pk}.",
+        updates={"paid_at": timezone.now()},
     )
     deliveries_enqueue_many(
         conversions=Conversion.objects.filter(pk__in=ids).select_related("goal"),
