@@ -17,6 +17,7 @@ from config.errors import Refusal
 
 from ..models import Account, CashbackEvent
 from .ledger import Line, ledger_post, platform_account, transfer, user_account
+from .own_account import refuse_own_account
 
 Status = CashbackEvent.Status
 NetworkStatus = CashbackEvent.NetworkStatus
@@ -213,6 +214,7 @@ def _move(event, *, allowed_from: set[str], to: str, stamp: str, reason: str = "
 
 def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending → rejected: the pending credit is withdrawn."""
+    refuse_own_account(actor=actor, owner_id=event.user_id, doing="reject cashback")
     with transaction.atomic():
         if not _move(
             event,
@@ -228,6 +230,7 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
 
 def cashback_reverse(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending or confirmed → reversed, taking back whatever was credited."""
+    refuse_own_account(actor=actor, owner_id=event.user_id, doing="reverse cashback")
     with transaction.atomic():
         locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
         was = locked.status
