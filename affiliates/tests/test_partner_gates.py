@@ -17,13 +17,13 @@ from accounts.tests.factories import (
     UnverifiedUserFactory,
     UserFactory,
 )
-from affiliates.models import Partner
+from affiliates.models import Conversion, Partner
 from affiliates.services.partners import PartnerRefused, partner_apply
 from affiliates.services.payouts import partner_payout_request
 from wallet.models import Withdrawal
 
 from .factories import PartnerFactory
-from .test_payouts import _balances, _payable, _refused
+from .test_payouts import _balances, _earn, _payable, _refused
 
 pytestmark = pytest.mark.django_db
 
@@ -129,3 +129,19 @@ def test_changed_payout_details_are_told_by_email(client, django_capture_on_comm
     assert response.status_code == 302
     assert [(m.to, m.subject) for m in mail.outbox] == [(["pat@example.com"], SUBJECT)]
     assert "partner payouts" in mail.outbox[0].body
+
+
+def test_staff_cannot_approve_commission_of_a_partner_they_own(client):
+    owner = StaffFactory()
+    owner.groups.add(Group.objects.get(name="Affiliate manager"))
+    (conversion,) = _earn(PartnerFactory(user=owner), "60", status="pending")
+    client.force_login(owner)
+
+    page = client.post(
+        reverse("admin:affiliates_conversion_changelist"),
+        {"action": "approve", "_selected_action": [conversion.pk]},
+        follow=True,
+    )
+
+    assert "You cannot decide commission on your own account" in page.content.decode()
+    assert Conversion.objects.get(pk=conversion.pk).status == "pending"
