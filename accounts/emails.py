@@ -22,3 +22,12 @@ def verification_email_queue(*, user, base_url: str) -> None:
         template="verify_email",
         context={"user": user, "verify_url": base_url.rstrip("/") + path},
     )
+
+
+def payout_details_changed_email_queue(*, user, where: str) -> None:
+    """Tell the account holder their payout details changed: if it was not them, they
+    learn it before the money leaves (the change itself needs only a session and the
+    password)."""
+    email_queue(
+        to=user.email, template="payout_details_changed", context={"user": user, "where": where}
+    )

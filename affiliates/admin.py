@@ -214,11 +214,13 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
 
     @admin.action(description="Release from hold (reviewed)", permissions=["change"])
     def release_hold(self, request, queryset):
-        rows = list(queryset)
-        done = sum(
-            conversion_release_hold(conversion=c, actor=request.user, request=request) for c in rows
+        apply_each(
+            self,
+            request,
+            list(queryset),
+            lambda c: conversion_release_hold(conversion=c, actor=request.user, request=request),
+            "released",
         )
-        report_action(self, request, done, len(rows), "released")
 
 
 @admin.register(PartnerPostback)

@@ -204,6 +204,8 @@ RATE_LIMITS = {
     "reset_ip": (10, 3600),
     "reset_account": (3, 3600),
     "verify_resend_account": (3, 3600),
+    # Re-entering the password to use new payout details (withdrawals, partner payouts).
+    "payout_password_account": (5, 900),
 }
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
@@ -246,6 +248,10 @@ if len(PLATFORM_CURRENCY) != 3 or not PLATFORM_CURRENCY.isalpha():
 
 # Withdrawals above this need verified payout details (KYC).
 WITHDRAWAL_KYC_THRESHOLD = Decimal(env.str("WITHDRAWAL_KYC_THRESHOLD", default="100.00"))
+# Manual balance adjustments larger than this (either way) wait for a second staff member.
+ADJUSTMENT_SECOND_APPROVAL_ABOVE = Decimal(
+    env.str("ADJUSTMENT_SECOND_APPROVAL_ABOVE", default="100.00")
+)
 # Paid from the platform's bonus expense when a referred shopper's first cashback confirms.
 REFERRAL_BONUS_REFERRER = Decimal(env.str("REFERRAL_BONUS_REFERRER", default="5.00"))
 REFERRAL_BONUS_REFERRED = Decimal(env.str("REFERRAL_BONUS_REFERRED", default="0.00"))

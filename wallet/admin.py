@@ -2,6 +2,7 @@ import json
 import uuid
 
 from django import forms
+from django.conf import settings
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Sum
@@ -18,14 +19,17 @@ from accounts.admin_base import (
     ReadOnlyTabularInline,
     ReasonActionForm,
     action_reason,
+    apply_each,
     report_action,
 )
 from accounts.models import User
 from accounts.services import audit_log
+from config.errors import Refusal, form_refused
 from config.fields import mask
 
 from .models import (
     Account,
+    AdjustmentRequest,
     CashbackEvent,
     Entry,
     Payout,
@@ -34,11 +38,11 @@ from .models import (
     Withdrawal,
     WithdrawalMethod,
 )
-from .services.adjustments import AdjustmentRefused, balance_adjust
+from .services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
 from .services.cashback import cashback_reject, cashback_reverse
 from .services.confirmation import cashback_confirm
 from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
-from .services.withdrawals import WithdrawalRefused, withdrawal_approve, withdrawal_reject
+from .services.withdrawals import withdrawal_approve, withdrawal_reject
 
 
 @admin.register(WithdrawalMethod)
@@ -94,7 +98,7 @@ class AccountAdmin(ReadOnlyAdminMixin, BigTableAdmin):
             data = form.cleaned_data
             amount = data["amount"] if data["direction"] == "credit" else -data["amount"]
             try:
-                posting = balance_adjust(
+                adjustment = adjustment_request(
                     user=data["email"],
                     amount=amount,
                     reason=data["reason"],
@@ -102,19 +106,78 @@ class AccountAdmin(ReadOnlyAdminMixin, BigTableAdmin):
                     idempotency_key=data["key"],
                     request=request,
                 )
-            except AdjustmentRefused as exc:
-                form.add_error(None, str(exc))
+            except Refusal as refused:
+                form_refused(form, refused)
             else:
-                verb = "Adjusted" if posting.created else "Already adjusted (same form sent twice)"
-                self.message_user(request, f"{verb}: {data['email']} {amount:+}.", messages.SUCCESS)
+                if adjustment.status == AdjustmentRequest.Status.PENDING:
+                    self.message_user(
+                        request,
+                        f"Asked: {data['email']} {amount:+} waits for a second staff member's "
+                        "approval (Adjustment requests).",
+                        messages.WARNING,
+                    )
+                else:
+                    self.message_user(
+                        request, f"Adjusted: {data['email']} {amount:+}.", messages.SUCCESS
+                    )
                 return redirect("admin:wallet_account_changelist")
         context = {
             **self.admin_site.each_context(request),
             "form": form,
             "opts": self.model._meta,
             "title": "Adjust a shopper's balance",
+            "threshold": settings.ADJUSTMENT_SECOND_APPROVAL_ABOVE,
         }
         return render(request, "admin/wallet/account/adjust.html", context)
+
+
+@admin.register(AdjustmentRequest)
+class AdjustmentRequestAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    """Large manual adjustments wait here for a second pair of eyes."""
+
+    list_display = (
+        "id",
+        "created_at",
+        "user",
+        "amount",
+        "reason",
+        "requested_by",
+        "status",
+        "decided_by",
+    )
+    list_filter = ("status",)
+    search_fields = ("user__email", "requested_by__email")
+    list_select_related = ("user", "requested_by", "decided_by")
+    raw_id_fields = ("user", "requested_by", "decided_by", "transaction")
+    date_field = "created_at"
+    action_form = ReasonActionForm
+    actions = ("approve", "reject")
+
+    def has_adjust_permission(self, request):
+        return request.user.has_perm("wallet.adjust_balance")
+
+    @admin.action(description="Approve (the money moves)", permissions=["adjust"])
+    def approve(self, request, queryset):
+        apply_each(
+            self,
+            request,
+            list(queryset),
+            lambda row: adjustment_approve(adjustment=row, actor=request.user, request=request),
+            "approved",
+        )
+
+    @admin.action(description="Reject (give a reason)", permissions=["adjust"])
+    def reject(self, request, queryset):
+        reason = action_reason(request)
+        apply_each(
+            self,
+            request,
+            list(queryset),
+            lambda row: adjustment_reject(
+                adjustment=row, actor=request.user, reason=reason, request=request
+            ),
+            "rejected",
+        )
 
 
 class EntryInline(ReadOnlyTabularInline):
@@ -244,33 +307,34 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     def has_pay_permission(self, request):
         return request.user.has_perm("wallet.pay_withdrawal")
 
+    def _each(self, request, rows, service, noun: str, what: str, **arguments):
+        """`service` on each row (passed as `noun`) by this staff member, via apply_each."""
+        apply_each(
+            self,
+            request,
+            list(rows),
+            lambda row: service(**{noun: row}, actor=request.user, request=request, **arguments),
+            what,
+        )
+
     @admin.action(description="Approve selected withdrawals", permissions=["approve"])
     def approve(self, request, queryset):
-        rows = list(queryset)
-        done = sum(
-            withdrawal_approve(
-                withdrawal=w, actor=request.user, note=action_reason(request), request=request
-            )
-            for w in rows
-        )
-        report_action(self, request, done, len(rows), "approved")
+        note = action_reason(request)
+        self._each(request, queryset, withdrawal_approve, "withdrawal", "approved", note=note)
 
     @admin.action(
         description="Reject selected withdrawals (give a reason)", permissions=["approve"]
     )
     def reject(self, request, queryset):
-        rows = list(queryset)
-        try:
-            done = sum(
-                withdrawal_reject(
-                    withdrawal=w, actor=request.user, reason=action_reason(request), request=request
-                )
-                for w in rows
-            )
-        except WithdrawalRefused as exc:
-            self.message_user(request, exc.detail, messages.ERROR)
-            return
-        report_action(self, request, done, len(rows), "rejected; funds returned")
+        reason = action_reason(request)
+        self._each(
+            request,
+            queryset,
+            withdrawal_reject,
+            "withdrawal",
+            "rejected; funds returned",
+            reason=reason,
+        )
 
     def _payouts(self, queryset):
         return Payout.objects.filter(
@@ -283,12 +347,14 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         if not reference:
             self.message_user(request, "Give the bank's reference in the box.", messages.ERROR)
             return
-        payouts = list(self._payouts(queryset))
-        done = sum(
-            payout_mark_paid(payout=p, reference=reference, actor=request.user, request=request)
-            for p in payouts
+        self._each(
+            request,
+            self._payouts(queryset),
+            payout_mark_paid,
+            "payout",
+            "marked paid",
+            reference=reference,
         )
-        report_action(self, request, done, queryset.count(), "marked paid")
 
     @admin.action(description="Mark payment failed (reason in the box)", permissions=["pay"])
     def mark_failed(self, request, queryset):
@@ -296,12 +362,14 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         if not reason:
             self.message_user(request, "Say why the payment failed.", messages.ERROR)
             return
-        payouts = list(self._payouts(queryset))
-        done = sum(
-            payout_mark_failed(payout=p, reason=reason, actor=request.user, request=request)
-            for p in payouts
+        self._each(
+            request,
+            self._payouts(queryset),
+            payout_mark_failed,
+            "payout",
+            "marked failed; funds returned",
+            reason=reason,
         )
-        report_action(self, request, done, queryset.count(), "marked failed; funds returned")
 
 
 class PayoutInline(ReadOnlyTabularInline):
@@ -367,7 +435,7 @@ class PayoutBatchAdmin(FieldsReadOnlyMixin, BigTableAdmin):
                 )
                 for batch in queryset.filter(provider="manual")
             )
-        except ValueError as exc:
-            self.message_user(request, str(exc), messages.ERROR)
+        except Refusal as refused:
+            self.message_user(request, refused.detail, messages.ERROR)
             return
         self.message_user(request, f"{paid} withdrawal(s) marked paid.", messages.SUCCESS)

@@ -182,6 +182,7 @@ class MyWithdrawalsApi(generics.ListAPIView):
             amount=data.pop("amount"),
             password=data.pop("password", None),
             details=data,
+            request=request,
         )
         return Response(WithdrawalSerializer(withdrawal).data, status=status.HTTP_201_CREATED)
 

@@ -6,14 +6,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from config import csv_export
-from config.errors import form_refused
+from config.errors import Refusal, form_refused
 
 from .forms import WithdrawForm
 from .models import Account, CashbackEvent, Withdrawal
 from .selectors import monthly_earnings, statement_entries, upcoming_confirmations, wallet_summary
 from .services.withdrawals import (
     METHOD_FIELDS,
-    WithdrawalRefused,
     withdrawal_cancel,
     withdrawal_request,
 )
@@ -100,8 +99,9 @@ def withdraw(request):
                 amount=form.cleaned_data["amount"],
                 details=form.details(),
                 password=form.cleaned_data["password"],
+                request=request,
             )
-        except WithdrawalRefused as refused:
+        except Refusal as refused:
             form_refused(form, refused)
         else:
             messages.success(

@@ -20,6 +20,7 @@ from campaigns.models import Campaign, Goal
 from config.errors import Refusal
 from wallet.models import Account
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
+from wallet.services.own_account import refuse_own_account
 
 from ..models import Conversion, Link, Partner
 from ..rules import commission_for
@@ -227,6 +228,7 @@ def conversion_set_status(
     *, conversion: Conversion, status: str, actor=None, reason: str = "", request=None
 ) -> bool:
     """Approve or decline (staff or the advertiser). False if the move does not apply."""
+    refuse_own_account(actor=actor, owner_id=conversion.partner.user_id, doing="decide commission")
     now = timezone.now()
     with transaction.atomic():
         locked = (
@@ -291,6 +293,7 @@ def _take_back(conversion: Conversion, reason: str) -> None:
 
 def conversion_release_hold(*, conversion: Conversion, actor, request=None) -> bool:
     """Staff reviewed a held conversion and let it through."""
+    refuse_own_account(actor=actor, owner_id=conversion.partner.user_id, doing="release commission")
     with transaction.atomic():
         released = Conversion.objects.filter(pk=conversion.pk, on_hold=True).update(
             on_hold=False, updated_at=timezone.now()

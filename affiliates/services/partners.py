@@ -5,8 +5,9 @@ import json
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.emails import email_queue
+from accounts.emails import email_queue, payout_details_changed_email_queue
 from accounts.services import audit_log, transition
+from accounts.services.reauth import password_recheck
 from config.errors import Refusal
 
 from ..models import Partner
@@ -31,6 +32,8 @@ def partner_apply(
     *, user, name: str, company: str = "", website: str = "", traffic_sources: str
 ) -> Partner:
     """Apply to become a partner (once; a rejected applicant may apply again)."""
+    if not user.email_verified:  # partners are paid: the same gate as withdrawals
+        raise PartnerRefused("email_not_verified", "Verify your email address before you apply.")
     existing = Partner.objects.filter(user=user).first()
     if existing and existing.status != Status.REJECTED:
         raise PartnerRefused(
@@ -88,11 +91,13 @@ def partner_decide(
 
 
 def partner_set_payout(
-    *, partner: Partner, method: str, details: dict, tax_id: str, password: str
+    *, partner: Partner, method: str, details: dict, tax_id: str, password: str, request=None
 ) -> Partner:
-    """Where the partner is paid. Changing it needs the account password."""
-    if not partner.user.check_password(password or ""):
-        raise PartnerRefused("wrong_password", "Enter your password to change payout details.")
+    """Where the partner is paid. Changing it needs the account password (rate-limited,
+    failures audited) and the partner is told by email."""
+    password_recheck(
+        user=partner.user, password=password, purpose="partner_payout", request=request
+    )
     if method not in PAYOUT_METHODS:
         raise PartnerRefused("invalid_method", f"Choose one of {', '.join(PAYOUT_METHODS)}.")
     missing = [f for f in PAYOUT_METHODS[method] if not str(details.get(f, "")).strip()]
@@ -105,4 +110,5 @@ def partner_set_payout(
     partner.tax_id = tax_id.strip()
     partner.save(update_fields=["payout_method", "payout_details", "tax_id", "updated_at"])
     audit_log(actor=partner.user, action="partner.payout_details", entity=partner)
+    payout_details_changed_email_queue(user=partner.user, where="partner payouts")
     return partner

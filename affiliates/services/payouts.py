@@ -11,7 +11,7 @@ from django.db.models import Max
 from config.errors import Refusal
 from config.money import money
 from wallet.models import Account, Withdrawal, WithdrawalMethod
-from wallet.services.withdrawals import WithdrawalRefused, open_withdrawal
+from wallet.services.withdrawals import WithdrawalRefused, withdrawal_request
 
 from ..models import Conversion, Partner
 
@@ -84,14 +84,16 @@ def partner_payout_request(*, partner: Partner) -> Withdrawal:
         if balance <= 0:  # every minimum is zero
             raise PayoutRefused("nothing_payable", "You have no payable commission yet.")
         try:
-            withdrawal = open_withdrawal(
+            # The shoppers' service, so partners meet the same gates (verified email, KYC
+            # above the threshold, the method's minimum).
+            withdrawal = withdrawal_request(
                 user=partner.user,
-                method=method,
+                method_code=method.code,
                 amount=balance,
                 details=json.loads(partner.payout_details or "{}"),
                 source=Withdrawal.Source.COMMISSION,
             )
         except WithdrawalRefused as exc:
-            raise PayoutRefused(exc.code, exc.detail) from exc
+            raise PayoutRefused(exc.code, exc.detail, exc.field) from exc
         credited.update(payout=withdrawal)
     return withdrawal

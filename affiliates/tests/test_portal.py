@@ -251,7 +251,7 @@ def test_payout_details_need_the_password(client, partner):
         },
     )
 
-    assert "Enter your password to change payout details." in wrong.content.decode()
+    assert "That is not your password." in wrong.content.decode()
     assert right["Location"] == reverse("affiliates:payouts")
     partner.refresh_from_db()
     assert before[0] == "paypal"

@@ -4,15 +4,14 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from config.errors import form_refused
+from config.errors import Refusal, form_refused
 from config.fields import mask
 from wallet.models import Withdrawal
 
 from ..forms import PayoutDetailsForm
 from ..models import Conversion
-from ..services.partners import PAYOUT_METHODS, PartnerRefused, partner_set_payout
+from ..services.partners import PAYOUT_METHODS, partner_set_payout
 from ..services.payouts import (
-    PayoutRefused,
     partner_payout_request,
     payable_balance,
     payout_minimum,
@@ -58,7 +57,7 @@ def payouts(request):
 def payout_request(request):
     try:
         payout = partner_payout_request(partner=request.partner)
-    except PayoutRefused as refused:
+    except Refusal as refused:
         messages.error(request, refused.detail)
     else:
         messages.success(
@@ -83,8 +82,9 @@ def payout_details(request):
                 details={field: data.get(field, "") for field in PAYOUT_METHODS[method]},
                 tax_id=data["tax_id"],
                 password=data["password"],
+                request=request,
             )
-        except PartnerRefused as refused:
+        except Refusal as refused:
             form_refused(form, refused)
         else:
             messages.success(request, "Payout details saved.")

@@ -1,3 +1,4 @@
+from .adjustments import AdjustmentRequest
 from .cashback import CashbackEvent
 from .ledger import Account, AppendOnlyError, Entry, Transaction
 from .methods import WithdrawalMethod, _platform_currency  # noqa: F401 (0001_initial uses it)
@@ -5,6 +6,7 @@ from .withdrawals import Payout, PayoutBatch, Withdrawal
 
 __all__ = [
     "Account",
+    "AdjustmentRequest",
     "AppendOnlyError",
     "CashbackEvent",
     "Entry",

@@ -1,9 +1,15 @@
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import F, Q, Value
 
 from config.fields import EncryptedTextField
 from config.money import MONEY_FIELD
+
+HALF_CENT = Value(
+    Decimal("0.005"), output_field=models.DecimalField(max_digits=4, decimal_places=3)
+)
 
 
 class Withdrawal(models.Model):
@@ -64,9 +70,19 @@ class Withdrawal(models.Model):
         indexes = [models.Index(fields=["user", "status"])]
         constraints = [
             models.CheckConstraint(
-                condition=Q(amount__gt=0, fee__gte=0, net_amount__gt=0)
-                & Q(net_amount=F("amount") - F("fee")),
+                condition=Q(amount__gt=0, fee__gte=0, net_amount__gt=0),
                 name="wallet_withdrawal_amounts",
+            ),
+            # net = amount - fee, checked within HALF_CENT rather than with `=`: SQLite
+            # keeps decimals as binary floats, where 5.03 - 0.10 ≠ 4.93, so equality
+            # refused honest withdrawals (a 500). Every stored amount is a whole number
+            # of cents, so a real mismatch is at least 0.01 on either database, while
+            # float error on 14-digit amounts stays below 0.001: both databases agree.
+            # The service computes net with Decimal; this only guards the row.
+            models.CheckConstraint(
+                condition=Q(net_amount__gte=F("amount") - F("fee") - HALF_CENT)
+                & Q(net_amount__lte=F("amount") - F("fee") + HALF_CENT),
+                name="wallet_withdrawal_net_is_amount_less_fee",
             ),
         ]
 

@@ -18,6 +18,7 @@ from config.errors import Refusal
 
 from ..models import Account, CashbackEvent
 from .ledger import Line, ledger_post, platform_account, transfer, user_account
+from .own_account import refuse_own_account
 
 Status = CashbackEvent.Status
 NetworkStatus = CashbackEvent.NetworkStatus
@@ -220,6 +221,7 @@ def _move(
 
 def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending → rejected: the pending credit is withdrawn."""
+    refuse_own_account(actor=actor, owner_id=event.user_id, doing="reject cashback")
     with transaction.atomic():
         if not _move(
             event,
@@ -236,6 +238,7 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
 
 def cashback_reverse(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending or confirmed → reversed, taking back whatever was credited."""
+    refuse_own_account(actor=actor, owner_id=event.user_id, doing="reverse cashback")
     with transaction.atomic():
         locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
         was = locked.status

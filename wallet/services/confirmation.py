@@ -27,6 +27,7 @@ from ..models import Account, CashbackEvent
 from ..signals import cashback_confirmed
 from .cashback import _confirm_lines
 from .ledger import PostingRequest, ledger_post_many, platform_account, transfer, user_account
+from .own_account import refuse_own_account
 
 ZERO = Decimal("0.00")
 Status = CashbackEvent.Status
@@ -101,6 +102,7 @@ def _confirm_batch(now, size: int) -> tuple[list[CashbackEvent], int]:
 
 def cashback_confirm(*, event: CashbackEvent, actor=None) -> bool:
     """Confirm one event now (staff), exactly as the job would; False if not pending."""
+    refuse_own_account(actor=actor, owner_id=event.user_id, doing="confirm cashback")
     now = timezone.now()
     with transaction.atomic():
         if not transition(

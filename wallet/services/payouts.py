@@ -16,14 +16,20 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import audit_log
+from config.errors import Refusal
 
 from ..models import Payout, PayoutBatch, Withdrawal, WithdrawalMethod
 from ..payouts.base import ItemResult, PayoutProvider
 from ..payouts.manual import ManualProvider
 from ..payouts.paypal import PayPalProvider
+from .own_account import refuse_own_account
 from .withdrawals import withdrawal_complete, withdrawal_fail
 
 MAX_SUBMIT_ATTEMPTS = 10
+
+
+class PayoutRefused(Refusal):
+    pass
 
 
 def provider_name_for(method_code: str) -> str:
@@ -145,6 +151,7 @@ def _close_if_done(batch: PayoutBatch) -> None:
 def payout_mark_paid(
     *, payout: Payout, reference: str, actor=None, provider_status="", request=None
 ) -> bool:
+    refuse_own_account(actor=actor, owner_id=payout.withdrawal.user_id, doing="mark a payout paid")
     with transaction.atomic():
         moved = Payout.objects.filter(pk=payout.pk, status=Payout.Status.PENDING).update(
             status=Payout.Status.PAID,
@@ -169,6 +176,9 @@ def payout_mark_paid(
 def payout_mark_failed(
     *, payout: Payout, reason: str, actor=None, provider_status="", request=None
 ) -> bool:
+    refuse_own_account(
+        actor=actor, owner_id=payout.withdrawal.user_id, doing="mark a payout failed"
+    )
     with transaction.atomic():
         moved = Payout.objects.filter(pk=payout.pk, status=Payout.Status.PENDING).update(
             status=Payout.Status.FAILED, provider_status=provider_status
@@ -192,11 +202,16 @@ def payout_batch_mark_paid(*, batch: PayoutBatch, reference: str, actor, request
     """Staff paid a manual batch (one bank file, one reference): every pending payout in
     it completes."""
     if not reference.strip():
-        raise ValueError("Give the bank's reference for this payment.")
+        raise PayoutRefused("reference_required", "Give the bank's reference for this payment.")
+    payouts = _pending(batch)
+    for payout in payouts:  # the whole batch or nothing: one bank payment covers it all
+        refuse_own_account(
+            actor=actor, owner_id=payout.withdrawal.user_id, doing="mark a batch paid"
+        )
     with transaction.atomic():
         paid = sum(
             payout_mark_paid(payout=payout, reference=reference, actor=actor, request=request)
-            for payout in _pending(batch)
+            for payout in payouts
         )
         audit_log(
             actor=actor,

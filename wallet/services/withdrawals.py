@@ -17,14 +17,17 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.emails import payout_details_changed_email_queue
 from accounts.models import UserKyc
 from accounts.services import audit_log, transition
+from accounts.services.reauth import password_recheck
 from config.errors import Refusal
 from config.money import money
 
 from ..models import Account, Withdrawal, WithdrawalMethod
 from ..signals import withdrawal_settled, withdrawal_status_changed
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
+from .own_account import refuse_own_account
 
 Status = Withdrawal.Status
 
@@ -121,10 +124,19 @@ def _last_details(user, method) -> dict | None:
 
 
 def withdrawal_request(
-    *, user, method_code: str, amount: Decimal, details: dict, password: str | None = None
+    *,
+    user,
+    method_code: str,
+    amount: Decimal,
+    details: dict,
+    password: str | None = None,
+    source: str = Withdrawal.Source.CASHBACK,
+    request=None,
 ) -> Withdrawal:
-    """Ask for a payout. The amount moves available → hold in the same transaction as
-    the request, under a guard, so simultaneous requests can never overdraw."""
+    """Ask for a payout: a shopper's cashback or a partner's commission, through the same
+    gates (verified email, the method's minimum, KYC above the threshold). The amount
+    moves to hold in the same transaction as the request, under a guard, so simultaneous
+    requests can never overdraw."""
     if not user.email_verified:
         raise WithdrawalRefused(
             "email_not_verified", "Verify your email address before you withdraw."
@@ -146,25 +158,23 @@ def withdrawal_request(
             f"Withdrawals above {method.currency} {settings.WITHDRAWAL_KYC_THRESHOLD} need "
             "verified payout details (KYC).",
         )
+    if source == Withdrawal.Source.COMMISSION:
+        # A partner's details were checked, with its password, when saved
+        # (partner_set_payout), and it was told then by email.
+        return _open(user=user, method=method, amount=amount, details=details, source=source)
     payout_details = _details(method, details, kyc)
-    if METHOD_FIELDS[method.code] and payout_details != _last_details(user, method):
-        # New or changed payout details: make sure it is the account holder asking.
-        if not password:
-            raise WithdrawalRefused(
-                "password_required", "Enter your password to use new payout details.", "password"
-            )
-        if not user.check_password(password):
-            raise WithdrawalRefused("wrong_password", "That is not your password.", "password")
-    return open_withdrawal(
-        user=user,
-        method=method,
-        amount=amount,
-        details=payout_details,
-        source=Withdrawal.Source.CASHBACK,
+    new_details = bool(METHOD_FIELDS[method.code]) and payout_details != _last_details(user, method)
+    if new_details:  # make sure it is the account holder asking
+        password_recheck(user=user, password=password, purpose="withdrawal", request=request)
+    withdrawal = _open(
+        user=user, method=method, amount=amount, details=payout_details, source=source
     )
+    if new_details:
+        payout_details_changed_email_queue(user=user, where=f"{method.name} withdrawals")
+    return withdrawal
 
 
-def open_withdrawal(*, user, method, amount: Decimal, details: dict, source: str) -> Withdrawal:
+def _open(*, user, method, amount: Decimal, details: dict, source: str) -> Withdrawal:
     """Create the withdrawal and hold its amount, in one transaction, under a guard."""
     fee = method.fee_for(amount)
     if fee >= amount:
@@ -256,6 +266,7 @@ def withdrawal_cancel(*, withdrawal: Withdrawal, user) -> bool:
 
 
 def withdrawal_approve(*, withdrawal: Withdrawal, actor, note: str = "", request=None) -> bool:
+    refuse_own_account(actor=actor, owner_id=withdrawal.user_id, doing="approve a withdrawal")
     with transaction.atomic():
         if not _move(withdrawal, "approve", actor=actor):
             return False
@@ -272,6 +283,7 @@ def withdrawal_approve(*, withdrawal: Withdrawal, actor, note: str = "", request
 def withdrawal_reject(*, withdrawal: Withdrawal, actor, reason: str, request=None) -> bool:
     if not reason.strip():
         raise WithdrawalRefused("reason_required", "Say why: the shopper will read it.")
+    refuse_own_account(actor=actor, owner_id=withdrawal.user_id, doing="reject a withdrawal")
     with transaction.atomic():
         if not _move(withdrawal, "reject", actor=actor, reason=reason):
             return False

@@ -1,5 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
+from config.errors import Refusal
 from wallet.models import PayoutBatch
 from wallet.services.payouts import payout_batch_mark_paid, payouts_process
 
@@ -24,7 +25,10 @@ class Command(BaseCommand):
                 raise CommandError(f"No manual payout batch {mark_paid!r}.")
             if not reference:
                 raise CommandError("--mark-paid needs --reference (the bank's reference).")
-            paid = payout_batch_mark_paid(batch=batch, reference=reference, actor=None)
+            try:
+                paid = payout_batch_mark_paid(batch=batch, reference=reference, actor=None)
+            except Refusal as refused:
+                raise CommandError(refused.detail) from refused
             self.stdout.write(f"{batch.sender_batch_id}: {paid} withdrawal(s) marked paid.")
             return
         report = payouts_process(batch_size=batch_size)
