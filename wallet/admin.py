@@ -23,6 +23,7 @@ from accounts.admin_base import (
 from accounts.models import User
 from accounts.services import audit_log
 from config.fields import mask
+from config.money_fields import MoneyFormField
 
 from .models import (
     Account,
@@ -54,7 +55,7 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class AdjustmentForm(forms.Form):
     email = forms.EmailField(label="Shopper's email")
     direction = forms.ChoiceField(choices=[("credit", "Credit (add)"), ("debit", "Debit (take)")])
-    amount = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
+    amount = MoneyFormField()
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
     # One per form shown: submitting it twice moves the money once.
     key = forms.CharField(widget=forms.HiddenInput)

@@ -9,11 +9,13 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.dateparse import parse_datetime
+
+from config.money import InvalidAmount, parse_number
 
 from ..models import Category, Merchant, Network, Offer
 
@@ -57,7 +59,7 @@ class ImportReport:
 def read_rows(content: str, fmt: str) -> Iterator[tuple[int, dict]]:
     """(line number, row) pairs; for JSON the "line" is the item's position (from 1)."""
     if fmt == "json":
-        data = json.loads(content)
+        data = json.loads(content, parse_float=Decimal)  # 7.5 exactly, never a float
         if not isinstance(data, list):
             raise ValueError("A JSON feed is a list of offer objects.")
         yield from enumerate(data, start=1)
@@ -101,16 +103,13 @@ def _text(row, name, limit=None) -> str:
 
 
 def _decimal(row, name) -> Decimal | None:
-    value = _text(row, name)
-    if not value:
+    value = row.get(name)
+    if value is None or value == "":
         return None
     try:
-        number = Decimal(value)
-    except InvalidOperation as exc:
-        raise ValidationError({name: f"{value!r} is not a number"}) from exc
-    if not number.is_finite():
-        raise ValidationError({name: f"{value!r} is not a finite number"})
-    return number
+        return parse_number(value)
+    except InvalidAmount as exc:
+        raise ValidationError({name: exc.detail}) from exc
 
 
 def _datetime(row, name):
