@@ -8,10 +8,11 @@ only what parse_amount takes, and say so with its code.
 from decimal import Decimal
 
 from django import forms
+from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .money import InvalidAmount, parse_amount
+from .money import InvalidAmount, parse_amount, parse_number
 
 
 class MoneyFormField(forms.CharField):
@@ -33,6 +34,23 @@ class MoneyFormField(forms.CharField):
             )
         except InvalidAmount as exc:
             raise forms.ValidationError(exc.detail, code=exc.code) from exc
+
+
+class StrictDecimalFormField(forms.DecimalField):
+    """Django's DecimalField (its digits, places and bounds) reading only what
+    parse_number reads: for rates and amounts that staff type into model forms."""
+
+    def to_python(self, value):
+        if isinstance(value, str) and value not in self.empty_values:
+            try:
+                parse_number(value)
+            except InvalidAmount as exc:
+                raise forms.ValidationError(exc.detail, code=exc.code) from exc
+        return super().to_python(value)
+
+
+# ModelAdmin.formfield_overrides for every DecimalField of a model form.
+STRICT_DECIMALS = {models.DecimalField: {"form_class": StrictDecimalFormField}}
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[0-9]+(\.[0-9]+)?$"})

@@ -23,7 +23,7 @@ from accounts.admin_base import (
 from accounts.models import User
 from accounts.services import audit_log
 from config.fields import mask
-from config.money_fields import MoneyFormField
+from config.money_fields import STRICT_DECIMALS, MoneyFormField
 
 from .models import (
     Account,
@@ -47,6 +47,7 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_editable = ("is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_filter = ("is_enabled",)
+    formfield_overrides = STRICT_DECIMALS
 
 
 # --- the ledger: read-only; money moves only through wallet services -----------------

@@ -27,7 +27,7 @@ from offers.services.imports import offers_import, read_rows
 from offers.tests.factories import NETWORK_TOKEN, MerchantFactory, NetworkFactory
 from tracking.models import PostbackLog
 from tracking.tests.factories import AffiliateClickFactory, ClickFactory
-from wallet.models import Transaction, Withdrawal
+from wallet.models import Transaction, Withdrawal, WithdrawalMethod
 from wallet.tests.factories import balances, give_available
 
 D = Decimal
@@ -280,3 +280,44 @@ def test_the_offer_import_reads_json_numbers_exactly():
 
     assert (report.created, report.errors) == (1, [])
     assert Offer.objects.get().cashback_value == D("7.35")
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    ("field", "raw", "accepted"),
+    [
+        ("minimum_amount", "\uff16.00", False),
+        ("fee_fixed", "0_30", False),
+        ("fee_percent", "\u0662", False),
+        ("minimum_amount", " 6.00", False),
+        ("minimum_amount", "6.00", True),
+    ],
+)
+def test_the_withdrawal_method_admin_reads_only_ascii_numbers(client, field, raw, accepted):
+    finance = StaffFactory()
+    finance.groups.add(Group.objects.get(name="Finance"))
+    client.force_login(finance)
+    method = WithdrawalMethod.objects.get(code="paypal")
+    before = (method.minimum_amount, method.fee_fixed, method.fee_percent)
+    data = {
+        "code": "paypal",
+        "name": method.name,
+        "is_enabled": "on",
+        "minimum_amount": "5.00",
+        "fee_fixed": "0.00",
+        "fee_percent": "2.0000",
+        "currency": "USD",
+        "sort_order": str(method.sort_order),
+        field: raw,
+    }
+
+    response = client.post(reverse("admin:wallet_withdrawalmethod_change", args=[method.pk]), data)
+
+    method.refresh_from_db()
+    if accepted:
+        assert response.status_code == 302
+        assert method.minimum_amount == D("6.00")
+    else:
+        assert response.status_code == 200
+        assert field in response.context["adminform"].form.errors
+        assert (method.minimum_amount, method.fee_fixed, method.fee_percent) == before
