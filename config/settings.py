@@ -243,6 +243,12 @@ USE_TZ = True
 PLATFORM_CURRENCY = env.str("PLATFORM_CURRENCY", default="USD").upper()
 if len(PLATFORM_CURRENCY) != 3 or not PLATFORM_CURRENCY.isalpha():
     raise ImproperlyConfigured("PLATFORM_CURRENCY must be a three-letter ISO 4217 code.")
+# The largest single amount (a sale, a commission, a withdrawal, an adjustment) we accept.
+# Far below what a money column holds, so that balances, which add many of them up in
+# wider columns, can never overflow.
+MAX_TRANSACTION_AMOUNT = Decimal(env.str("MAX_TRANSACTION_AMOUNT", default="1000000.00"))
+if not Decimal("0") < MAX_TRANSACTION_AMOUNT <= Decimal("999999999999.99"):
+    raise ImproperlyConfigured("MAX_TRANSACTION_AMOUNT must be positive and fit a money column.")
 
 # --- Wallet: withdrawals and referral rewards ----------------------------------------
 

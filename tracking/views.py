@@ -1,17 +1,14 @@
-import json
 import logging
-from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import SuspiciousOperation
 from django.db import DatabaseError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
-from django.http.multipartparser import MultiPartParserError
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET, require_http_methods
 
+from config.errors import Refusal
 from config.request_meta import client_country, client_ip, describe_user_agent, user_agent
 from wallet.models import CashbackEvent
 
@@ -33,11 +30,18 @@ from .services.go import (
     link_is_live,
     visitor_device,
 )
-from .services.postbacks import PostbackRejected, PostbackReply, finish, network_postback_handle
+from .services.postback_input import postback_input_read
+from .services.postback_log import postback_log_save
+from .services.postbacks import (
+    PostbackReply,
+    PostbackUnavailable,
+    finish,
+    network_postback_handle,
+)
 
 logger = logging.getLogger(__name__)
 
-# Headers worth keeping with a postback; never cookies or credentials.
+# Headers worth keeping with a postback; never cookies (the signature is kept redacted).
 LOGGED_HEADERS = (
     "User-Agent",
     "Content-Type",
@@ -119,29 +123,6 @@ def offer_view(request, offer_id: int):
     return HttpResponse(status=204)
 
 
-def _request_params(request) -> dict[str, str]:
-    params = request.GET.dict()
-    if request.method == "POST":
-        if request.content_type == "application/json":
-            try:
-                body = json.loads(request.body or b"{}", parse_float=Decimal)
-            except ValueError as exc:
-                raise PostbackRejected(400, "invalid_body", "The body is not valid JSON.") from exc
-            if not isinstance(body, dict):
-                raise PostbackRejected(400, "invalid_body", "The JSON body must be an object.")
-            params.update({k: str(v) for k, v in body.items() if not isinstance(v, dict | list)})
-        else:
-            try:
-                params.update(request.POST.dict())
-            except (MultiPartParserError, SuspiciousOperation) as exc:
-                raise PostbackRejected(400, "invalid_body", "The body is no valid form.") from exc
-    if any("\x00" in text for item in params.items() for text in item):
-        # PostgreSQL cannot store or even compare a NUL character: refuse it here (the
-        # sender must fix it) rather than answer 503 (retry) to a request that always fails.
-        raise PostbackRejected(400, "invalid_parameter", "Parameters must not contain NUL.")
-    return params
-
-
 def _loggable(text: str) -> str:
     return text.replace("\x00", "\ufffd")  # a NUL would keep the log row from being saved
 
@@ -166,24 +147,18 @@ def _answer_postback(log: PostbackLog, handle) -> JsonResponse:
     """Run a postback handler; keep the log whatever happens; never answer 500."""
     try:
         reply = handle()
-    except PostbackRejected as exc:
+    except Refusal as exc:
         reply = finish(log, PostbackReply.error(exc))
     except DatabaseError:
         # Nothing was half-written (each service runs in one transaction); the sender
         # retries, and the retry is idempotent.
         logger.exception("%s postback from %s hit a database error", log.kind, log.source)
-        reply = finish(
-            log,
-            PostbackReply.error(
-                PostbackRejected(503, "database_unavailable", "Try again shortly.")
-            ),
-        )
+        reply = finish(log, PostbackReply.error(PostbackUnavailable(detail="Try again shortly.")))
     try:
-        log.save()
+        postback_log_save(log)
     except DatabaseError:
-        # Never the token: application logs are read by more people than the postback log.
-        query = {k: "(hidden)" if k == "token" else v for k, v in log.query.items()}
-        logger.error("could not log a %s postback: %s", log.kind, query)
+        # The query is redacted by now: application logs are read by more people still.
+        logger.error("could not log a %s postback: %s", log.kind, log.query)
     return JsonResponse(reply.body, status=reply.status)
 
 
@@ -192,17 +167,13 @@ def _answer_postback(log: PostbackLog, handle) -> JsonResponse:
 @require_http_methods(["GET", "POST"])
 def network_postback(request, network_slug: str):
     log = _postback_log(request, PostbackLog.Kind.NETWORK, source=network_slug)
-    payload = (
-        request.body if request.method == "POST" else request.META.get("QUERY_STRING", "").encode()
-    )
     return _answer_postback(
         log,
         lambda: network_postback_handle(
             network_slug=network_slug,
-            raw=_request_params(request),
+            received=postback_input_read(request),
             ip=log.remote_ip,
             headers=request.headers,
-            payload=payload,
             log=log,
         ),
     )
@@ -253,5 +224,7 @@ def conversion_postback(request):
     log = _postback_log(request, PostbackLog.Kind.CONVERSION, source="")
     return _answer_postback(
         log,
-        lambda: conversion_postback_handle(raw=_request_params(request), ip=log.remote_ip, log=log),
+        lambda: conversion_postback_handle(
+            raw=postback_input_read(request).params, ip=log.remote_ip, log=log
+        ),
     )

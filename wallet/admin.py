@@ -26,6 +26,7 @@ from accounts.models import User
 from accounts.services import audit_log
 from config.errors import Refusal, form_refused
 from config.fields import mask
+from config.money_fields import STRICT_DECIMALS, MoneyFormField
 
 from .models import (
     Account,
@@ -50,6 +51,7 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_editable = ("is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_filter = ("is_enabled",)
+    formfield_overrides = STRICT_DECIMALS
 
 
 # --- the ledger: read-only; money moves only through wallet services -----------------
@@ -58,7 +60,7 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
 class AdjustmentForm(forms.Form):
     email = forms.EmailField(label="Shopper's email")
     direction = forms.ChoiceField(choices=[("credit", "Credit (add)"), ("debit", "Debit (take)")])
-    amount = forms.DecimalField(min_value=0.01, max_digits=14, decimal_places=2)
+    amount = MoneyFormField()
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
     # One per form shown: submitting it twice moves the money once.
     key = forms.CharField(widget=forms.HiddenInput)

@@ -1,7 +1,6 @@
 """/api/v1/me/…: the caller's money. Every queryset is scoped to request.user."""
 
 import json
-from decimal import Decimal
 
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -12,6 +11,8 @@ from rest_framework.views import APIView
 
 from config.errors import Conflict
 from config.fields import mask
+from config.money import BALANCE_FIELD
+from config.money_fields import MoneySerializerField
 
 from .models import CashbackEvent, Entry, Withdrawal, WithdrawalMethod
 from .selectors import statement_entries, wallet_summary
@@ -30,9 +31,9 @@ class ErrorSerializer(serializers.Serializer):
 
 
 class WalletSerializer(serializers.Serializer):
-    available = serializers.DecimalField(**MONEY)
-    pending = serializers.DecimalField(**MONEY)
-    lifetime_earned = serializers.DecimalField(**MONEY)
+    available = serializers.DecimalField(**BALANCE_FIELD)
+    pending = serializers.DecimalField(**BALANCE_FIELD)
+    lifetime_earned = serializers.DecimalField(**BALANCE_FIELD)
     currency = serializers.CharField()
 
 
@@ -85,7 +86,7 @@ class StatementEntrySerializer(serializers.ModelSerializer):
     kind = serializers.CharField(source="transaction.kind")
     memo = serializers.CharField(source="transaction.memo")
     reference = serializers.CharField(source="transaction.reference")
-    balance_before = serializers.DecimalField(read_only=True, **MONEY)
+    balance_before = serializers.DecimalField(read_only=True, **BALANCE_FIELD)
 
     class Meta:
         model = Entry
@@ -146,7 +147,7 @@ class WithdrawalSerializer(serializers.ModelSerializer):
 
 class WithdrawalRequestSerializer(serializers.Serializer):
     method = serializers.ChoiceField(choices=WithdrawalMethod.Code.choices)
-    amount = serializers.DecimalField(min_value=Decimal("0.01"), **MONEY)
+    amount = MoneySerializerField()
     paypal_email = serializers.CharField(required=False, allow_blank=True, max_length=254)
     upi_id = serializers.CharField(required=False, allow_blank=True, max_length=100)
     gift_card_brand = serializers.CharField(required=False, allow_blank=True, max_length=60)

@@ -1,6 +1,6 @@
-from decimal import Decimal
-
 from django import forms
+
+from config.money_fields import MoneyFormField
 
 from .models import WithdrawalMethod
 from .services.withdrawals import CRYPTO_NETWORKS
@@ -15,7 +15,7 @@ class WithdrawForm(forms.Form):
         empty_label=None,
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
-    amount = forms.DecimalField(min_value=Decimal("0.01"), max_digits=14, decimal_places=2)
+    amount = MoneyFormField()
     paypal_email = forms.EmailField(required=False, label="PayPal email")
     upi_id = forms.CharField(required=False, max_length=100, label="UPI id")
     gift_card_brand = forms.ChoiceField(

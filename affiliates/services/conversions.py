@@ -17,7 +17,8 @@ from django.utils import timezone
 
 from accounts.services import audit_log, transition
 from campaigns.models import Campaign, Goal
-from config.errors import Refusal
+from config.errors import Conflict, Forbidden, Refusal
+from config.money import check_amount_size
 from wallet.models import Account
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
 from wallet.services.own_account import refuse_own_account
@@ -37,9 +38,15 @@ STATUS_MOVES = {
 
 
 class ConversionRefused(Refusal):
-    def __init__(self, status: int, code: str, detail: str):
-        super().__init__(code, detail)
-        self.status = status
+    pass
+
+
+class ConversionForbidden(ConversionRefused, Forbidden):
+    pass
+
+
+class ConversionConflict(ConversionRefused, Conflict):
+    """The conversion's state (or its campaign's cap) does not allow this report."""
 
 
 @dataclass(frozen=True)
@@ -77,12 +84,8 @@ def _goal(campaign: Campaign, code: str) -> Goal:
     )
     if goal is None:
         if code:
-            raise ConversionRefused(
-                400, "unknown_goal", f"No active goal {code!r} in this campaign."
-            )
-        raise ConversionRefused(
-            400, "no_default_goal", "Name a goal: this campaign has no default."
-        )
+            raise ConversionRefused("unknown_goal", f"No active goal {code!r} in this campaign.")
+        raise ConversionRefused("no_default_goal", "Name a goal: this campaign has no default.")
     return goal
 
 
@@ -131,8 +134,8 @@ def conversion_record(
     customer_ip: str | None = None,
 ) -> ConversionOutcome:
     if click.campaign_id != campaign.pk:
-        raise ConversionRefused(
-            403, "wrong_campaign", "The token is for another campaign than this click's."
+        raise ConversionForbidden(
+            "wrong_campaign", "The token is for another campaign than this click's."
         )
     now = timezone.now()
     with transaction.atomic():
@@ -145,12 +148,13 @@ def conversion_record(
         days = campaign.attribution_window_days
         if now - click.clicked_at > timedelta(days=days):
             raise ConversionRefused(
-                400,
                 "outside_attribution_window",
                 f"The click is older than the {days}-day window.",
             )
         partner = Partner.objects.select_related("user").get(pk=click.partner_id)
         commission = commission_for(goal=goal, partner=partner, amount=amount)
+        # Credited later in batches: refused now rather than stopping a batch then.
+        check_amount_size(commission, field="commission")
         holds = _fraud_holds(partner, click, customer_ip, now)
         if campaign.has_caps:
             # Serialise this campaign's conversions so two cannot both squeeze under a cap.
@@ -163,7 +167,7 @@ def conversion_record(
             # A sale reported already declined uses none of the cap.
             broken = "" if status == Status.DECLINED else _over_cap(campaign, commission, now)
             if broken and campaign.over_cap == Campaign.OverCap.REJECT:
-                raise ConversionRefused(409, "cap_reached", f"The campaign reached its {broken}.")
+                raise ConversionConflict("cap_reached", f"The campaign reached its {broken}.")
             if broken:
                 holds.append("over_cap")
         approved = status == Status.APPROVED
@@ -208,8 +212,7 @@ def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
     ):
         return ConversionOutcome(conversion, created=False, changed=False)
     if status not in STATUS_MOVES[conversion.status]:
-        raise ConversionRefused(
-            409,
+        raise ConversionConflict(
             "invalid_transition",
             f"Transaction {conversion.txn_id} is {conversion.status}; it cannot become {status}.",
         )
@@ -239,7 +242,7 @@ def conversion_set_status(
         if status not in STATUS_MOVES[locked.status]:
             return False
         if locked.payout_id and status == Status.DECLINED:
-            raise ConversionRefused(409, "in_payout", "This commission is in a payout already.")
+            raise ConversionConflict("in_payout", "This commission is in a payout already.")
         previous = locked.status
         updates = {"updated_at": now}
         if status == Status.APPROVED:

@@ -9,7 +9,7 @@ import io
 import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -18,6 +18,7 @@ from django.utils.dateparse import parse_datetime
 from accounts.services import audit_log
 from config.csv_export import safe_row, unquote_cell
 from config.errors import Refusal
+from config.money import InvalidAmount, parse_number
 
 from ..models import Category, Merchant, Network, Offer
 
@@ -72,7 +73,7 @@ def read_rows(content: str, fmt: str) -> list[tuple[int, dict]]:
     """(line number, row) pairs; for JSON the "line" is the item's position (from 1)."""
     if fmt == "json":
         try:
-            data = json.loads(content)
+            data = json.loads(content, parse_float=Decimal)  # 7.5 exactly, never a float
         except ValueError as exc:
             raise FeedRefused(detail=f"This is not JSON: {exc}.") from exc
         if not isinstance(data, list):
@@ -151,16 +152,13 @@ def _text(row, name, limit=None) -> str:
 
 
 def _decimal(row, name) -> Decimal | None:
-    value = _text(row, name)
-    if not value:
+    value = row.get(name)
+    if value is None or value == "":
         return None
     try:
-        number = Decimal(value)
-    except InvalidOperation as exc:
-        raise RowRefused("invalid_number", f"{value!r} is not a number", name) from exc
-    if not number.is_finite():
-        raise RowRefused("invalid_number", f"{value!r} is not a finite number", name)
-    return number
+        return parse_number(value)
+    except InvalidAmount as exc:
+        raise RowRefused(exc.code, exc.detail, name) from exc
 
 
 def _datetime(row, name):

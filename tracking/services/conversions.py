@@ -4,13 +4,21 @@ from collections.abc import Mapping
 
 from django.conf import settings
 
-from affiliates.services.conversions import ClickFacts, ConversionRefused, conversion_record
+from affiliates.services.conversions import ClickFacts, conversion_record
 from campaigns.models import Campaign
+from config.errors import Refusal
 from config.money import parse_amount
 from config.tokens import hash_token
 
 from ..models import AffiliateClick, PostbackLog
-from .postbacks import PostbackRejected, PostbackReply, click_and_txn, finish
+from .postbacks import (
+    PostbackForbidden,
+    PostbackNotFound,
+    PostbackRejected,
+    PostbackReply,
+    click_and_txn,
+    finish,
+)
 
 STATUSES = {
     "pending": "pending",
@@ -30,19 +38,15 @@ def conversion_postback_handle(
     if campaign is None:
         return finish(
             log,
-            PostbackReply.error(
-                PostbackRejected(403, "invalid_token", "That token is no campaign's.")
-            ),
+            PostbackReply.error(PostbackForbidden("invalid_token", "That token is no campaign's.")),
         )
     log.source = campaign.slug
     log.authenticated = True
     log.txn_id = raw.get("txn_id", "")[:255]
     try:
         outcome = _apply(campaign, raw, ip)
-    except PostbackRejected as exc:
+    except Refusal as exc:  # ours, the conversion service's, or an amount's
         return finish(log, PostbackReply.error(exc))
-    except ConversionRefused as exc:
-        return finish(log, PostbackReply.error(PostbackRejected(exc.status, exc.code, exc.detail)))
     conversion = outcome.conversion
     log.conversion = conversion
     body = {
@@ -62,17 +66,14 @@ def conversion_postback_handle(
 
 def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     click_id, txn_id = click_and_txn(raw, ("click_id", "txn_id"))
-    try:
-        amount = parse_amount(raw.get("amount") or "0")
-    except ValueError as exc:
-        raise PostbackRejected(400, "invalid_amount", f"amount: {exc}.") from exc
+    amount = parse_amount(raw.get("amount") or "0", field="amount")
     status = STATUSES.get((raw.get("status") or "pending").strip().lower())
     if status is None:
-        raise PostbackRejected(400, "unknown_status", "status is pending, approved or declined.")
+        raise PostbackRejected("unknown_status", "status is pending, approved or declined.")
     currency = (raw.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
     if currency != settings.PLATFORM_CURRENCY:
         raise PostbackRejected(
-            400, "unsupported_currency", f"Amounts must be in {settings.PLATFORM_CURRENCY}."
+            "unsupported_currency", f"Amounts must be in {settings.PLATFORM_CURRENCY}."
         )
     click = (
         AffiliateClick.objects.filter(click_id=click_id)
@@ -90,7 +91,7 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
         .first()
     )
     if click is None:
-        raise PostbackRejected(404, "unknown_click", f"No click {click_id}.")
+        raise PostbackNotFound("unknown_click", f"No click {click_id}.")
     return conversion_record(
         campaign=campaign,
         click=ClickFacts(

@@ -11,14 +11,15 @@ import hmac
 import ipaddress
 import time
 import uuid
-from collections.abc import Mapping
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.utils import timezone
 
-from config.errors import Refusal
+from config.errors import Conflict, Forbidden, NotFound, Refusal
 from config.money import parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
@@ -27,6 +28,9 @@ from wallet.services.cashback import CashbackOutcome, CashbackRefused, cashback_
 from wallet.services.rules import cashback_amount
 
 from ..models import Click, PostbackLog
+
+if TYPE_CHECKING:
+    from .postback_input import PostbackInput
 
 REQUIRED = ("click_id", "txn_id", "sale_amount", "commission")
 # What applying a sale reads of its click, so that one query stays narrow.
@@ -48,9 +52,39 @@ TIMESTAMP_HEADER = "X-Postback-Timestamp"
 
 
 class PostbackRejected(Refusal):
-    def __init__(self, status: int, code: str, detail: str):
-        super().__init__(code, detail)
-        self.status = status
+    """A postback we refuse: 400 unless its kind says otherwise."""
+
+
+class DuplicateParameter(PostbackRejected):
+    """One parameter with two values: readers of the same request could see two sales."""
+
+    code = "duplicate_parameter"
+
+
+class PostbackForbidden(PostbackRejected, Forbidden):
+    """No credential, a wrong one, or a sender outside the allowlist (403, as always)."""
+
+
+class PostbackNotFound(PostbackRejected, NotFound):
+    pass
+
+
+class PostbackConflict(PostbackRejected, Conflict):
+    pass
+
+
+class AnonymousClick(PostbackRejected):
+    """Well-formed, but nobody can earn on it: retrying will not help."""
+
+    http_status = 422
+    code = "anonymous_click"
+
+
+class PostbackUnavailable(PostbackRejected):
+    """The database failed; nothing was written and the sender should retry."""
+
+    http_status = 503
+    code = "database_unavailable"
 
 
 @dataclass(frozen=True)
@@ -59,8 +93,8 @@ class PostbackReply:
     body: dict
 
     @classmethod
-    def error(cls, exc: PostbackRejected) -> "PostbackReply":
-        return cls(exc.status, {"status": "error", "code": exc.code, "detail": exc.detail})
+    def error(cls, exc: Refusal) -> "PostbackReply":
+        return cls(exc.http_status, {"status": "error", "code": exc.code, "detail": exc.detail})
 
 
 @dataclass(frozen=True)
@@ -77,24 +111,21 @@ class NetworkSale:
 
 
 def canonical_params(network: Network, raw: Mapping[str, str]) -> dict[str, str]:
-    """The request's parameters under our names. Our own names win over aliases."""
+    """The request's parameters under our names. One of ours given under two names (ours
+    and an alias, or two aliases) with different values is ambiguous: refused."""
     aliases = network.aliases()
     params: dict[str, str] = {}
+    named: dict[str, str] = {}
     for name, value in raw.items():
-        if name in OUR_PARAMS:
-            params[name] = value
-    for name, value in raw.items():
-        ours = aliases.get(name)
-        if ours and ours not in params:
-            params[ours] = value
+        ours = name if name in OUR_PARAMS else aliases.get(name)
+        if ours is None:
+            continue
+        if ours in params and params[ours] != value:
+            raise DuplicateParameter(
+                detail=f"{named[ours]} and {name} both give {ours}, with different values."
+            )
+        params[ours], named[ours] = value, name
     return params
-
-
-def _amount(params: dict[str, str], name: str) -> Decimal:
-    try:
-        return parse_amount(params[name])
-    except ValueError as exc:
-        raise PostbackRejected(400, "invalid_amount", f"{name}: {exc}.") from exc
 
 
 def _status(network: Network, raw: str) -> str:
@@ -102,7 +133,7 @@ def _status(network: Network, raw: str) -> str:
     status = statuses.get(raw, statuses.get(raw.lower(), raw.lower()))
     if status not in OUR_STATUSES:
         raise PostbackRejected(
-            400, "unknown_status", f"Status {raw!r} is not one of {', '.join(OUR_STATUSES)}."
+            "unknown_status", f"Status {raw!r} is not one of {', '.join(OUR_STATUSES)}."
         )
     return status
 
@@ -112,16 +143,16 @@ def click_and_txn(params: Mapping[str, str], required: tuple[str, ...]) -> tuple
     other `required` fields: a 400 naming what is missing or malformed."""
     missing = [name for name in required if not params.get(name, "").strip()]
     if missing:
-        raise PostbackRejected(400, "missing_field", f"Missing {', '.join(missing)}.")
+        raise PostbackRejected("missing_field", f"Missing {', '.join(missing)}.")
     try:
         click_id = uuid.UUID(params["click_id"].strip())
     except ValueError as exc:
         raise PostbackRejected(
-            400, "invalid_click_id", "click_id is not one of our click ids (a UUID)."
+            "invalid_click_id", "click_id is not one of our click ids (a UUID)."
         ) from exc
     txn_id = params["txn_id"].strip()
     if len(txn_id) > 255:
-        raise PostbackRejected(400, "invalid_txn_id", "txn_id is longer than 255 characters.")
+        raise PostbackRejected("invalid_txn_id", "txn_id is longer than 255 characters.")
     return click_id, txn_id
 
 
@@ -130,15 +161,14 @@ def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
     currency = (params.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
     if currency != settings.PLATFORM_CURRENCY:
         raise PostbackRejected(
-            400,
             "unsupported_currency",
             f"Amounts must be in {settings.PLATFORM_CURRENCY}, not {currency}.",
         )
     return NetworkSale(
         click_id=click_id,
         txn_id=txn_id,
-        sale_amount=_amount(params, "sale_amount"),
-        commission=_amount(params, "commission"),
+        sale_amount=parse_amount(params["sale_amount"], field="sale_amount"),
+        commission=parse_amount(params["commission"], field="commission"),
         currency=currency,
         status=_status(network, (params.get("status") or "pending").strip()),
     )
@@ -148,41 +178,53 @@ def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
 
 
 def authenticate(
-    network: Network, *, params: dict[str, str], ip: str | None, headers: Mapping, payload: bytes
+    network: Network,
+    *,
+    params: dict[str, str],
+    ip: str | None,
+    headers: Mapping,
+    payload: bytes,
+    unsigned_names: Collection[str] = (),
 ) -> None:
     """A postback must come from an allowed address, with the network's token or a
-    fresh HMAC-SHA256 signature of "<timestamp>.<payload>"."""
+    fresh HMAC-SHA256 signature of "<timestamp>.<payload>". A signature vouches only for
+    the payload: a signed request that also carries parameters outside it is refused, or
+    anyone holding one signed body could point it at another click or status."""
     allowlist = parse_allowlist(network.ip_allowlist)
     if allowlist:
         address = ipaddress.ip_address(ip) if ip else None
         if address is None or not any(address in allowed for allowed in allowlist):
-            raise PostbackRejected(403, "ip_not_allowed", f"{ip} may not send postbacks.")
+            raise PostbackForbidden("ip_not_allowed", f"{ip} may not send postbacks.")
     token = params.get("token", "")
     if token:
         if network.token_matches(token):
             return
-        raise PostbackRejected(403, "invalid_token", "The token is not this network's.")
+        raise PostbackForbidden("invalid_token", "The token is not this network's.")
     signature = headers.get(SIGNATURE_HEADER, "")
     if network.hmac_secret and signature:
         _check_signature(network.hmac_secret, headers.get(TIMESTAMP_HEADER, ""), signature, payload)
+        if unsigned_names:
+            raise PostbackRejected(
+                "unsigned_parameters",
+                f"The signature covers the body only; send {', '.join(sorted(unsigned_names))} "
+                "in the body, not the query string.",
+            )
         return
-    raise PostbackRejected(
-        403, "missing_credentials", "Send token= or an X-Postback-Signature header."
-    )
+    raise PostbackForbidden("missing_credentials", "Send token= or an X-Postback-Signature header.")
 
 
 def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes) -> None:
     try:
         sent_at = int(timestamp)
     except ValueError as exc:
-        raise PostbackRejected(
-            403, "invalid_signature", f"{TIMESTAMP_HEADER} must be a Unix time."
+        raise PostbackForbidden(
+            "invalid_signature", f"{TIMESTAMP_HEADER} must be a Unix time."
         ) from exc
     if abs(time.time() - sent_at) > settings.POSTBACK_HMAC_TOLERANCE:
-        raise PostbackRejected(403, "stale_signature", "The signature's timestamp is too old.")
+        raise PostbackForbidden("stale_signature", "The signature's timestamp is too old.")
     expected = hmac.new(secret.encode(), f"{sent_at}.".encode() + payload, hashlib.sha256)
     if not hmac.compare_digest(expected.hexdigest(), signature.strip().lower()):
-        raise PostbackRejected(403, "invalid_signature", "The signature does not match.")
+        raise PostbackForbidden("invalid_signature", "The signature does not match.")
 
 
 # --- applying ----------------------------------------------------------------------------
@@ -196,15 +238,13 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         .first()
     )
     if click is None:
-        raise PostbackRejected(404, "unknown_click", f"No click {sale.click_id}.")
+        raise PostbackNotFound("unknown_click", f"No click {sale.click_id}.")
     if click.merchant.network_id != network.pk:
         raise PostbackRejected(
-            400, "click_network_mismatch", "That click went to a store on another network."
+            "click_network_mismatch", "That click went to a store on another network."
         )
     if click.user_id is None:
-        raise PostbackRejected(
-            422, "anonymous_click", "That click was made logged out: nobody earns cashback on it."
-        )
+        raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
     terms = CashbackTerms(
         click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped
     )
@@ -225,7 +265,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
             network_status=sale.status,
         )
     except CashbackRefused as exc:
-        raise PostbackRejected(409, exc.code, exc.detail) from exc
+        raise PostbackConflict(exc.code, exc.detail) from exc
 
 
 def _event_body(outcome: CashbackOutcome) -> dict:
@@ -248,11 +288,14 @@ def network_postback_process(
 ) -> PostbackReply:
     """Validate and record an already-authenticated postback; fills in `log`."""
     log.network = network
-    params = canonical_params(network, raw)
+    try:
+        params = canonical_params(network, raw)
+    except PostbackRejected as exc:
+        return finish(log, PostbackReply.error(exc))
     log.txn_id = params.get("txn_id", "")[:255]
     try:
         outcome = apply_sale(network, sale_from_params(network, params))
-    except PostbackRejected as exc:
+    except Refusal as exc:  # ours, or one from below (an amount the ledger will not post)
         return finish(log, PostbackReply.error(exc))
     log.event = outcome.event
     return finish(log, PostbackReply(200, _event_body(outcome)), duplicate=outcome.duplicate)
@@ -261,31 +304,31 @@ def network_postback_process(
 def network_postback_handle(
     *,
     network_slug: str,
-    raw: Mapping[str, str],
+    received: "PostbackInput",
     ip: str | None,
     headers: Mapping,
-    payload: bytes,
     log: PostbackLog,
 ) -> PostbackReply:
     # Not the API credentials: decrypting them on every postback would be wasted work.
     network = Network.objects.defer("api_credentials").filter(slug=network_slug).first()
     if network is None:
         return finish(
-            log, PostbackReply.error(PostbackRejected(404, "unknown_network", "No such network."))
+            log, PostbackReply.error(PostbackNotFound("unknown_network", "No such network."))
         )
     log.network = network
     try:
         authenticate(
             network,
-            params=canonical_params(network, raw),
+            params=canonical_params(network, received.params),
             ip=ip,
             headers=headers,
-            payload=payload,
+            payload=received.signed_payload,
+            unsigned_names=received.unsigned_names,
         )
     except PostbackRejected as exc:
         return finish(log, PostbackReply.error(exc))
     log.authenticated = True
-    return network_postback_process(network=network, raw=raw, log=log)
+    return network_postback_process(network=network, raw=received.params, log=log)
 
 
 def finish(log: PostbackLog, reply: PostbackReply, *, duplicate=False) -> PostbackReply:

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl
 from offers.models import Network
 
 from ..models import PostbackLog
+from .postback_log import postback_log_save
 from .postbacks import network_postback_process
 
 
@@ -29,7 +30,8 @@ class ReplayReport:
 
 
 def params_from_log(log: PostbackLog) -> dict[str, str]:
-    """The parameters the original request carried, as the view read them."""
+    """The parameters the original request carried, as the view read them (credentials
+    redacted: a replay applies a row that authenticated when received, it asks nothing)."""
     params = dict(log.query)
     if log.body:
         if "json" in log.headers.get("Content-Type", ""):
@@ -53,7 +55,7 @@ def _apply(network: Network, raw: Mapping[str, str], *, method: str, ip=None) ->
         authenticated=True,  # staff supplied it: a report file or our own authenticated log
     )
     network_postback_process(network=network, raw=raw, log=log)
-    log.save()
+    postback_log_save(log)  # a report file may carry credentials too
     return log
 
 

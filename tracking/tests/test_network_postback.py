@@ -168,7 +168,7 @@ def _assert_refused(response, status, code):
         ({"commission": "Infinity"}, 400, "invalid_amount"),
         ({"commission": "-1.00"}, 400, "invalid_amount"),
         ({"sale_amount": "1e30"}, 400, "invalid_amount"),
-        ({"sale_amount": "1000000000000"}, 400, "invalid_amount"),
+        ({"sale_amount": "1000000000000"}, 400, "amount_too_large"),
         ({"currency": "EUR"}, 400, "unsupported_currency"),
         ({"status": "paid"}, 400, "unknown_status"),
         ({"txn_id": "x" * 256}, 400, "invalid_txn_id"),

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from config.money import MONEY_FIELD
+from config.money import BALANCE_FIELD, MONEY_FIELD
 
 
 class AppendOnlyError(Exception):
@@ -73,7 +73,7 @@ class Account(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     currency = models.CharField(max_length=3)
     # A cache of SUM(entries.amount), changed only in the transaction that adds entries.
-    balance = models.DecimalField(**MONEY_FIELD, default=0)
+    balance = models.DecimalField(**BALANCE_FIELD, default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -126,7 +126,7 @@ class Entry(AppendOnlyModel):
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
     amount = models.DecimalField(**MONEY_FIELD)
     # The account's balance right after this entry: statements read it, the audit checks it.
-    balance_after = models.DecimalField(**MONEY_FIELD)
+    balance_after = models.DecimalField(**BALANCE_FIELD)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

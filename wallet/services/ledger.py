@@ -20,7 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import Conflict, Refusal
-from config.money import money
+from config.money import check_amount_size, money
 
 from ..models import Account, Entry, Transaction
 
@@ -101,6 +101,9 @@ def _validated(lines: Sequence[Line]) -> list[Line]:
     for line in lines:
         if not isinstance(line.amount, Decimal) or money(line.amount) != line.amount:
             raise UnbalancedPosting(f"{line.amount!r} is not a Decimal amount in cents.")
+        # The last guard behind every edge that parses amounts: balances are sized for
+        # sums of amounts no larger than this.
+        check_amount_size(line.amount)
     if sum(line.amount for line in lines) != 0:
         raise UnbalancedPosting("The lines of a posting must sum to zero.")
     if len({line.account.currency for line in lines}) != 1:
@@ -250,7 +253,8 @@ def ledger_post(
 ) -> Posting:
     """Post a balanced set of lines once. The same key again returns the first posting;
     the same key with other lines raises IdempotencyConflict. Raises InsufficientFunds
-    (and moves nothing) if a guarded line would overdraw its account."""
+    (and moves nothing) if a guarded line would overdraw its account, AmountTooLarge if a
+    line moves more than MAX_TRANSACTION_AMOUNT."""
     [posting] = ledger_post_many(
         [PostingRequest(kind, idempotency_key, lines, memo, reference, actor)]
     )

@@ -3,7 +3,7 @@ from decimal import Decimal
 import pytest
 from django.db import IntegrityError
 
-from config.money import money, parse_amount
+from config.money import InvalidAmount, money, parse_amount
 from wallet.models import WithdrawalMethod
 
 
@@ -16,27 +16,31 @@ def test_money_rounds_half_up(raw, expected):
 
 
 @pytest.mark.parametrize(
-    ("raw", "message"),
+    ("raw", "code", "message"),
     [
-        ("NaN", "not a finite number"),
-        ("Infinity", "not a finite number"),
-        ("-1.00", "must be at least zero"),
-        ("abc", "is not a number"),
-        ("", "is not a number"),
-        ("1000000000000.00", "larger than the largest amount"),
-        (1.5, "must not be floats"),
+        ("NaN", "invalid_amount", "not a number written in ASCII digits"),
+        ("Infinity", "invalid_amount", "not a number written in ASCII digits"),
+        ("-1.00", "invalid_amount", "must be at least zero"),
+        ("abc", "invalid_amount", "not a number written in ASCII digits"),
+        ("", "invalid_amount", "not a number written in ASCII digits"),
+        ("1000000000000.00", "amount_too_large", "above the largest we accept"),
+        ("1" * 60, "amount_too_large", "above the largest we accept"),
+        (1.5, "invalid_amount", "a float is not a number"),
     ],
 )
-def test_parse_amount_refuses_what_cannot_be_money(raw, message):
-    with pytest.raises(ValueError, match=message):
+def test_parse_amount_refuses_what_cannot_be_money(raw, code, message):
+    with pytest.raises(InvalidAmount, match=message) as refused:
         parse_amount(raw)
+    assert (refused.value.code, refused.value.http_status) == (code, 400)
 
 
 def test_parse_amount_accepts_and_quantizes():
-    assert parse_amount(" 100.005 ") == Decimal("100.01")
+    assert parse_amount("100.005") == Decimal("100.01")
     assert parse_amount("0") == Decimal("0.00")
-    with pytest.raises(ValueError, match="must be positive"):
-        parse_amount("0", allow_zero=False)
+    assert parse_amount(7) == Decimal("7.00")
+    assert parse_amount(Decimal("20.5")) == Decimal("20.50")
+    with pytest.raises(InvalidAmount, match="must be more than zero"):
+        parse_amount("0.001", allow_zero=False)
 
 
 @pytest.mark.django_db

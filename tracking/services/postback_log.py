@@ -1,0 +1,46 @@
+"""Writing postback log rows: always with credentials redacted (see redaction.py)."""
+
+from ..models import PostbackLog
+from .redaction import network_aliases, redact_log_fields
+
+
+def _redact(log, network) -> bool:
+    """Redact `log` in place, by its network's parameter names; True if anything changed."""
+    aliases = network_aliases(network.convention, network.param_aliases) if network else {}
+    redacted = redact_log_fields(
+        query=log.query, body=log.body, headers=log.headers, aliases=aliases
+    )
+    if redacted == (log.query, log.body, log.headers):
+        return False
+    log.query, log.body, log.headers = redacted
+    return True
+
+
+def postback_log_save(log: PostbackLog) -> PostbackLog:
+    """The one way a postback log row is written."""
+    _redact(log, log.network)
+    log.save()
+    return log
+
+
+def postback_logs_redact(log_model=PostbackLog, *, batch_size: int = 1000) -> int:
+    """Redact rows written before redaction existed; safe to run again. `log_model` is
+    the migration's historical model when a migration calls it. Returns rows changed."""
+    changed = []
+    total = 0
+    rows = (
+        log_model.objects.select_related("network")
+        .only(
+            "query", "body", "headers", "network", "network__convention", "network__param_aliases"
+        )
+        .order_by("pk")
+    )
+    for log in rows.iterator(chunk_size=batch_size):
+        if _redact(log, log.network):
+            changed.append(log)
+        if len(changed) >= batch_size:
+            total += log_model.objects.bulk_update(changed, ["query", "body", "headers"])
+            changed = []
+    if changed:
+        total += log_model.objects.bulk_update(changed, ["query", "body", "headers"])
+    return total
