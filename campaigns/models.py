@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField, RateField
 
 # Goal tracking codes: 10 characters, easy to read out (no 0/O, 1/I/L).
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
@@ -73,18 +73,14 @@ class Campaign(models.Model):
     allowed_domains = models.TextField(
         blank=True, help_text="Link destinations must be on these domains (one per line)."
     )
-    minimum_payout = models.DecimalField(**MONEY_FIELD, default=Decimal("0.00"))
+    minimum_payout = MoneyField(default=Decimal("0.00"))
     # Only a digest: the secret is shown once, when generated or rotated.
     postback_token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     postback_token_hint = models.CharField(max_length=8, blank=True, editable=False)
     daily_conversion_cap = models.PositiveIntegerField(default=0, help_text="0: no cap.")
     monthly_conversion_cap = models.PositiveIntegerField(default=0, help_text="0: no cap.")
-    daily_payout_cap = models.DecimalField(
-        **MONEY_FIELD, default=Decimal("0.00"), help_text="0: no cap."
-    )
-    monthly_payout_cap = models.DecimalField(
-        **MONEY_FIELD, default=Decimal("0.00"), help_text="0: no cap."
-    )
+    daily_payout_cap = MoneyField(default=Decimal("0.00"), help_text="0: no cap.")
+    monthly_payout_cap = MoneyField(default=Decimal("0.00"), help_text="0: no cap.")
     over_cap = models.CharField(max_length=8, choices=OverCap.choices, default=OverCap.REJECT)
     attribution_window_days = models.PositiveSmallIntegerField(
         default=30, help_text="A conversion counts only this many days after its click (1 to 90)."
@@ -152,7 +148,7 @@ class Goal(models.Model):
     commission_type = models.CharField(
         max_length=16, choices=CommissionType.choices, default=CommissionType.FIXED
     )
-    commission_value = models.DecimalField(max_digits=14, decimal_places=4)
+    commission_value = RateField()
     tracking_code = models.CharField(max_length=10, unique=True, default=generate_tracking_code)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.ACTIVE)
     is_default = models.BooleanField(

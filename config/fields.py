@@ -7,6 +7,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
 
+from .money import BALANCE_FIELD, MONEY_FIELD, RATE_FIELD
+
 
 @functools.lru_cache(maxsize=4)
 def _fernet(keys: tuple[str, ...]) -> MultiFernet:
@@ -73,20 +75,33 @@ class EncryptedTextField(models.TextField):
 
 
 class MoneyField(models.DecimalField):
-    """An amount of money: 14 digits, 2 places (cents), unless a column needs more
-    (an account's running balance). Migrations see a plain DecimalField, so adopting it
-    changes no schema."""
+    """An amount of money: 14 digits, 2 places (cents). Migrations see a plain
+    DecimalField, so adopting it changed no schema. Staff forms read it strictly (ASCII
+    digits only, config.money.parse_number), like every other money input."""
 
-    def __init__(self, *args, max_digits=14, decimal_places=2, **kwargs):
-        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+    shape = MONEY_FIELD
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **{**self.shape, **kwargs})
 
     def deconstruct(self):
         name, _path, args, kwargs = super().deconstruct()
         return name, "django.db.models.DecimalField", args, kwargs
 
+    def formfield(self, **kwargs):
+        from .money_fields import StrictDecimalFormField
+
+        return super().formfield(**{"form_class": StrictDecimalFormField, **kwargs})
+
+
+class BalanceField(MoneyField):
+    """A running balance: it adds up many amounts, each at most MAX_TRANSACTION_AMOUNT;
+    twenty digits hold a million of the largest, so no sum of allowed amounts overflows."""
+
+    shape = BALANCE_FIELD
+
 
 class RateField(MoneyField):
     """A rate: a percentage, or a fixed amount per sale, to 4 places."""
 
-    def __init__(self, *args, max_digits=14, decimal_places=4, **kwargs):
-        super().__init__(*args, max_digits=max_digits, decimal_places=decimal_places, **kwargs)
+    shape = RATE_FIELD

@@ -14,10 +14,9 @@ from .errors import Refusal
 CENT = Decimal("0.01")
 RATE_STEP = Decimal("0.0001")
 
+# The shapes of config.fields.MoneyField, RateField and BalanceField, for serializers.
 MONEY_FIELD = {"max_digits": 14, "decimal_places": 2}
-RATE_FIELD = {"max_digits": 9, "decimal_places": 4}
-# A balance adds up many amounts, each at most MAX_TRANSACTION_AMOUNT: twenty digits hold
-# a million of the largest column-sized amounts, so no sum of allowed amounts overflows.
+RATE_FIELD = {"max_digits": 14, "decimal_places": 4}
 BALANCE_FIELD = {"max_digits": 20, "decimal_places": 2}
 
 # What a number from outside may look like: ASCII digits and one decimal point. Python's

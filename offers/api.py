@@ -7,14 +7,16 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from config.money import MONEY_FIELD, RATE_FIELD
+
 from . import selectors
 from .models import Category, Merchant, Offer
 
 
 class CashbackSerializer(serializers.Serializer):
     type = serializers.CharField()
-    value = serializers.DecimalField(max_digits=14, decimal_places=4)
-    max = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    value = serializers.DecimalField(**RATE_FIELD)
+    max = serializers.DecimalField(**MONEY_FIELD, allow_null=True)
     label = serializers.CharField()
 
 

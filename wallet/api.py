@@ -11,15 +11,13 @@ from rest_framework.views import APIView
 
 from config.errors import Conflict
 from config.fields import mask
-from config.money import BALANCE_FIELD
+from config.money import BALANCE_FIELD, MONEY_FIELD
 from config.money_fields import MoneySerializerField
 
 from .models import CashbackEvent, Entry, Withdrawal, WithdrawalMethod
 from .selectors import statement_entries, wallet_summary
 from .services.withdrawals import withdrawal_cancel, withdrawal_request
 from .views import STATEMENT_ACCOUNTS
-
-MONEY = {"max_digits": 14, "decimal_places": 2}
 
 
 class ErrorSerializer(serializers.Serializer):
@@ -46,7 +44,7 @@ class MyWalletApi(APIView):
 class CashbackEventSerializer(serializers.ModelSerializer):
     merchant = serializers.CharField(source="merchant.name")
     merchant_slug = serializers.CharField(source="merchant.slug")
-    cashback = serializers.DecimalField(source="cashback_amount", **MONEY)
+    cashback = serializers.DecimalField(source="cashback_amount", **MONEY_FIELD)
 
     class Meta:
         model = CashbackEvent

@@ -3,6 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
+from config.fields import MoneyField
+
 
 class Referral(models.Model):
     class Status(models.TextChoices):
@@ -20,7 +22,7 @@ class Referral(models.Model):
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
-    total_earned = models.DecimalField(max_digits=14, decimal_places=2, default=Decimal("0.00"))
+    total_earned = MoneyField(default=Decimal("0.00"))
     activated_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -1,6 +1,8 @@
 from decimal import Decimal
 
-from django.db.models import Case, DecimalField, F, Value, When
+from django.db.models import Case, F, Value, When
+
+from config.fields import MoneyField
 
 from ..models import Referral, User
 from ..refusals import AccountRefused
@@ -57,6 +59,6 @@ def referrals_credit(*, earned: dict[int, Decimal], activated: list[int], now) -
         increment = Case(
             *(When(pk=pk, then=Value(amount)) for pk, amount in earned.items()),
             default=Value(Decimal("0.00")),
-            output_field=DecimalField(max_digits=14, decimal_places=2),
+            output_field=MoneyField(),
         )
         Referral.objects.filter(pk__in=earned).update(total_earned=F("total_earned") + increment)

@@ -6,6 +6,8 @@ from rest_framework import serializers
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from config.money import MONEY_FIELD
+
 from .. import selectors
 from ..reporting import BadWindow, report_window
 from .base import PartnerApi
@@ -17,7 +19,7 @@ class ReportRowSerializer(serializers.Serializer):
     clicks = serializers.IntegerField(allow_null=True)
     unique_clicks = serializers.IntegerField(allow_null=True)
     conversions = serializers.IntegerField()
-    earnings = serializers.DecimalField(max_digits=14, decimal_places=2)
+    earnings = serializers.DecimalField(**MONEY_FIELD)
     conversion_rate = serializers.DecimalField(max_digits=7, decimal_places=2, allow_null=True)
 
 

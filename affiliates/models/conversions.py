@@ -1,7 +1,7 @@
 from django.db import models
 from django.db.models import Q
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField
 
 
 class Conversion(models.Model):
@@ -28,8 +28,8 @@ class Conversion(models.Model):
     click_uuid = models.UUIDField(db_index=True)
     clicked_at = models.DateTimeField()
     txn_id = models.CharField(max_length=255)
-    amount = models.DecimalField(**MONEY_FIELD, help_text="The sale or action value reported.")
-    commission = models.DecimalField(**MONEY_FIELD)
+    amount = MoneyField(help_text="The sale or action value reported.")
+    commission = MoneyField()
     currency = models.CharField(max_length=3)
     sub1 = models.CharField(max_length=255, blank=True)
     sub2 = models.CharField(max_length=255, blank=True)

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import models
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField
 
 SLUG_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"
 
@@ -37,7 +37,7 @@ class Link(models.Model):
     clicks_count = models.PositiveBigIntegerField(default=0, editable=False)
     unique_clicks_count = models.PositiveBigIntegerField(default=0, editable=False)
     conversions_count = models.PositiveBigIntegerField(default=0, editable=False)
-    earnings = models.DecimalField(**MONEY_FIELD, default=0, editable=False)
+    earnings = MoneyField(default=0, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.db import models
 
-from config.fields import EncryptedTextField
+from config.fields import EncryptedTextField, RateField
 
 
 class Partner(models.Model):
@@ -80,7 +80,7 @@ class PartnerGoalCommission(models.Model):
     commission_type = models.CharField(
         max_length=16, choices=[("fixed", "Fixed amount"), ("percentage", "Percentage")]
     )
-    commission_value = models.DecimalField(max_digits=14, decimal_places=4)
+    commission_value = RateField()
 
     class Meta:
         constraints = [

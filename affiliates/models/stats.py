@@ -1,6 +1,6 @@
 from django.db import models
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField
 
 
 class CampaignDailyStats(models.Model):
@@ -13,8 +13,8 @@ class CampaignDailyStats(models.Model):
     clicks = models.PositiveBigIntegerField(default=0)
     unique_clicks = models.PositiveBigIntegerField(default=0)
     conversions = models.PositiveIntegerField(default=0)
-    earnings = models.DecimalField(**MONEY_FIELD, default=0)
-    sales = models.DecimalField(**MONEY_FIELD, default=0)
+    earnings = MoneyField(default=0)
+    sales = MoneyField(default=0)
 
     class Meta:
         verbose_name_plural = "campaign daily stats"
@@ -32,7 +32,7 @@ class PartnerDailyStats(models.Model):
     partner = models.ForeignKey("affiliates.Partner", on_delete=models.CASCADE, related_name="+")
     day = models.DateField()
     conversions = models.PositiveIntegerField(default=0)
-    earnings = models.DecimalField(**MONEY_FIELD, default=0)
+    earnings = MoneyField(default=0)
     on_hold = models.PositiveIntegerField(default=0)
 
     class Meta:

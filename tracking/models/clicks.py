@@ -3,7 +3,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField, RateField
 
 
 class Click(models.Model):
@@ -26,8 +26,8 @@ class Click(models.Model):
     )
     merchant = models.ForeignKey("offers.Merchant", on_delete=models.PROTECT, related_name="+")
     cashback_type = models.CharField(max_length=16)
-    cashback_value = models.DecimalField(max_digits=14, decimal_places=4)
-    cashback_max = models.DecimalField(**MONEY_FIELD, null=True, blank=True)
+    cashback_value = RateField()
+    cashback_max = MoneyField(null=True, blank=True)
     cashback_uncapped = models.BooleanField(default=False)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField
 
 
 class AdjustmentRequest(models.Model):
@@ -21,7 +21,7 @@ class AdjustmentRequest(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="adjustment_requests"
     )
     # Signed: a credit is positive, a debit negative.
-    amount = models.DecimalField(**MONEY_FIELD)
+    amount = MoneyField()
     reason = models.CharField(max_length=255)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from config.money import MONEY_FIELD
+from config.fields import MoneyField
 
 
 class CashbackEvent(models.Model):
@@ -34,9 +34,9 @@ class CashbackEvent(models.Model):
     # The tracking click's UUID (wallet does not depend on tracking's tables).
     click_uuid = models.UUIDField(db_index=True)
     external_txn_id = models.CharField(max_length=255)
-    sale_amount = models.DecimalField(**MONEY_FIELD)
-    commission = models.DecimalField(**MONEY_FIELD)
-    cashback_amount = models.DecimalField(**MONEY_FIELD)
+    sale_amount = MoneyField()
+    commission = MoneyField()
+    cashback_amount = MoneyField()
     currency = models.CharField(max_length=3)
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from config.money import BALANCE_FIELD, MONEY_FIELD
+from config.fields import BalanceField, MoneyField
 
 
 class AppendOnlyError(Exception):
@@ -73,7 +73,7 @@ class Account(models.Model):
     kind = models.CharField(max_length=32, choices=Kind.choices)
     currency = models.CharField(max_length=3)
     # A cache of SUM(entries.amount), changed only in the transaction that adds entries.
-    balance = models.DecimalField(**BALANCE_FIELD, default=0)
+    balance = BalanceField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -124,9 +124,9 @@ class Transaction(AppendOnlyModel):
 class Entry(AppendOnlyModel):
     transaction = models.ForeignKey(Transaction, on_delete=models.PROTECT, related_name="entries")
     account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="entries")
-    amount = models.DecimalField(**MONEY_FIELD)
+    amount = MoneyField()
     # The account's balance right after this entry: statements read it, the audit checks it.
-    balance_after = models.DecimalField(**BALANCE_FIELD)
+    balance_after = BalanceField()
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,8 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 
-from config.money import MONEY_FIELD, RATE_FIELD, money
+from config.fields import MoneyField, RateField
+from config.money import money
 
 
 def _platform_currency():
@@ -23,9 +24,9 @@ class WithdrawalMethod(models.Model):
     code = models.CharField(max_length=20, choices=Code.choices, unique=True)
     name = models.CharField(max_length=60)
     is_enabled = models.BooleanField(default=True)
-    minimum_amount = models.DecimalField(**MONEY_FIELD, default=Decimal("5.00"))
-    fee_fixed = models.DecimalField(**MONEY_FIELD, default=Decimal("0.00"))
-    fee_percent = models.DecimalField(**RATE_FIELD, default=Decimal("0.0000"))
+    minimum_amount = MoneyField(default=Decimal("5.00"))
+    fee_fixed = MoneyField(default=Decimal("0.00"))
+    fee_percent = RateField(default=Decimal("0.0000"))
     currency = models.CharField(max_length=3, default=_platform_currency)
     sort_order = models.IntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)

@@ -4,8 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q, Value
 
-from config.fields import EncryptedTextField
-from config.money import MONEY_FIELD
+from config.fields import EncryptedTextField, MoneyField
 
 HALF_CENT = Value(
     Decimal("0.005"), output_field=models.DecimalField(max_digits=4, decimal_places=3)
@@ -41,10 +40,10 @@ class Withdrawal(models.Model):
     method = models.ForeignKey(
         "wallet.WithdrawalMethod", on_delete=models.PROTECT, related_name="+"
     )
-    amount = models.DecimalField(**MONEY_FIELD)
+    amount = MoneyField()
     # Fixed at request time, whatever staff later change on the method.
-    fee = models.DecimalField(**MONEY_FIELD)
-    net_amount = models.DecimalField(**MONEY_FIELD)
+    fee = MoneyField()
+    net_amount = MoneyField()
     currency = models.CharField(max_length=3)
     # JSON of where to pay (PayPal email, bank account, UPI id…): encrypted, shown masked.
     payout_details = EncryptedTextField()
@@ -112,7 +111,7 @@ class PayoutBatch(models.Model):
     provider_reference = models.CharField(max_length=100, blank=True)
     # The bank file of a manual batch: it names accounts, so it is encrypted at rest.
     export_csv = EncryptedTextField(blank=True)
-    total = models.DecimalField(**MONEY_FIELD, default=0)
+    total = MoneyField(default=0)
     currency = models.CharField(max_length=3)
     attempts = models.PositiveSmallIntegerField(default=0)
     last_error = models.TextField(blank=True)
@@ -138,7 +137,7 @@ class Payout(models.Model):
 
     withdrawal = models.OneToOneField(Withdrawal, on_delete=models.PROTECT, related_name="payout")
     batch = models.ForeignKey(PayoutBatch, on_delete=models.PROTECT, related_name="payouts")
-    amount = models.DecimalField(**MONEY_FIELD)
+    amount = MoneyField()
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
