@@ -159,7 +159,10 @@ def test_editing_a_user_in_admin_is_audited(admin_client):
     assert target.first_name == "New"
     log = AuditLog.objects.get(action="user.admin_change")
     assert log.actor == admin_client.admin
-    assert log.metadata == {"change": [{"changed": {"fields": ["First name"]}}]}
+    assert log.metadata == {
+        "change": [{"changed": {"fields": ["First name"]}}],
+        "fields": {"first_name": {"old": "Old", "new": "New"}},
+    }
 
 
 def test_audit_log_is_read_only_in_admin(admin_client):
