@@ -20,7 +20,8 @@ from .models import (
     UserSession,
 )
 from .roles import may_manage_user
-from .services import kyc_review, session_revoke_all, user_set_status
+from .services import kyc_review, user_set_status
+from .services.sessions import sessions_end_by_staff
 
 
 class EmailNormalizingMixin:
@@ -192,7 +193,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     @admin.action(description="Log selected users out everywhere", permissions=["change"])
     def logout_everywhere(self, request, queryset):
         users = [user for user in queryset if may_manage_user(request.user, user)]
-        revoked = sum(session_revoke_all(user=user) for user in users)
+        revoked = sum(
+            sessions_end_by_staff(user=user, actor=request.user, request=request) for user in users
+        )
         self.message_user(request, f"{revoked} session(s) logged out.", messages.SUCCESS)
 
 
