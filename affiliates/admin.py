@@ -73,6 +73,13 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     exclude = ("payout_details", "tax_id")
     readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
     inlines = (PartnerCampaignInline, GoalCommissionInline)
+
+    def get_readonly_fields(self, request, obj=None):
+        # Re-pointing a partner at another login would hand over its earnings.
+        if obj is None:
+            return self.readonly_fields
+        return ("user", *self.readonly_fields)
+
     action_form = PartnerActionForm
     actions = ("approve", "reject", "suspend", "reinstate", "invite_to_campaign")
     change_list_template = "admin/affiliates/partner/change_list.html"

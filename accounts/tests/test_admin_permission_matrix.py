@@ -289,6 +289,13 @@ def partner_invited(client):
     ).exists()
 
 
+def partner_login_reassignable(client):
+    partner = PartnerFactory()
+    response = client.get(_url("affiliates_partner_change", partner.pk))
+    return response.status_code == 200 and 'name="user"' in response.content.decode()
+
+
+NOBODY: set[str] = set()
 ADMIN = {"Administrator"}
 FINANCE = {"Administrator", "Finance"}
 SUPPORT = {"Administrator", "Support agent"}
@@ -320,6 +327,7 @@ MATRIX = {
     partner_suspended: AFFILIATES,
     campaign_access_decided: AFFILIATES,
     partner_invited: AFFILIATES,
+    partner_login_reassignable: NOBODY,
 }
 
 
