@@ -67,7 +67,7 @@ SECRET_FIELD_NAMES = {"password", "password1", "password2", "usable_password"}
 
 def _plain(value):
     """A form value as JSON: related rows by primary key, the rest as text."""
-    if value is None or isinstance(value, bool | int | str):
+    if value is None or isinstance(value, bool | int | str | dict):
         return value
     if isinstance(value, models.Model):
         return value.pk
@@ -88,13 +88,13 @@ def form_changes(form, secret_fields=()) -> dict[str, dict]:
     hidden = SECRET_FIELD_NAMES | encrypted | set(secret_fields)
     changes = {}
     for name in form.changed_data:
+        old, new = _plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))
         if name in hidden:
-            changes[name] = {"old": MASKED, "new": MASKED}
-            continue
-        changes[name] = {
-            "old": _plain(form.initial.get(name)),
-            "new": _plain(form.cleaned_data.get(name)),
-        }
+            # A password form holds no "password" value at all: that it ran is the change.
+            if old != new or name not in form.cleaned_data:
+                changes[name] = {"old": MASKED, "new": MASKED}
+        elif old != new:  # a widget's round trip ("{}" for {}) is no change
+            changes[name] = {"old": old, "new": new}
     return changes
 
 

@@ -100,3 +100,50 @@ def test_rotate_hmac_secret_shows_the_new_secret_once_to_an_administrator(client
     change = client.get(reverse("admin:offers_network_change", args=[network.pk]))
     assert network.hmac_secret not in change.content.decode()
     assert 'name="ip_allowlist"' in change.content.decode()
+
+
+def test_a_change_to_network_credentials_is_audited_with_the_values_masked(client, network):
+    admin = StaffFactory(is_superuser=True)
+    client.force_login(admin)
+    url = reverse("admin:offers_network_change", args=[network.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    old_name = network.name
+    data.update(
+        name="Renamed",
+        param_aliases="{}",
+        status_map="{}",
+        logo="",
+        ip_allowlist="198.51.100.9",
+        api_credentials='{"key": "new-secret-key"}',
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    network.refresh_from_db()
+    assert (network.ip_allowlist, network.api_credentials) == (
+        "198.51.100.9",
+        '{"key": "new-secret-key"}',
+    )
+    log = AuditLog.objects.get(action="network.admin_change")
+    assert log.metadata["fields"] == {
+        "name": {"old": old_name, "new": "Renamed"},
+        "ip_allowlist": {"old": "•••", "new": "•••"},
+        "api_credentials": {"old": "•••", "new": "•••"},
+    }
+    for secret in ("new-secret-key", "top-secret-key", "198.51.100.9", "203.0.113.7"):
+        assert secret not in str(log.metadata)
+
+
+def test_leaving_write_only_credentials_blank_logs_no_change_to_them(client, network):
+    client.force_login(StaffFactory(is_superuser=True))
+    url = reverse("admin:offers_network_change", args=[network.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    data.update(name="Renamed", param_aliases="{}", status_map="{}", logo="", api_credentials="")
+
+    client.post(url, data)
+
+    log = AuditLog.objects.get(action="network.admin_change")
+    assert set(log.metadata["fields"]) == {"name"}
