@@ -1,7 +1,8 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm, UserChangeForm
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
@@ -20,7 +21,9 @@ from .models import (
     UserKyc,
     UserSession,
 )
-from .services import kyc_review, session_revoke_all, user_set_status
+from .roles import may_manage_user
+from .services import kyc_review, user_set_status
+from .services.sessions import sessions_end_by_staff
 
 
 class EmailNormalizingMixin:
@@ -42,6 +45,17 @@ class StaffUserChangeForm(EmailNormalizingMixin, UserChangeForm):
     class Meta:
         model = User
         fields = "__all__"
+
+
+# What a non-superuser with change_user (a support agent) may type over: no email (it is
+# the login), no password, no status (the audited actions move it), no permissions.
+SUPPORT_EDITABLE_FIELDS = ("first_name", "last_name", "phone", "staff_notes")
+
+
+class SupportUserChangeForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = SUPPORT_EDITABLE_FIELDS
 
 
 def _report(modeladmin, request, done: int, total: int, what: str):
@@ -84,7 +98,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     )
     fieldsets = (
         (None, {"fields": ("email", "password")}),
-        ("Profile", {"fields": ("first_name", "last_name", "phone", "avatar")}),
+        ("Profile", {"fields": ("first_name", "last_name", "phone", "avatar", "staff_notes")}),
         ("Status", {"fields": ("status", "email_verified_at", "deleted_at")}),
         ("Referral", {"fields": ("referral_code", "referred_by")}),
         (
@@ -102,7 +116,57 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
             },
         ),
     )
+    support_fieldsets = (
+        (None, {"fields": ("email",)}),
+        ("Profile", {"fields": SUPPORT_EDITABLE_FIELDS}),
+        ("Status", {"fields": ("status", "email_verified_at", "deleted_at")}),
+        ("Activity", {"fields": ("last_login", "date_joined")}),
+    )
     actions = ("suspend_users", "reactivate_users", "logout_everywhere")
+
+    # Everyone but a superuser gets the support view: profile fields only, no staff
+    # records, no passwords, no permissions (point 1 of issue 10: escalation).
+    def get_fieldsets(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return super().get_fieldsets(request, obj)
+        return self.support_fieldsets
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None or request.user.is_superuser:
+            return self.readonly_fields
+        return ("email", "status", "email_verified_at", "deleted_at", "last_login", "date_joined")
+
+    def get_form(self, request, obj=None, **kwargs):
+        if obj is not None and not request.user.is_superuser:
+            kwargs["form"] = SupportUserChangeForm
+        return super().get_form(request, obj, **kwargs)
+
+    def get_list_display(self, request):
+        if request.user.is_superuser:
+            return self.list_display
+        return tuple(name for name in self.list_display if name != "is_staff")
+
+    def get_list_filter(self, request):
+        if request.user.is_superuser:
+            return self.list_filter
+        return tuple(f for f in self.list_filter if f not in ("is_staff", "is_superuser", "groups"))
+
+    def has_add_permission(self, request):
+        # A new account's password and flags are an Administrator's to set.
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        allowed = super().has_view_permission(request, obj)
+        return allowed and (obj is None or may_manage_user(request.user, obj))
+
+    def has_change_permission(self, request, obj=None):
+        allowed = super().has_change_permission(request, obj)
+        return allowed and (obj is None or may_manage_user(request.user, obj))
+
+    def user_change_password(self, request, id, form_url=""):
+        if not request.user.is_superuser:
+            raise PermissionDenied
+        return super().user_change_password(request, id, form_url)
 
     @admin.display(boolean=True, description="Email verified")
     def email_verified(self, user):
@@ -116,6 +180,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
                 user=user, move=move, actor=request.user, reason=reason, request=request
             )
             for user in users
+            if may_manage_user(request.user, user)
         )
         _report(self, request, done, len(users), what)
 
@@ -129,7 +194,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     @admin.action(description="Log selected users out everywhere", permissions=["change"])
     def logout_everywhere(self, request, queryset):
-        revoked = sum(session_revoke_all(user=user) for user in queryset)
+        users = [user for user in queryset if may_manage_user(request.user, user)]
+        revoked = sum(
+            sessions_end_by_staff(user=user, actor=request.user, request=request) for user in users
+        )
         self.message_user(request, f"{revoked} session(s) logged out.", messages.SUCCESS)
 
 

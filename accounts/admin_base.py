@@ -9,6 +9,7 @@ from django.db import models
 from django.utils.functional import cached_property
 
 from config.errors import Refusal
+from config.fields import EncryptedTextField
 
 from .models import StatusChange
 from .services import audit_log
@@ -61,15 +62,67 @@ def apply_each(modeladmin, request, rows, apply, what: str) -> None:
     report_action(modeladmin, request, done, len(rows), what)
 
 
+MASKED = "•••"
+# Field names whose values never reach the audit log, whatever the model.
+SECRET_FIELD_NAMES = {"password", "password1", "password2", "usable_password"}
+
+
+def _plain(value):
+    """A form value as JSON: related rows by primary key, the rest as text."""
+    if value is None or isinstance(value, bool | int | str | dict):
+        return value
+    if isinstance(value, models.Model):
+        return value.pk
+    if isinstance(value, models.QuerySet | list | tuple | set):
+        return sorted((_plain(item) for item in value), key=str)
+    return str(value)
+
+
+def form_changes(form, secret_fields=()) -> dict[str, dict]:
+    """What a submitted admin form changed, field by field, as {"old": …, "new": …}.
+    Secrets (passwords, encrypted fields, `secret_fields`) say only that they changed."""
+    model = getattr(getattr(form, "_meta", None), "model", None)
+    encrypted = {
+        field.name
+        for field in (model._meta.get_fields() if model else ())
+        if isinstance(field, EncryptedTextField)
+    }
+    hidden = SECRET_FIELD_NAMES | encrypted | set(secret_fields)
+    changes = {}
+    for name in form.changed_data:
+        old, new = _plain(form.initial.get(name)), _plain(form.cleaned_data.get(name))
+        if name in hidden:
+            # A password form holds no "password" value at all: that it ran is the change.
+            if old != new or name not in form.cleaned_data:
+                changes[name] = {"old": MASKED, "new": MASKED}
+        elif old != new:  # a widget's round trip ("{}" for {}) is no change
+            changes[name] = {"old": old, "new": new}
+    return changes
+
+
 class AuditedAdminMixin:
-    """Copies every add, change and delete made through the admin into the AuditLog."""
+    """Copies every add, change and delete made through the admin into the AuditLog, with
+    each changed field's old and new value (secrets masked: see form_changes)."""
+
+    # Extra field names whose values the audit log must not keep.
+    audit_secret_fields: tuple[str, ...] = ()
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        # The only hook that sees the submitted form right before log_addition/log_change.
+        request._audited_changes = form_changes(form, self.audit_secret_fields)
+        return super().construct_change_message(request, form, formsets, add)
 
     def _audit(self, request, obj, verb, message):
+        metadata = {"change": message} if message else {}
+        changes = getattr(request, "_audited_changes", None)
+        if changes:
+            metadata["fields"] = changes
+        request._audited_changes = None
         audit_log(
             actor=request.user,
             action=f"{obj._meta.model_name}.admin_{verb}",
             entity=obj,
-            metadata={"change": message} if message else {},
+            metadata=metadata,
             request=request,
         )
 

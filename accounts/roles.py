@@ -86,3 +86,9 @@ def roles_sync(apps) -> None:
         group, _ = group_model.objects.get_or_create(name=name)
         for rule in rules:
             group.permissions.add(*_permissions_for(permission_model, rule))
+
+
+def may_manage_user(actor, target) -> bool:
+    """Only superusers (the Administrator role) touch staff accounts: whoever could edit a
+    colleague's record could take over their login or their permissions."""
+    return actor.is_superuser or not (target.is_staff or target.is_superuser)

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.shortcuts import render
 from django.urls import path
@@ -8,11 +9,13 @@ from accounts.admin_base import (
     BigTableAdmin,
     FieldsReadOnlyMixin,
     ReadOnlyAdminMixin,
+    ReadOnlyTabularInline,
     ReasonActionForm,
     action_reason,
     apply_each,
     report_action,
 )
+from campaigns.models import Campaign
 
 from . import selectors
 from .models import (
@@ -25,18 +28,31 @@ from .models import (
     PartnerPostback,
     PostbackDelivery,
 )
-from .services.access import campaign_access_decide
+from .services.access import campaign_access_decide, campaign_access_grant
 from .services.apikeys import api_key_revoke
 from .services.conversions import conversion_release_hold, conversion_set_status
 from .services.partners import partner_decide
 
 
-class PartnerCampaignInline(admin.TabularInline):
+class PartnerCampaignInline(ReadOnlyTabularInline):
+    # Access is decided only through campaign_access_decide (the actions), never typed in.
     model = PartnerCampaign
     fk_name = "partner"
     fields = ("campaign", "status", "note", "decided_at")
-    readonly_fields = ("decided_at",)
-    extra = 0
+
+
+class PartnerActionForm(ReasonActionForm):
+    campaign = forms.ModelChoiceField(
+        queryset=Campaign.objects.exclude(status=Campaign.Status.ENDED),
+        required=False,
+        label="Campaign (to invite to)",
+    )
+
+
+def _chosen_campaign(request):
+    # The admin has validated the action form (an ended campaign is no choice) before
+    # any action runs.
+    return PartnerActionForm.base_fields["campaign"].clean(request.POST.get("campaign"))
 
 
 class GoalCommissionInline(admin.TabularInline):
@@ -57,8 +73,15 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     exclude = ("payout_details", "tax_id")
     readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
     inlines = (PartnerCampaignInline, GoalCommissionInline)
-    action_form = ReasonActionForm
-    actions = ("approve", "reject", "suspend", "reinstate")
+
+    def get_readonly_fields(self, request, obj=None):
+        # Re-pointing a partner at another login would hand over its earnings.
+        if obj is None:
+            return self.readonly_fields
+        return ("user", *self.readonly_fields)
+
+    action_form = PartnerActionForm
+    actions = ("approve", "reject", "suspend", "reinstate", "invite_to_campaign")
     change_list_template = "admin/affiliates/partner/change_list.html"
 
     def get_urls(self):
@@ -111,6 +134,20 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def reinstate(self, request, queryset):
         self._decide(request, queryset, "reinstate", "reinstated")
 
+    @admin.action(description="Invite partner to the chosen campaign", permissions=["change"])
+    def invite_to_campaign(self, request, queryset):
+        campaign = _chosen_campaign(request)
+        if campaign is None:
+            self.message_user(request, "Choose the campaign to invite to.", messages.ERROR)
+            return
+
+        def invite(partner):
+            return campaign_access_grant(
+                partner=partner, campaign=campaign, actor=request.user, request=request
+            )
+
+        apply_each(self, request, list(queryset), invite, f"invited to {campaign}")
+
 
 @admin.register(PartnerCampaign)
 class PartnerCampaignAdmin(admin.ModelAdmin):
@@ -119,9 +156,14 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
     search_fields = ("partner__name", "partner__user__email", "campaign__name")
     list_select_related = ("partner", "campaign")
     raw_id_fields = ("partner",)
-    readonly_fields = ("decided_by", "decided_at")
+    # Status moves only through the actions (campaign_access_decide); invitations through
+    # the partners' "Invite partner" action (campaign_access_grant).
+    readonly_fields = ("partner", "campaign", "status", "decided_by", "decided_at")
     action_form = ReasonActionForm
     actions = ("approve", "reject")
+
+    def has_add_permission(self, request):
+        return False
 
     def _decide(self, request, queryset, approve):
         rows = list(queryset)

@@ -3,17 +3,16 @@ import csv
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
 from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin, https_formfield
-from accounts.services import audit_log
 from config.errors import Refusal
 
 from .models import Category, Merchant, MerchantCommission, Network, Offer
+from .services.bulk import offers_bulk_update
 from .services.imports import offers_export_rows, offers_import_file
 from .services.networks import network_rotate_hmac_secret, network_rotate_token
 
@@ -70,6 +69,43 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     readonly_fields = ("token_hint", "hmac", "postback_url")
     actions = ("rotate_token", "rotate_hmac_secret")
+    audit_secret_fields = ("ip_allowlist",)
+    # Credentials, and anything that hints at them, only for manage_network_secrets.
+    secret_fields = ("ip_allowlist", "api_credentials", "token_hint", "hmac")
+
+    def has_manage_network_secrets_permission(self, request, obj=None):
+        return request.user.has_perm("offers.manage_network_secrets")
+
+    # Without the secrets permission a network is read-only: its settings decide how
+    # postbacks credit shoppers, and a new network's token would be shown to its creator.
+    def has_add_permission(self, request):
+        return self.has_manage_network_secrets_permission(request) and super().has_add_permission(
+            request
+        )
+
+    def has_change_permission(self, request, obj=None):
+        return self.has_manage_network_secrets_permission(
+            request
+        ) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return self.has_manage_network_secrets_permission(
+            request
+        ) and super().has_delete_permission(request, obj)
+
+    def _without_secrets(self, request, names):
+        if self.has_manage_network_secrets_permission(request):
+            return names
+        return [name for name in names if name not in self.secret_fields]
+
+    def get_fields(self, request, obj=None):
+        return self._without_secrets(request, super().get_fields(request, obj))
+
+    def get_readonly_fields(self, request, obj=None):
+        return self._without_secrets(request, super().get_readonly_fields(request, obj))
+
+    def get_list_display(self, request):
+        return self._without_secrets(request, super().get_list_display(request))
 
     @admin.display(description="Token")
     def token_hint(self, network):
@@ -104,7 +140,8 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
         )
 
     @admin.action(
-        description="Rotate postback token (old one stops working)", permissions=["change"]
+        description="Rotate postback token (old one stops working)",
+        permissions=["manage_network_secrets"],
     )
     def rotate_token(self, request, queryset):
         for network in queryset:
@@ -115,7 +152,7 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 network_rotate_token(network=network, actor=request.user, request=request),
             )
 
-    @admin.action(description="Generate a new HMAC secret", permissions=["change"])
+    @admin.action(description="Generate a new HMAC secret", permissions=["manage_network_secrets"])
     def rotate_hmac_secret(self, request, queryset):
         for network in queryset:
             self._show_once(
@@ -192,33 +229,25 @@ class OfferAdmin(AuditedAdminMixin, admin.ModelAdmin):
             *super().get_urls(),
         ]
 
-    def _bulk(self, request, queryset, verb, **changes):
-        with transaction.atomic():
-            ids = list(queryset.values_list("pk", flat=True))
-            count = Offer.objects.filter(pk__in=ids).update(**changes)
-            audit_log(
-                actor=request.user,
-                action=f"offer.bulk_{verb}",
-                metadata={"offer_ids": ids, **changes},
-                request=request,
-            )
+    def _bulk(self, request, queryset, verb):
+        count = offers_bulk_update(offers=queryset, verb=verb, actor=request.user, request=request)
         self.message_user(request, f"{count} offer(s) {verb}d.", messages.SUCCESS)
 
     @admin.action(description="Activate selected offers", permissions=["change"])
     def activate(self, request, queryset):
-        self._bulk(request, queryset, "activate", status=Offer.Status.ACTIVE)
+        self._bulk(request, queryset, "activate")
 
     @admin.action(description="Deactivate selected offers", permissions=["change"])
     def deactivate(self, request, queryset):
-        self._bulk(request, queryset, "deactivate", status=Offer.Status.INACTIVE)
+        self._bulk(request, queryset, "deactivate")
 
     @admin.action(description="Feature selected offers", permissions=["change"])
     def feature(self, request, queryset):
-        self._bulk(request, queryset, "feature", is_featured=True)
+        self._bulk(request, queryset, "feature")
 
     @admin.action(description="Stop featuring selected offers", permissions=["change"])
     def unfeature(self, request, queryset):
-        self._bulk(request, queryset, "unfeature", is_featured=False)
+        self._bulk(request, queryset, "unfeature")
 
     @admin.action(description="Export selected offers as CSV", permissions=["view"])
     def export_csv(self, request, queryset):

@@ -20,7 +20,6 @@ from accounts.admin_base import (
     ReasonActionForm,
     action_reason,
     apply_each,
-    report_action,
 )
 from accounts.models import User
 from accounts.services import audit_log
@@ -40,8 +39,7 @@ from .models import (
     WithdrawalMethod,
 )
 from .services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
-from .services.cashback import cashback_reject, cashback_reverse
-from .services.confirmation import cashback_confirm
+from .services.cashback_decisions import cashback_decide
 from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
 from .services.withdrawals import withdrawal_approve, withdrawal_reject
 
@@ -228,41 +226,29 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     action_form = ReasonActionForm
     actions = ("confirm_now", "reject", "reverse")
 
-    def _act(self, request, queryset, service, verb, done_text, needs_reason=True):
-        reason = action_reason(request)
-        if needs_reason and not reason:
-            self.message_user(
-                request, f"Give a reason to {verb}: the shopper sees it.", messages.ERROR
+    def _decide(self, request, queryset, decision, what):
+        def decide(event):
+            return cashback_decide(
+                event=event,
+                decision=decision,
+                actor=request.user,
+                reason=action_reason(request),
+                request=request,
             )
-            return
-        events = list(queryset)
-        done = 0
-        for event in events:
-            changed = service(
-                event=event, actor=request.user, **({"reason": reason} if needs_reason else {})
-            )
-            if changed:
-                audit_log(
-                    actor=request.user,
-                    action=f"cashback.{verb}",
-                    entity=event,
-                    metadata={"reason": reason, "amount": str(event.cashback_amount)},
-                    request=request,
-                )
-            done += changed
-        report_action(self, request, done, len(events), done_text)
+
+        apply_each(self, request, list(queryset), decide, what)
 
     @admin.action(description="Confirm now (pending → available)", permissions=["change"])
     def confirm_now(self, request, queryset):
-        self._act(request, queryset, cashback_confirm, "confirm", "confirmed", needs_reason=False)
+        self._decide(request, queryset, "confirm", "confirmed")
 
     @admin.action(description="Reject pending cashback (give a reason)", permissions=["change"])
     def reject(self, request, queryset):
-        self._act(request, queryset, cashback_reject, "reject", "rejected")
+        self._decide(request, queryset, "reject", "rejected")
 
     @admin.action(description="Reverse cashback (give a reason)", permissions=["change"])
     def reverse(self, request, queryset):
-        self._act(request, queryset, cashback_reverse, "reverse", "reversed")
+        self._decide(request, queryset, "reverse", "reversed")
 
 
 # --- withdrawals and payouts ---------------------------------------------------------
@@ -412,7 +398,8 @@ class PayoutBatchAdmin(FieldsReadOnlyMixin, BigTableAdmin):
 
     @admin.action(description="Download the bank file (CSV)", permissions=["pay"])
     def download_csv(self, request, queryset):
-        batches = list(queryset.filter(provider="manual").exclude(export_csv=""))
+        # export_csv is encrypted: the database cannot compare it, so test it once loaded.
+        batches = [batch for batch in queryset.filter(provider="manual") if batch.export_csv]
         if len(batches) != 1:
             self.message_user(
                 request, "Pick exactly one manual batch that has a file.", messages.ERROR

@@ -96,6 +96,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     date_joined = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
+    staff_notes = models.TextField(
+        blank=True, help_text="Staff only: what support needs to know about this account."
+    )
     # Soft delete: the row stays for the ledger; the email stays taken until purged.
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 

@@ -7,6 +7,7 @@ from config.request_meta import client_ip, describe_user_agent, user_agent
 
 from ..models import User, UserSession
 from ..selectors import live_sessions
+from .audit import audit_log
 
 
 def _session_store():
@@ -69,3 +70,16 @@ def session_revoke_others(*, user: User, keep_session_key: str | None) -> int:
 
 def session_revoke_all(*, user: User) -> int:
     return _revoke(UserSession.objects.filter(user=user))
+
+
+def sessions_end_by_staff(*, user: User, actor, request=None) -> int:
+    """Staff log a user out everywhere (a stolen password, a shared device); audited."""
+    revoked = session_revoke_all(user=user)
+    audit_log(
+        actor=actor,
+        action="user.logout_everywhere",
+        entity=user,
+        metadata={"sessions": revoked},
+        request=request,
+    )
+    return revoked

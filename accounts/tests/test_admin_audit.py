@@ -159,7 +159,10 @@ def test_editing_a_user_in_admin_is_audited(admin_client):
     assert target.first_name == "New"
     log = AuditLog.objects.get(action="user.admin_change")
     assert log.actor == admin_client.admin
-    assert log.metadata == {"change": [{"changed": {"fields": ["First name"]}}]}
+    assert log.metadata == {
+        "change": [{"changed": {"fields": ["First name"]}}],
+        "fields": {"first_name": {"old": "Old", "new": "New"}},
+    }
 
 
 def test_audit_log_is_read_only_in_admin(admin_client):
@@ -206,3 +209,20 @@ def test_finance_staff_see_kyc_but_not_cms(client):
 
     assert client.get(KYCS).status_code == 200
     assert client.get(reverse("admin:cms_page_changelist")).status_code == 403
+
+
+def test_log_out_everywhere_ends_the_users_sessions_and_is_audited(admin_client):
+    target = UserFactory()
+    assert admin_client.__class__().login(email=target.email, password=PASSWORD)
+
+    response = _action(admin_client, USERS, "logout_everywhere", [target])
+
+    assert "1 session(s) logged out." in response.content.decode()
+    assert UserSession.objects.filter(user=target).count() == 0
+    log = AuditLog.objects.get()
+    assert (log.actor, log.action, log.entity_id, log.metadata) == (
+        admin_client.admin,
+        "user.logout_everywhere",
+        str(target.pk),
+        {"sessions": 1},
+    )

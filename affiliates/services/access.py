@@ -87,7 +87,10 @@ def campaign_access_decide(
 def campaign_access_grant(
     *, partner: Partner, campaign: Campaign, actor, request=None
 ) -> PartnerCampaign:
-    """Staff invite a partner (how private campaigns get their partners)."""
+    """Staff invite a partner (how private campaigns get their partners): access approved,
+    decided and audited through campaign_access_decide like any other decision."""
+    if campaign.status == Campaign.Status.ENDED:
+        raise AccessRefused("campaign_ended", f"{campaign} has ended: nobody can join it.")
     access, _ = PartnerCampaign.objects.get_or_create(partner=partner, campaign=campaign)
     campaign_access_decide(
         access=access, approve=True, actor=actor, reason="Invited", request=request

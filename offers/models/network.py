@@ -77,6 +77,14 @@ class Network(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Whoever reads a network's credentials can forge its postbacks and credit anyone:
+        # a permission of its own, which roles.py grants to Administrators only.
+        permissions = [
+            (
+                "manage_network_secrets",
+                "Can see and change network credentials and rotate postback tokens",
+            )
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(

@@ -78,3 +78,26 @@ def test_the_change_page_cannot_edit_money(staff):
 
     event.refresh_from_db()
     assert (event.cashback_amount, event.status) == (Decimal("6.00"), "pending")
+
+
+@pytest.mark.parametrize(
+    ("action", "status", "reason"),
+    [("confirm_now", "pending", ""), ("reject", "pending", "fraud"), ("reverse", "approved", "x")],
+)
+def test_the_audit_row_commits_with_the_move_or_neither_does(
+    staff, monkeypatch, action, status, reason
+):
+    user = UserFactory()
+    event = recorded_event(user, cashback="6.00", status=status)
+    before = balances(user)
+
+    def broken_save(*args, **kwargs):
+        raise RuntimeError("audit log unavailable")
+
+    monkeypatch.setattr(AuditLog, "save", broken_save)
+    with pytest.raises(RuntimeError):
+        _act(staff, action, [event], reason=reason)
+
+    assert CashbackEvent.objects.get(pk=event.pk).status == "pending"
+    assert balances(user) == before
+    assert wallet_audit() == []
