@@ -6,6 +6,7 @@ from config.fields import MoneyField
 
 from ..models import Referral, User
 from ..refusals import AccountRefused
+from .transitions import transition_claimed
 
 # Providers that deliver a.b.c@ to abc@; a "new" account there is the same mailbox.
 _DOTLESS_DOMAINS = {"gmail.com", "googlemail.com"}
@@ -52,8 +53,17 @@ def referral_create(*, referrer: User, referred: User) -> Referral:
 def referrals_credit(*, earned: dict[int, Decimal], activated: list[int], now) -> None:
     """Record what referrals earned (the wallet paid it) and activate first-timers."""
     if activated:
-        Referral.objects.filter(pk__in=activated, status=Referral.Status.PENDING).update(
-            status=Referral.Status.ACTIVE, activated_at=now
+        # Locked first: two confirmation workers may both see a referral's first money.
+        pending = Referral.objects.select_for_update().filter(
+            pk__in=activated, status=Referral.Status.PENDING
+        )
+        transition_claimed(
+            Referral,
+            list(pending.order_by("pk").values_list("pk", flat=True)),
+            was=Referral.Status.PENDING,
+            to=Referral.Status.ACTIVE,
+            reason="The friend's first cashback was confirmed.",
+            updates={"activated_at": now},
         )
     if earned:
         increment = Case(

@@ -29,25 +29,25 @@ def transition(
     reason: str = "",
     field: str = "status",
     updates: dict | None = None,
+    when: dict | None = None,
     on_commit: Callable[[], None] | None = None,
 ) -> bool:
-    """Move `obj.<field>` to `to` if it is in `allowed_from`; False (nothing written) if
-    it is not, now or by the time we get there. `updates` are other columns written in
-    the same UPDATE (timestamps, reviewer); `on_commit` runs after a successful commit."""
+    """Move `obj.<field>` to `to` if it is in `allowed_from` (and the row matches `when`,
+    e.g. a lease: `{"attempts": 3}`); False, and nothing written, if it is not, now or by
+    the time we get there. `updates` are other columns written in the same UPDATE
+    (timestamps, reviewer); `on_commit` runs after a successful commit."""
     allowed = set(allowed_from)
-    manager = type(obj)._default_manager
+    row = type(obj)._default_manager.filter(pk=obj.pk, **(when or {}))
     columns = {field: to, **(updates or {})}
     with transaction.atomic():
         was = getattr(obj, field)
-        moved = was in allowed and manager.filter(pk=obj.pk, **{field: was}).update(**columns)
+        moved = was in allowed and row.filter(**{field: was}).update(**columns)
         if not moved:
             # Our copy was stale: read the row under a lock to know its real state.
-            was = (
-                manager.select_for_update().filter(pk=obj.pk).values_list(field, flat=True).first()
-            )
+            was = row.select_for_update().values_list(field, flat=True).first()
             if was not in allowed:
                 return False
-            manager.filter(pk=obj.pk).update(**columns)
+            row.update(**columns)
         StatusChange.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=obj.pk,

@@ -14,6 +14,7 @@ from urllib.parse import quote
 from django.db import transaction
 from django.utils import timezone
 
+from accounts.services import transition, transition_claimed
 from config.errors import Refusal
 
 from .. import outbound
@@ -35,6 +36,8 @@ MAX_ATTEMPTS = len(BACKOFF) + 1
 LEASE = timedelta(minutes=5)
 SIGNATURE_HEADER = "X-SaveBucks-Signature"
 MACROS = ("click_id", "sub1", "sub2", "sub3", "txn_id", "payout", "goal", "status", "campaign_id")
+
+Status = PostbackDelivery.Status
 
 
 class PostbackRefused(Refusal):
@@ -189,23 +192,32 @@ def deliveries_dispatch(*, now=None, limit: int = 200, sender=outbound.send) -> 
             ok, final, code, text, error = _attempt(delivery, sender)
             finished = now or timezone.now()
             fields = {"last_status_code": code, "last_response": text, "last_error": error}
-            if ok:
-                fields.update(status="delivered", delivered_at=finished, next_attempt_at=None)
-            elif final or delivery.attempts >= MAX_ATTEMPTS:
-                fields.update(status="failed", next_attempt_at=None)
+            if ok or final or delivery.attempts >= MAX_ATTEMPTS:
+                outcome = Status.DELIVERED if ok else Status.FAILED
+                if ok:
+                    fields["delivered_at"] = finished
+                # Only while the claim is still ours: a sender slower than the lease may
+                # have seen another dispatcher claim the row again, and that attempt wins.
+                if not transition(
+                    delivery,
+                    to=outcome,
+                    allowed_from={Status.PENDING},
+                    reason=error or f"HTTP {code}",
+                    updates={**fields, "next_attempt_at": None},
+                    when={"attempts": delivery.attempts},
+                ):
+                    continue
             else:
-                fields.update(next_attempt_at=finished + BACKOFF[delivery.attempts - 1])
-            # Only while the claim is still ours: a sender slower than the lease may have
-            # seen another dispatcher claim the row again, and that attempt's outcome wins.
-            if not PostbackDelivery.objects.filter(
-                pk=delivery.pk, attempts=delivery.attempts, status=PostbackDelivery.Status.PENDING
-            ).update(**fields):
-                continue
+                fields["next_attempt_at"] = finished + BACKOFF[delivery.attempts - 1]
+                if not PostbackDelivery.objects.filter(
+                    pk=delivery.pk, attempts=delivery.attempts, status=Status.PENDING
+                ).update(**fields):
+                    continue
             for name, value in fields.items():
                 setattr(delivery, name, value)
             if ok:
                 report.delivered += 1
-            elif fields.get("status") == "failed":
+            elif delivery.status == Status.FAILED:
                 report.failed += 1
             else:
                 report.retrying += 1
@@ -275,10 +287,19 @@ def postback_save(
         postback.save()
         if not postback.is_active:
             # Turned off means nothing more is sent to it, retries included.
-            postback.deliveries.filter(status=PostbackDelivery.Status.PENDING).update(
-                status=PostbackDelivery.Status.FAILED,
-                next_attempt_at=None,
-                last_error="The postback URL was turned off.",
+            why = "The postback URL was turned off."
+            transition_claimed(
+                PostbackDelivery,
+                list(
+                    postback.deliveries.select_for_update()
+                    .filter(status=Status.PENDING)
+                    .order_by("pk")
+                    .values_list("pk", flat=True)
+                ),
+                was=Status.PENDING,
+                to=Status.FAILED,
+                reason=why,
+                updates={"next_attempt_at": None, "last_error": why},
             )
     return postback
 

@@ -13,7 +13,7 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from accounts.services import audit_log
+from accounts.services import audit_log, transition
 from config.errors import Conflict, Forbidden, Refusal
 from config.money import money
 
@@ -107,12 +107,15 @@ def _decide(adjustment, status: str, *, actor, note: str = "", request=None) -> 
     """Move pending → `status` (the row lock makes a second decider wait, then find it
     decided) and, when approved, post the money in the same transaction."""
     now = timezone.now()
-    moved = AdjustmentRequest.objects.filter(pk=adjustment.pk, status=Status.PENDING).update(
-        status=status, decided_by=actor, decided_at=now, decision_note=note[:500]
-    )
-    if not moved:
+    if not transition(
+        adjustment,
+        to=status,
+        allowed_from={Status.PENDING},
+        actor=actor,
+        reason=note,
+        updates={"decided_by": actor, "decided_at": now, "decision_note": note[:500]},
+    ):
         return False
-    adjustment.status, adjustment.decided_by, adjustment.decided_at = status, actor, now
     if status == Status.APPROVED:
         adjustment.transaction = _post(adjustment, actor)
         AdjustmentRequest.objects.filter(pk=adjustment.pk).update(

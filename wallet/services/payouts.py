@@ -15,7 +15,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import audit_log
+from accounts.services import audit_log, transition, transition_claimed
 from config.errors import Refusal
 
 from ..models import Payout, PayoutBatch, Withdrawal, WithdrawalMethod
@@ -90,8 +90,13 @@ def _claim_batch(size: int) -> PayoutBatch | None:
         batch.sender_batch_id = f"SB{batch.pk:08d}"
         batch.save(update_fields=["sender_batch_id"])
         now = timezone.now()
-        Withdrawal.objects.filter(pk__in=[w.pk for w in withdrawals]).update(
-            status=Withdrawal.Status.PROCESSING, processed_at=now, updated_at=now
+        transition_claimed(
+            Withdrawal,
+            [w.pk for w in withdrawals],
+            was=Withdrawal.Status.APPROVED,
+            to=Withdrawal.Status.PROCESSING,
+            reason=f"In payout batch {batch.sender_batch_id}.",
+            updates={"processed_at": now, "updated_at": now},
         )
         Payout.objects.bulk_create(
             [Payout(withdrawal=w, batch=batch, amount=w.net_amount) for w in withdrawals]
@@ -110,16 +115,25 @@ def _pending(batch: PayoutBatch) -> list[Payout]:
 def _submit(batch: PayoutBatch, provider: PayoutProvider) -> int:
     result = provider.submit(batch, _pending(batch))  # outside any transaction: network I/O
     batch.attempts += 1
+    target = None
     if result.accepted:
-        batch.status = PayoutBatch.Status.SUBMITTED
+        target = PayoutBatch.Status.SUBMITTED
         batch.provider_reference = result.reference
         batch.submitted_at = timezone.now()
         batch.last_error = ""
     else:
         batch.last_error = result.error
         if not result.retry or batch.attempts >= MAX_SUBMIT_ATTEMPTS:
-            batch.status = PayoutBatch.Status.NEEDS_REVIEW
-    batch.save()
+            target = PayoutBatch.Status.NEEDS_REVIEW
+    with transaction.atomic():
+        batch.save(update_fields=["attempts", "provider_reference", "submitted_at", "last_error"])
+        if target is not None:
+            transition(
+                batch,
+                to=target,
+                allowed_from={PayoutBatch.Status.CREATED},
+                reason=result.error or f"Accepted as {result.reference}.",
+            )
     return int(result.accepted)
 
 
@@ -143,8 +157,12 @@ def _settle(batch: PayoutBatch, results: list[ItemResult]) -> tuple[int, int]:
 
 def _close_if_done(batch: PayoutBatch) -> None:
     if not batch.payouts.filter(status=Payout.Status.PENDING).exists():
-        PayoutBatch.objects.filter(pk=batch.pk).update(
-            status=PayoutBatch.Status.COMPLETED, completed_at=timezone.now()
+        transition(
+            batch,
+            to=PayoutBatch.Status.COMPLETED,
+            allowed_from=set(PayoutBatch.Status) - {PayoutBatch.Status.COMPLETED},
+            reason="Every payout in it is settled.",
+            updates={"completed_at": timezone.now()},
         )
 
 
@@ -153,12 +171,14 @@ def payout_mark_paid(
 ) -> bool:
     refuse_own_account(actor=actor, owner_id=payout.withdrawal.user_id, doing="mark a payout paid")
     with transaction.atomic():
-        moved = Payout.objects.filter(pk=payout.pk, status=Payout.Status.PENDING).update(
-            status=Payout.Status.PAID,
-            provider_reference=reference[:100],
-            provider_status=provider_status,
-        )
-        if not moved:
+        if not transition(
+            payout,
+            to=Payout.Status.PAID,
+            allowed_from={Payout.Status.PENDING},
+            actor=actor,
+            reason=f"Paid: {reference}",
+            updates={"provider_reference": reference[:100], "provider_status": provider_status},
+        ):
             return False
         withdrawal_complete(withdrawal=payout.withdrawal, actor=actor)
         if actor is not None:
@@ -180,10 +200,14 @@ def payout_mark_failed(
         actor=actor, owner_id=payout.withdrawal.user_id, doing="mark a payout failed"
     )
     with transaction.atomic():
-        moved = Payout.objects.filter(pk=payout.pk, status=Payout.Status.PENDING).update(
-            status=Payout.Status.FAILED, provider_status=provider_status
-        )
-        if not moved:
+        if not transition(
+            payout,
+            to=Payout.Status.FAILED,
+            allowed_from={Payout.Status.PENDING},
+            actor=actor,
+            reason=reason,
+            updates={"provider_status": provider_status},
+        ):
             return False
         withdrawal_fail(withdrawal=payout.withdrawal, reason=reason, actor=actor)
         if actor is not None:
