@@ -8,7 +8,13 @@ from django.utils.safestring import mark_safe
 
 from config.errors import Refusal
 
-from .admin_base import AuditedAdminMixin, BigTableAdmin, ReadOnlyAdminMixin, ReasonActionForm
+from .admin_base import (
+    AuditedAdminMixin,
+    BigTableAdmin,
+    ReadOnlyAdminMixin,
+    ReasonActionForm,
+    StatusHistoryInline,
+)
 from .models import (
     KYC_FIELDS,
     SENSITIVE_KYC_FIELDS,
@@ -69,6 +75,7 @@ def _report(modeladmin, request, done: int, total: int, what: str):
 
 @admin.register(User)
 class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
+    inlines = (StatusHistoryInline,)
     form = StaffUserChangeForm
     add_form = StaffUserCreationForm
     action_form = ReasonActionForm
@@ -203,6 +210,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
 @admin.register(UserKyc)
 class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    inlines = (StatusHistoryInline,)
     action_form = ReasonActionForm
     list_display = ("user", "account_holder_name", "account_number_last4", "status", "submitted_at")
     list_filter = ("status",)
@@ -268,6 +276,7 @@ class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Referral)
 class ReferralAdmin(admin.ModelAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = ("referrer", "referred", "status", "total_earned", "created_at", "activated_at")
     list_filter = ("status",)
     search_fields = ("referrer__email", "referred__email")

@@ -11,6 +11,7 @@ from accounts.admin_base import (
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     ReasonActionForm,
+    StatusHistoryInline,
     action_reason,
     apply_each,
     report_action,
@@ -72,7 +73,7 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     # Payout details and tax id are secrets: never shown, never typed over here.
     exclude = ("payout_details", "tax_id")
     readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
-    inlines = (PartnerCampaignInline, GoalCommissionInline)
+    inlines = (PartnerCampaignInline, GoalCommissionInline, StatusHistoryInline)
 
     def get_readonly_fields(self, request, obj=None):
         # Re-pointing a partner at another login would hand over its earnings.
@@ -151,6 +152,7 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(PartnerCampaign)
 class PartnerCampaignAdmin(admin.ModelAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = ("partner", "campaign", "status", "requested_at", "decided_at")
     list_filter = ("status", "campaign")
     search_fields = ("partner__name", "partner__user__email", "campaign__name")
@@ -209,6 +211,7 @@ class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 @admin.register(Conversion)
 class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = (
         "txn_id",
         "partner",
@@ -276,6 +279,7 @@ class PartnerPostbackAdmin(admin.ModelAdmin):
 
 @admin.register(PostbackDelivery)
 class PostbackDeliveryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = (
         "created_at",
         "postback",

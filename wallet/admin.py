@@ -18,6 +18,7 @@ from accounts.admin_base import (
     ReadOnlyAdminMixin,
     ReadOnlyTabularInline,
     ReasonActionForm,
+    StatusHistoryInline,
     action_reason,
     apply_each,
 )
@@ -135,6 +136,8 @@ class AccountAdmin(ReadOnlyAdminMixin, BigTableAdmin):
 class AdjustmentRequestAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     """Large manual adjustments wait here for a second pair of eyes."""
 
+    inlines = (StatusHistoryInline,)
+
     list_display = (
         "id",
         "created_at",
@@ -209,6 +212,7 @@ class EntryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
 
 @admin.register(CashbackEvent)
 class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = (
         "external_txn_id",
         "user",
@@ -256,6 +260,7 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
 
 @admin.register(Withdrawal)
 class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = ("id", "requested_at", "user", "method", "amount", "fee", "net_amount", "status")
     list_filter = ("status", "method")
     search_fields = ("user__email", "=id")
@@ -380,7 +385,7 @@ class PayoutBatchAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     search_fields = ("sender_batch_id", "provider_reference")
     exclude = ("export_csv",)
     readonly_fields = ("bank_file",)
-    inlines = (PayoutInline,)
+    inlines = (PayoutInline, StatusHistoryInline)
     action_form = ReasonActionForm
     actions = ("download_csv", "mark_batch_paid")
 
