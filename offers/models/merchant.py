@@ -6,6 +6,8 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.fields import MoneyField, RateField
+
 from .terms import CashbackTerms, CashbackType
 from .validators import validate_tracking_url
 
@@ -42,15 +44,11 @@ class Merchant(models.Model):
     cashback_type = models.CharField(
         max_length=16, choices=CashbackType.choices, default=CashbackType.PERCENTAGE
     )
-    cashback_value = models.DecimalField(
-        max_digits=14,
-        decimal_places=4,
+    cashback_value = RateField(
         default=Decimal("0"),
         help_text="Percent of the sale, or an amount, as the type says.",
     )
-    cashback_max = models.DecimalField(
-        max_digits=14, decimal_places=2, null=True, blank=True, help_text="Cap per sale."
-    )
+    cashback_max = MoneyField(null=True, blank=True, help_text="Cap per sale.")
     allow_over_commission = models.BooleanField(
         default=False,
         help_text="Pay shoppers more than the network pays us (a promotion staff fund).",
@@ -124,10 +122,9 @@ class MerchantCommission(models.Model):
     commission_type = models.CharField(
         max_length=16, choices=CashbackType.choices, default=CashbackType.PERCENTAGE
     )
-    commission_value = models.DecimalField(max_digits=14, decimal_places=4)
-    shopper_share = models.DecimalField(
+    commission_value = RateField()
+    shopper_share = RateField(
         max_digits=7,
-        decimal_places=4,
         default=Decimal("50"),
         help_text="Percent of the commission paid to the shopper as cashback.",
     )

@@ -4,7 +4,7 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from config.fields import EncryptedTextField
+from config.fields import EncryptedTextField, RateField
 from config.tokens import token_matches
 
 from ..conventions import CONVENTIONS, OUR_PARAMS, OUR_STATUSES
@@ -66,9 +66,7 @@ class Network(models.Model):
     )
     api_endpoint = models.URLField(blank=True)
     api_credentials = EncryptedTextField(blank=True)
-    default_commission_rate = models.DecimalField(
-        max_digits=9, decimal_places=4, default=Decimal("0"), help_text="Percent of the sale."
-    )
+    default_commission_rate = RateField(default=Decimal("0"), help_text="Percent of the sale.")
     confirmation_policy = models.CharField(
         max_length=16, choices=ConfirmationPolicy.choices, default=ConfirmationPolicy.AUTO
     )

@@ -4,6 +4,8 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
+from config.fields import MoneyField, RateField
+
 from .terms import CashbackTerms, CashbackType
 from .validators import validate_tracking_url
 
@@ -48,8 +50,8 @@ class Offer(models.Model):
     coupon_code = models.CharField(max_length=100, blank=True)
     # Blank: the merchant's cashback applies.
     cashback_type = models.CharField(max_length=16, choices=CashbackType.choices, blank=True)
-    cashback_value = models.DecimalField(max_digits=14, decimal_places=4, null=True, blank=True)
-    cashback_max = models.DecimalField(max_digits=14, decimal_places=2, null=True, blank=True)
+    cashback_value = RateField(null=True, blank=True)
+    cashback_max = MoneyField(null=True, blank=True)
     tracking_url = models.CharField(
         max_length=2000,
         blank=True,
