@@ -16,6 +16,7 @@ from django.utils import timezone
 
 from campaigns.models import Campaign
 from config.days import day_start, days_range
+from config.errors import Refusal
 from config.money import money
 
 from .models import (
@@ -111,7 +112,7 @@ def partner_report(
     goal shows conversions and earnings only.
     """
     if group_by not in GROUPS:
-        raise ValueError(f"group_by is one of {', '.join(GROUPS)}")
+        raise Refusal("invalid_choice", f"group_by is one of {', '.join(GROUPS)}.", "group_by")
     clicks = DailyClicks.objects.filter(partner=partner, day__gte=date_from, day__lte=date_to)
     start, end = days_range(date_from, date_to)
     conversions = Conversion.objects.filter(

@@ -9,7 +9,7 @@ from rest_framework.views import APIView
 from config.money import MONEY_FIELD
 
 from .. import selectors
-from ..reporting import BadWindow, report_window
+from ..reporting import report_window
 from .base import PartnerApi
 
 
@@ -30,12 +30,9 @@ class ReportQuerySerializer(serializers.Serializer):
     campaign = serializers.IntegerField(required=False, min_value=1)
 
     def validate(self, attrs):
-        try:
-            attrs["date_from"], attrs["date_to"] = report_window(
-                attrs.get("date_from"), attrs.get("date_to")
-            )
-        except BadWindow as exc:
-            raise serializers.ValidationError(str(exc)) from exc
+        attrs["date_from"], attrs["date_to"] = report_window(
+            attrs.get("date_from"), attrs.get("date_to")
+        )
         return attrs
 
 

@@ -14,6 +14,7 @@ from affiliates.models import Conversion, DailyClicks, Link
 from affiliates.selectors import partner_dashboard, partner_report
 from affiliates.tests.factories import LinkFactory, PartnerFactory
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from config.errors import Refusal
 from tracking.models import AffiliateClick
 from tracking.services.rollups import counters_roll_up
 
@@ -389,5 +390,7 @@ def test_the_report_orders_campaigns_by_id_as_numbers(client):
 
 
 def test_an_unknown_grouping_is_refused(converted):
-    with pytest.raises(ValueError, match="group_by is one of day, campaign, goal, sub1"):
+    with pytest.raises(Refusal, match="group_by is one of day, campaign, goal, sub1") as refused:
         _report(converted, "partner")
+
+    assert (refused.value.code, refused.value.field) == ("invalid_choice", "group_by")

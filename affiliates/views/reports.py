@@ -2,6 +2,7 @@ from django.http import HttpResponse
 from django.shortcuts import render
 
 from config import csv_export
+from config.errors import form_refused
 
 from ..forms import ReportForm
 from ..reporting import BadWindow, report_window
@@ -28,8 +29,8 @@ def _report(request):
     data = form.cleaned_data if request.GET else {}
     try:
         date_from, date_to = report_window(data.get("date_from"), data.get("date_to"))
-    except BadWindow as exc:
-        form.add_error(None, str(exc))
+    except BadWindow as refused:
+        form_refused(form, refused)
         return form, None
     campaign = data.get("campaign")
     group_by = data.get("group_by") or "day"

@@ -121,8 +121,8 @@ def test_report_dates_choose_the_window(api, reported):
     [
         ({"group_by": "week"}, "group_by"),
         ({"group_by": "partner"}, "group_by"),
-        ({"date_from": "2025-03-02", "date_to": "2025-03-01"}, None),
-        ({"date_from": "2023-01-01", "date_to": "2025-01-01"}, None),
+        ({"date_from": "2025-03-02", "date_to": "2025-03-01"}, "date_from"),
+        ({"date_from": "2023-01-01", "date_to": "2025-01-01"}, "date_from"),
         ({"date_from": "yesterday"}, "date_from"),
         ({"date_to": "2025-02-30"}, "date_to"),
         ({"campaign": "abc"}, "campaign"),
