@@ -31,8 +31,8 @@ def test_concurrent_signups_for_one_address_create_exactly_one_account():
     refused = [r for r in results if isinstance(r, AccountRefused)]
     assert len(created) == 1
     assert len(refused) == 19
-    assert {e.message_dict["email"][0] for e in refused} == {
-        "An account with this email already exists."
+    assert {(e.code, e.field, e.detail) for e in refused} == {
+        ("email_taken", "email", "An account with this email already exists.")
     }
     assert User.objects.filter(email="race@example.com").count() == 1
     assert Referral.objects.count() == 1
