@@ -220,13 +220,18 @@ class StatusHistoryInline(GenericTabularInline):
     verbose_name_plural = "Status history"
 
     def has_view_permission(self, request, obj=None):
-        # Whoever may see the record may see its history (the page checked that).
-        return True
+        # Whoever may see the record may see its history (the page checked that). Not on
+        # a POST: a read-only list has nothing to submit, and taking part would make every
+        # save of the record carry this inline's management form.
+        return request.method != "POST"
 
     def has_add_permission(self, request, obj=None):
         return False
 
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False
 
     def get_queryset(self, request):

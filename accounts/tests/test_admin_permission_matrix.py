@@ -5,8 +5,9 @@ pages and changelist POSTs, and answers whether it took effect. Denied means 403
 field absent from the form, or the action absent and a forged POST changing nothing;
 every check reads the database afterwards, so a denied row proves nothing changed.
 
-Self-dealing rows (staff approving, paying or adjusting their own money) come with the
-money rules of point 7.
+The `own_*` rows are self-dealing: the same moves on the staff member's own money (its
+shopper account, or a partner account it owns). Nobody may make them, not even an
+Administrator: another staff member must.
 """
 
 from decimal import Decimal
@@ -16,10 +17,11 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import User, UserKyc
-from affiliates.models import Partner, PartnerCampaign
-from affiliates.tests.factories import PartnerFactory, PendingPartnerFactory
+from affiliates.models import Conversion, Partner, PartnerCampaign
+from affiliates.tests.factories import LinkFactory, PartnerFactory, PendingPartnerFactory
+from affiliates.tests.support import record_conversion
 from campaigns.models import Campaign
-from campaigns.tests.factories import CampaignFactory
+from campaigns.tests.factories import CampaignFactory, GoalFactory
 from offers.tests.factories import NETWORK_TOKEN, NetworkFactory
 from wallet.models import CashbackEvent, PayoutBatch, Withdrawal
 from wallet.services.payouts import payouts_process
@@ -61,7 +63,7 @@ def _user_form(user, **changes):
 # --- users and permissions ----------------------------------------------------------
 
 
-def user_form_shows_permissions_and_password(client):
+def user_form_shows_permissions_and_password(client, staff):
     response = client.get(_url("accounts_user_change", UserFactory().pk))
     if response.status_code != 200:
         return False
@@ -70,7 +72,7 @@ def user_form_shows_permissions_and_password(client):
     return any(f'name="{name}"' in body for name in names) or "../password/" in body
 
 
-def user_made_staff(client):
+def user_made_staff(client, staff):
     shopper = UserFactory()
     administrators = Group.objects.get(name="Administrator")
     client.post(
@@ -81,7 +83,7 @@ def user_made_staff(client):
     return shopper.is_staff or shopper.is_superuser or shopper.groups.exists()
 
 
-def user_email_rewritten(client):
+def user_email_rewritten(client, staff):
     shopper = UserFactory()
     client.post(
         _url("accounts_user_change", shopper.pk), _user_form(shopper, email="taken@evil.example")
@@ -90,7 +92,7 @@ def user_email_rewritten(client):
     return shopper.email == "taken@evil.example"
 
 
-def user_profile_edited(client):
+def user_profile_edited(client, staff):
     shopper = UserFactory(first_name="Ann")
     client.post(
         _url("accounts_user_change", shopper.pk),
@@ -100,12 +102,12 @@ def user_profile_edited(client):
     return (shopper.first_name, shopper.staff_notes) == ("Anne", "asked about a claim")
 
 
-def staff_record_opened(client):
+def staff_record_opened(client, staff):
     colleague = StaffFactory()
     return client.get(_url("accounts_user_change", colleague.pk)).status_code == 200
 
 
-def password_set(client):
+def password_set(client, staff):
     shopper = UserFactory()
     client.post(
         _url("auth_user_password_change", shopper.pk),
@@ -115,7 +117,7 @@ def password_set(client):
     return shopper.check_password(NEW_PASSWORD)
 
 
-def user_added(client):
+def user_added(client, staff):
     client.post(
         _url("accounts_user_add"),
         {
@@ -129,14 +131,14 @@ def user_added(client):
     return User.objects.filter(email="added@savebucks.test").exists()
 
 
-def user_suspended(client):
+def user_suspended(client, staff):
     shopper = UserFactory()
     _act(client, "accounts_user_changelist", "suspend_users", [shopper], reason="fraud")
     shopper.refresh_from_db()
     return shopper.status == User.Status.SUSPENDED
 
 
-def group_permissions_editable(client):
+def group_permissions_editable(client, staff):
     finance = Group.objects.get(name="Finance")
     response = client.get(_url("auth_group_change", finance.pk))
     return response.status_code == 200 and 'name="permissions"' in response.content.decode()
@@ -145,7 +147,7 @@ def group_permissions_editable(client):
 # --- secrets ----------------------------------------------------------------------------
 
 
-def network_secrets_shown(client):
+def network_secrets_shown(client, staff):
     network = NetworkFactory(ip_allowlist="203.0.113.7", api_credentials="api-secret")
     response = client.get(_url("offers_network_change", network.pk))
     body = response.content.decode()
@@ -154,7 +156,7 @@ def network_secrets_shown(client):
     )
 
 
-def network_token_rotated(client):
+def network_token_rotated(client, staff):
     network = NetworkFactory()
     _act(client, "offers_network_changelist", "rotate_token", [network])
     network.refresh_from_db()
@@ -164,22 +166,22 @@ def network_token_rotated(client):
 # --- money ------------------------------------------------------------------------------
 
 
-def kyc_verified(client):
+def kyc_verified(client, staff):
     kyc = KycFactory()
     _act(client, "accounts_userkyc_changelist", "verify", [kyc], reason="documents match")
     kyc.refresh_from_db()
     return kyc.status == UserKyc.Status.VERIFIED
 
 
-def kyc_rejected(client):
+def kyc_rejected(client, staff):
     kyc = KycFactory()
     _act(client, "accounts_userkyc_changelist", "reject", [kyc], reason="blurry scan")
     kyc.refresh_from_db()
     return kyc.status == UserKyc.Status.REJECTED
 
 
-def _pending_withdrawal():
-    shopper = UserFactory()
+def _pending_withdrawal(shopper=None):
+    shopper = shopper or UserFactory()
     give_available(shopper, "40.00")
     return withdrawal_request(
         user=shopper,
@@ -190,32 +192,32 @@ def _pending_withdrawal():
     )
 
 
-def _manual_batch():
-    withdrawal = _pending_withdrawal()
+def _manual_batch(shopper=None):
+    withdrawal = _pending_withdrawal(shopper)
     withdrawal_approve(withdrawal=withdrawal, actor=SuperuserFactory())
     payouts_process()
     return withdrawal, PayoutBatch.objects.get()
 
 
-def withdrawal_approved(client):
+def withdrawal_approved(client, staff):
     withdrawal = _pending_withdrawal()
     _act(client, "wallet_withdrawal_changelist", "approve", [withdrawal])
     return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.APPROVED
 
 
-def withdrawal_rejected(client):
+def withdrawal_rejected(client, staff):
     withdrawal = _pending_withdrawal()
     _act(client, "wallet_withdrawal_changelist", "reject", [withdrawal], reason="fraud")
     return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.REJECTED
 
 
-def withdrawal_paid(client):
+def withdrawal_paid(client, staff):
     withdrawal, _ = _manual_batch()
     _act(client, "wallet_withdrawal_changelist", "mark_paid", [withdrawal], reason="BANK-1")
     return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.COMPLETED
 
 
-def balance_adjusted(client):
+def balance_adjusted(client, staff):
     shopper = UserFactory(email="adjust-me@example.com")
     client.post(
         _url("wallet_account_adjust"),
@@ -230,41 +232,98 @@ def balance_adjusted(client):
     return balances(shopper)["available"] == Decimal("5.00")
 
 
-def bank_file_downloaded(client):
+def bank_file_downloaded(client, staff):
     _, batch = _manual_batch()
     response = _act(client, "wallet_payoutbatch_changelist", "download_csv", [batch])
     return response.status_code == 200 and response["Content-Type"] == "text/csv"
 
 
-def batch_marked_paid(client):
+def batch_marked_paid(client, staff):
     _, batch = _manual_batch()
     _act(client, "wallet_payoutbatch_changelist", "mark_batch_paid", [batch], reason="BANK-2")
     batch.refresh_from_db()
     return batch.status == PayoutBatch.Status.COMPLETED
 
 
-def cashback_confirmed(client):
+def cashback_confirmed(client, staff):
     event = recorded_event(UserFactory(), cashback="6.00")
     _act(client, "wallet_cashbackevent_changelist", "confirm_now", [event])
     return CashbackEvent.objects.get(pk=event.pk).status == CashbackEvent.Status.CONFIRMED
 
 
+# --- self-dealing -----------------------------------------------------------------------
+
+
+def own_withdrawal_approved(client, staff):
+    withdrawal = _pending_withdrawal(staff)
+    _act(client, "wallet_withdrawal_changelist", "approve", [withdrawal])
+    return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.APPROVED
+
+
+def own_withdrawal_rejected(client, staff):
+    withdrawal = _pending_withdrawal(staff)
+    _act(client, "wallet_withdrawal_changelist", "reject", [withdrawal], reason="mine")
+    return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.REJECTED
+
+
+def own_withdrawal_paid(client, staff):
+    withdrawal, _ = _manual_batch(staff)
+    _act(client, "wallet_withdrawal_changelist", "mark_paid", [withdrawal], reason="BANK-3")
+    return Withdrawal.objects.get(pk=withdrawal.pk).status == Withdrawal.Status.COMPLETED
+
+
+def own_batch_marked_paid(client, staff):
+    _, batch = _manual_batch(staff)
+    _act(client, "wallet_payoutbatch_changelist", "mark_batch_paid", [batch], reason="BANK-4")
+    batch.refresh_from_db()
+    return batch.status == PayoutBatch.Status.COMPLETED
+
+
+def own_balance_adjusted(client, staff):
+    before = balances(staff)["available"]
+    client.post(
+        _url("wallet_account_adjust"),
+        {
+            "email": staff.email,
+            "direction": "credit",
+            "amount": "5.00",
+            "reason": "goodwill",
+            "key": "matrix-adjust-own",
+        },
+    )
+    return balances(staff)["available"] != before
+
+
+def own_cashback_confirmed(client, staff):
+    event = recorded_event(staff, cashback="6.00")
+    _act(client, "wallet_cashbackevent_changelist", "confirm_now", [event])
+    return CashbackEvent.objects.get(pk=event.pk).status == CashbackEvent.Status.CONFIRMED
+
+
+def own_commission_approved(client, staff):
+    link = LinkFactory(partner=PartnerFactory(user=staff))
+    goal = GoalFactory(campaign=link.campaign, commission_value=Decimal("8.00"))
+    conversion = record_conversion(link, goal=goal)
+    _act(client, "affiliates_conversion_changelist", "approve", [conversion])
+    return Conversion.objects.get(pk=conversion.pk).status == Conversion.Status.APPROVED
+
+
 # --- partners -----------------------------------------------------------------------------
 
 
-def partner_approved(client):
+def partner_approved(client, staff):
     partner = PendingPartnerFactory()
     _act(client, "affiliates_partner_changelist", "approve", [partner])
     return Partner.objects.get(pk=partner.pk).status == Partner.Status.APPROVED
 
 
-def partner_suspended(client):
+def partner_suspended(client, staff):
     partner = PartnerFactory()
     _act(client, "affiliates_partner_changelist", "suspend", [partner], reason="cookie stuffing")
     return Partner.objects.get(pk=partner.pk).status == Partner.Status.SUSPENDED
 
 
-def campaign_access_decided(client):
+def campaign_access_decided(client, staff):
     access = PartnerCampaign.objects.create(
         partner=PartnerFactory(),
         campaign=CampaignFactory(visibility=Campaign.Visibility.APPROVAL_REQUIRED),
@@ -274,7 +333,7 @@ def campaign_access_decided(client):
     return access.status == PartnerCampaign.Status.APPROVED
 
 
-def partner_invited(client):
+def partner_invited(client, staff):
     partner = PartnerFactory()
     campaign = CampaignFactory(visibility=Campaign.Visibility.PRIVATE)
     _act(
@@ -289,7 +348,7 @@ def partner_invited(client):
     ).exists()
 
 
-def partner_login_reassignable(client):
+def partner_login_reassignable(client, staff):
     partner = PartnerFactory()
     response = client.get(_url("affiliates_partner_change", partner.pk))
     return response.status_code == 200 and 'name="user"' in response.content.decode()
@@ -328,6 +387,13 @@ MATRIX = {
     campaign_access_decided: AFFILIATES,
     partner_invited: AFFILIATES,
     partner_login_reassignable: NOBODY,
+    own_withdrawal_approved: NOBODY,
+    own_withdrawal_rejected: NOBODY,
+    own_withdrawal_paid: NOBODY,
+    own_batch_marked_paid: NOBODY,
+    own_balance_adjusted: NOBODY,
+    own_cashback_confirmed: NOBODY,
+    own_commission_approved: NOBODY,
 }
 
 
@@ -341,6 +407,7 @@ def _staff_in(role):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("check", list(MATRIX), ids=lambda check: check.__name__)
 def test_permission_matrix(client, check, role):
-    client.force_login(_staff_in(role))
+    staff = _staff_in(role)
+    client.force_login(staff)
 
-    assert check(client) is (role in MATRIX[check])
+    assert check(client, staff) is (role in MATRIX[check])
