@@ -57,16 +57,26 @@ class CampaignAdmin(AuditedAdminMixin, admin.ModelAdmin):
             f"{campaign}: new postback token {token} — copy it now, it will not be shown again.",
         )
 
+    def has_manage_campaign_secrets_permission(self, request, obj=None):
+        return request.user.has_perm("campaigns.manage_campaign_secrets")
+
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
-        if not change:
+        if change:
+            return
+        if self.has_manage_campaign_secrets_permission(request):
             self._show_once(
                 request,
                 obj,
                 campaign_rotate_token(campaign=obj, actor=request.user, request=request),
             )
+        else:
+            messages.info(request, f"{obj}: an Administrator issues its conversion token.")
 
-    @admin.action(description="Rotate the conversion postback token", permissions=["change"])
+    @admin.action(
+        description="Rotate the conversion postback token",
+        permissions=["manage_campaign_secrets"],
+    )
     def rotate_token(self, request, queryset):
         for campaign in queryset:
             self._show_once(

@@ -93,6 +93,11 @@ class Campaign(models.Model):
 
     class Meta:
         ordering = ["name"]
+        # Whoever holds a campaign's conversion token can report approved sales for any
+        # partner (their own included): like network credentials, Administrators only.
+        permissions = [
+            ("manage_campaign_secrets", "Can issue and rotate conversion postback tokens")
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(attribution_window_days__gte=1, attribution_window_days__lte=90),

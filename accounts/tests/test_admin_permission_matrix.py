@@ -22,6 +22,7 @@ from affiliates.tests.factories import LinkFactory, PartnerFactory, PendingPartn
 from affiliates.tests.support import record_conversion
 from campaigns.models import Campaign
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from config.tokens import token_matches
 from offers.tests.factories import NETWORK_TOKEN, NetworkFactory
 from wallet.models import CashbackEvent, PayoutBatch, Withdrawal
 from wallet.services.payouts import payouts_process
@@ -161,6 +162,13 @@ def network_token_rotated(client, staff):
     _act(client, "offers_network_changelist", "rotate_token", [network])
     network.refresh_from_db()
     return not network.token_matches(NETWORK_TOKEN)
+
+
+def campaign_token_rotated(client, staff):
+    campaign = CampaignFactory(token="matrix-campaign-token")
+    _act(client, "campaigns_campaign_changelist", "rotate_token", [campaign])
+    campaign.refresh_from_db()
+    return not token_matches("matrix-campaign-token", campaign.postback_token_hash)
 
 
 # --- money ------------------------------------------------------------------------------
@@ -373,6 +381,7 @@ MATRIX = {
     group_permissions_editable: ADMIN,
     network_secrets_shown: ADMIN,
     network_token_rotated: ADMIN,
+    campaign_token_rotated: ADMIN,
     kyc_verified: FINANCE,
     kyc_rejected: FINANCE,
     withdrawal_approved: FINANCE,
