@@ -19,6 +19,8 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 
+from config.errors import Refusal
+
 # Never a partner's server, whatever they carry: site-local and IPv4-compatible addresses
 # are deprecated (RFC 3879; RFC 4291 2.5.5.1), and local-use NAT64 (RFC 8215) is not
 # globally reachable and puts the IPv4 address wherever the operator's prefix length says
@@ -29,8 +31,10 @@ _NEVER_PUBLIC = tuple(ipaddress.ip_network(net) for net in ("fec0::/10", "::/96"
 _LAST_32_BITS_IPV4 = tuple(ipaddress.ip_network(net) for net in ("::ffff:0:0:0/96", "64:ff9b::/96"))
 
 
-class UnsafeTarget(Exception):
+class UnsafeTarget(Refusal):
     """Our rule refuses the URL: trying again would not change the answer."""
+
+    code = "invalid_url"
 
 
 class Unresolved(OSError):
@@ -77,14 +81,14 @@ def is_public(address: str) -> bool:
 def check_url(url: str) -> tuple[str, str, int]:
     """(scheme, host, port) of an http(s) URL, or UnsafeTarget."""
     if not url.isascii() or any(ch <= " " or ch == "\x7f" for ch in url):
-        raise UnsafeTarget("The URL may contain only printable ASCII (no spaces).")
+        raise UnsafeTarget(detail="The URL may contain only printable ASCII (no spaces).")
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError as exc:
-        raise UnsafeTarget("That is not a valid URL.") from exc
+        raise UnsafeTarget(detail="That is not a valid URL.") from exc
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise UnsafeTarget("Only http:// and https:// URLs are allowed.")
+        raise UnsafeTarget(detail="Only http:// and https:// URLs are allowed.")
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
@@ -99,7 +103,9 @@ def resolve(host: str, port: int) -> str:
     if not settings.PARTNER_POSTBACK_ALLOW_PRIVATE:
         for address in addresses:
             if not is_public(address):
-                raise UnsafeTarget(f"{host} resolves to {address}, which is not a public address.")
+                raise UnsafeTarget(
+                    detail=f"{host} resolves to {address}, which is not a public address."
+                )
     return addresses[0]
 
 

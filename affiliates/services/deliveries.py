@@ -246,8 +246,8 @@ def postback_save(
         )
     try:
         outbound.check_target(probe)
-    except outbound.UnsafeTarget as exc:
-        raise PostbackRefused("invalid_url", str(exc)) from exc
+    except outbound.UnsafeTarget as refused:
+        raise PostbackRefused(refused.code, refused.detail, "url") from refused
     if method not in PartnerPostback.Method.values:
         raise PostbackRefused("invalid_method", "GET or POST.")
     scope = "campaign" if campaign is not None else "goal"

@@ -296,7 +296,9 @@ def test_a_postback_to_a_private_address_is_a_form_error(client, partner):
     )
 
     assert response.status_code == 200
-    assert response.context["form"].non_field_errors()
+    assert response.context["form"].errors["url"] == [
+        "127.0.0.1 resolves to 127.0.0.1, which is not a public address."
+    ]
     assert PartnerPostback.objects.count() == 0
 
 
