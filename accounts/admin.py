@@ -6,14 +6,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 
-from config.errors import Refusal
-
 from .admin_base import (
     AuditedAdminMixin,
     BigTableAdmin,
     ReadOnlyAdminMixin,
     ReasonActionForm,
     StatusHistoryInline,
+    action_reason,
+    staff_each,
 )
 from .models import (
     KYC_FIELDS,
@@ -62,15 +62,6 @@ class SupportUserChangeForm(forms.ModelForm):
     class Meta:
         model = User
         fields = SUPPORT_EDITABLE_FIELDS
-
-
-def _report(modeladmin, request, done: int, total: int, what: str):
-    skipped = total - done
-    modeladmin.message_user(request, f"{done} {what}.", messages.SUCCESS)
-    if skipped:
-        modeladmin.message_user(
-            request, f"{skipped} skipped: their current status does not allow it.", messages.WARNING
-        )
 
 
 @admin.register(User)
@@ -180,16 +171,9 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         return user.email_verified
 
     def _move(self, request, queryset, move, what):
-        reason = request.POST.get("reason", "")
-        users = list(queryset)
-        done = sum(
-            user_set_status(
-                user=user, move=move, actor=request.user, reason=reason, request=request
-            )
-            for user in users
-            if may_manage_user(request.user, user)
-        )
-        _report(self, request, done, len(users), what)
+        users = [user for user in queryset if may_manage_user(request.user, user)]
+        reason = action_reason(request)
+        staff_each(self, request, users, user_set_status, "user", what, move=move, reason=reason)
 
     @admin.action(description="Suspend selected users", permissions=["change"])
     def suspend_users(self, request, queryset):
@@ -251,19 +235,9 @@ class UserKycAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return False
 
     def _review(self, request, queryset, status, what):
-        reason = request.POST.get("reason", "")
-        records = list(queryset.select_related("user"))
-        try:
-            done = sum(
-                kyc_review(
-                    kyc=kyc, status=status, actor=request.user, notes=reason, request=request
-                )
-                for kyc in records
-            )
-        except Refusal as refused:
-            self.message_user(request, refused.detail, messages.ERROR)
-            return
-        _report(self, request, done, len(records), what)
+        notes = action_reason(request)
+        rows = queryset.select_related("user")
+        staff_each(self, request, rows, kyc_review, "kyc", what, status=status, notes=notes)
 
     @admin.action(description="Verify selected KYC records", permissions=["change"])
     def verify(self, request, queryset):

@@ -100,6 +100,18 @@ def form_changes(form, secret_fields=()) -> dict[str, dict]:
     return changes
 
 
+def staff_each(modeladmin, request, rows, service, noun: str, what: str, **arguments) -> None:
+    """The usual admin action: `service` on each selected row (passed as `noun`), by this
+    staff member, through apply_each (a refusal stops the run and says why)."""
+    apply_each(
+        modeladmin,
+        request,
+        list(rows),
+        lambda row: service(**{noun: row}, actor=request.user, request=request, **arguments),
+        what,
+    )
+
+
 class AuditedAdminMixin:
     """Copies every add, change and delete made through the admin into the AuditLog, with
     each changed field's old and new value (secrets masked: see form_changes)."""

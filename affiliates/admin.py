@@ -14,7 +14,7 @@ from accounts.admin_base import (
     StatusHistoryInline,
     action_reason,
     apply_each,
-    report_action,
+    staff_each,
 )
 from campaigns.models import Campaign
 
@@ -106,16 +106,11 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return render(request, "admin/affiliates/overview.html", context)
 
     def _decide(self, request, queryset, decision, what):
-        def decide(partner):
-            return partner_decide(
-                partner=partner,
-                decision=decision,
-                actor=request.user,
-                reason=action_reason(request),
-                request=request,
-            )
-
-        apply_each(self, request, list(queryset.select_related("user")), decide, what)
+        reason = action_reason(request)
+        rows = queryset.select_related("user")
+        staff_each(
+            self, request, rows, partner_decide, "partner", what, decision=decision, reason=reason
+        )
 
     @admin.action(description="Approve selected partners", permissions=["change"])
     def approve(self, request, queryset):
@@ -168,18 +163,18 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, approve):
-        rows = list(queryset)
-        done = sum(
-            campaign_access_decide(
-                access=a,
-                approve=approve,
-                actor=request.user,
-                reason=action_reason(request),
-                request=request,
-            )
-            for a in rows
+        what = "approved" if approve else "rejected"
+        reason = action_reason(request)
+        staff_each(
+            self,
+            request,
+            queryset,
+            campaign_access_decide,
+            "access",
+            what,
+            approve=approve,
+            reason=reason,
         )
-        report_action(self, request, done, len(rows), "approved" if approve else "rejected")
 
     @admin.action(description="Approve access", permissions=["change"])
     def approve(self, request, queryset):
@@ -231,16 +226,17 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     actions = ("approve", "decline", "release_hold")
 
     def _move(self, request, queryset, status, what):
-        def move(conversion):
-            return conversion_set_status(
-                conversion=conversion,
-                status=status,
-                actor=request.user,
-                reason=action_reason(request),
-                request=request,
-            )
-
-        apply_each(self, request, list(queryset), move, what)
+        reason = action_reason(request)
+        staff_each(
+            self,
+            request,
+            queryset,
+            conversion_set_status,
+            "conversion",
+            what,
+            status=status,
+            reason=reason,
+        )
 
     @admin.action(description="Approve selected conversions", permissions=["change"])
     def approve(self, request, queryset):

@@ -21,6 +21,7 @@ from accounts.admin_base import (
     StatusHistoryInline,
     action_reason,
     apply_each,
+    staff_each,
 )
 from accounts.models import User
 from accounts.services import audit_log
@@ -231,16 +232,17 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     actions = ("confirm_now", "reject", "reverse")
 
     def _decide(self, request, queryset, decision, what):
-        def decide(event):
-            return cashback_decide(
-                event=event,
-                decision=decision,
-                actor=request.user,
-                reason=action_reason(request),
-                request=request,
-            )
-
-        apply_each(self, request, list(queryset), decide, what)
+        reason = action_reason(request)
+        staff_each(
+            self,
+            request,
+            queryset,
+            cashback_decide,
+            "event",
+            what,
+            decision=decision,
+            reason=reason,
+        )
 
     @admin.action(description="Confirm now (pending → available)", permissions=["change"])
     def confirm_now(self, request, queryset):
@@ -300,27 +302,18 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     def has_pay_permission(self, request):
         return request.user.has_perm("wallet.pay_withdrawal")
 
-    def _each(self, request, rows, service, noun: str, what: str, **arguments):
-        """`service` on each row (passed as `noun`) by this staff member, via apply_each."""
-        apply_each(
-            self,
-            request,
-            list(rows),
-            lambda row: service(**{noun: row}, actor=request.user, request=request, **arguments),
-            what,
-        )
-
     @admin.action(description="Approve selected withdrawals", permissions=["approve"])
     def approve(self, request, queryset):
         note = action_reason(request)
-        self._each(request, queryset, withdrawal_approve, "withdrawal", "approved", note=note)
+        staff_each(self, request, queryset, withdrawal_approve, "withdrawal", "approved", note=note)
 
     @admin.action(
         description="Reject selected withdrawals (give a reason)", permissions=["approve"]
     )
     def reject(self, request, queryset):
         reason = action_reason(request)
-        self._each(
+        staff_each(
+            self,
             request,
             queryset,
             withdrawal_reject,
@@ -340,7 +333,8 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         if not reference:
             self.message_user(request, "Give the bank's reference in the box.", messages.ERROR)
             return
-        self._each(
+        staff_each(
+            self,
             request,
             self._payouts(queryset),
             payout_mark_paid,
@@ -355,7 +349,8 @@ class WithdrawalAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         if not reason:
             self.message_user(request, "Say why the payment failed.", messages.ERROR)
             return
-        self._each(
+        staff_each(
+            self,
             request,
             self._payouts(queryset),
             payout_mark_failed,

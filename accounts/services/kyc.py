@@ -5,6 +5,7 @@ from ..emails import email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from ..refusals import AccountRefused
 from .audit import audit_log
+from .own_account import refuse_own_account
 from .transitions import transition
 
 # Staff decisions: a pending record is verified or rejected; a decision may be revised.
@@ -48,6 +49,7 @@ def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", reque
     """Staff verify or reject a KYC record. False (and nothing written) if already there."""
     if status not in REVIEW_MOVES:
         raise AccountRefused("invalid_status", f"Unknown KYC decision {status!r}.")
+    refuse_own_account(actor=actor, owner_id=kyc.user_id, doing="review the KYC record")
     if status == UserKyc.Status.REJECTED and not notes.strip():
         raise AccountRefused("reason_required", "Say why the KYC is rejected: the user sees it.")
     now = timezone.now()

@@ -316,6 +316,13 @@ def own_commission_approved(client, staff):
     return Conversion.objects.get(pk=conversion.pk).status == Conversion.Status.APPROVED
 
 
+def own_kyc_verified(client, staff):
+    kyc = KycFactory(user=staff)
+    _act(client, "accounts_userkyc_changelist", "verify", [kyc], reason="it is me")
+    kyc.refresh_from_db()
+    return kyc.status == UserKyc.Status.VERIFIED
+
+
 # --- partners -----------------------------------------------------------------------------
 
 
@@ -403,6 +410,7 @@ MATRIX = {
     own_balance_adjusted: NOBODY,
     own_cashback_confirmed: NOBODY,
     own_commission_approved: NOBODY,
+    own_kyc_verified: NOBODY,
 }
 
 

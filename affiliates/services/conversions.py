@@ -16,12 +16,12 @@ from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from campaigns.models import Campaign, Goal
 from config.errors import Conflict, Forbidden, Refusal
 from config.money import check_amount_size
 from wallet.models import Account
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
-from wallet.services.own_account import refuse_own_account
 
 from ..models import Conversion, Link, Partner
 from ..rules import commission_for

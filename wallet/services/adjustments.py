@@ -14,12 +14,12 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict, Forbidden, Refusal
 from config.money import money
 
 from ..models import Account, AdjustmentRequest
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
-from .own_account import refuse_own_account
 
 Status = AdjustmentRequest.Status
 

@@ -14,11 +14,11 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.services import transition
+from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
 
 from ..models import Account, CashbackEvent
 from .ledger import Line, ledger_post, platform_account, transfer, user_account
-from .own_account import refuse_own_account
 
 Status = CashbackEvent.Status
 NetworkStatus = CashbackEvent.NetworkStatus

@@ -19,6 +19,7 @@ from django.db.models import Count, Q, Sum
 from django.utils import timezone
 
 from accounts.models import Referral
+from accounts.services.own_account import refuse_own_account
 from accounts.services.referrals import referrals_credit
 from accounts.services.transitions import transition, transition_claimed
 from config.money import money
@@ -27,7 +28,6 @@ from ..models import Account, CashbackEvent
 from ..signals import cashback_confirmed
 from .cashback import _confirm_lines
 from .ledger import PostingRequest, ledger_post_many, platform_account, transfer, user_account
-from .own_account import refuse_own_account
 
 ZERO = Decimal("0.00")
 Status = CashbackEvent.Status

@@ -16,13 +16,13 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import audit_log, transition, transition_claimed
+from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
 
 from ..models import Payout, PayoutBatch, Withdrawal, WithdrawalMethod
 from ..payouts.base import ItemResult, PayoutProvider
 from ..payouts.manual import ManualProvider
 from ..payouts.paypal import PayPalProvider
-from .own_account import refuse_own_account
 from .withdrawals import withdrawal_complete, withdrawal_fail
 
 MAX_SUBMIT_ATTEMPTS = 10

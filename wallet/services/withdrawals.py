@@ -20,6 +20,7 @@ from django.utils import timezone
 from accounts.emails import payout_details_changed_email_queue
 from accounts.models import UserKyc
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from accounts.services.reauth import password_recheck
 from config.errors import Refusal
 from config.money import money
@@ -27,7 +28,6 @@ from config.money import money
 from ..models import Account, Withdrawal, WithdrawalMethod
 from ..signals import withdrawal_settled, withdrawal_status_changed
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
-from .own_account import refuse_own_account
 
 Status = Withdrawal.Status
 

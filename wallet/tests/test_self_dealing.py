@@ -9,13 +9,13 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 
 from accounts.models import AuditLog
+from accounts.services.own_account import OwnAccountRefused
 from accounts.tests.factories import PASSWORD, StaffFactory, UserFactory
 from config.testing import race
 from wallet.models import AdjustmentRequest, Payout, Transaction, Withdrawal
 from wallet.services.adjustments import adjustment_approve, adjustment_request
 from wallet.services.audit import wallet_audit
 from wallet.services.confirmation import cashback_confirm
-from wallet.services.own_account import OwnAccountRefused
 from wallet.services.payouts import payouts_process
 from wallet.services.withdrawals import withdrawal_approve, withdrawal_request
 
