@@ -8,7 +8,12 @@ from django.shortcuts import redirect, render
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin, https_formfield
+from accounts.admin_base import (
+    HTTPS_URL_FIELDS,
+    AuditedAdminMixin,
+    StatusHistoryInline,
+    https_formfield,
+)
 from config.errors import Refusal
 
 from .models import Category, Merchant, MerchantCommission, Network, Offer
@@ -196,6 +201,7 @@ class OfferImportForm(forms.Form):
 
 @admin.register(Offer)
 class OfferAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    inlines = (StatusHistoryInline,)
     list_display = (
         "title",
         "merchant",
