@@ -44,16 +44,24 @@ def partner_apply(
         "company": company.strip(),
         "website": website.strip(),
         "traffic_sources": traffic_sources.strip(),
-        "status": Status.PENDING,
         "status_reason": "",
     }
     try:
         with transaction.atomic():
-            if existing:
-                Partner.objects.filter(pk=existing.pk).update(**fields)
-                existing.refresh_from_db()
-                return existing
-            return Partner.objects.create(user=user, **fields)
+            if existing is None:
+                return Partner.objects.create(user=user, status=Status.PENDING, **fields)
+            # A rejected partner may apply again, once: a second tab finds it pending.
+            if not transition(
+                existing,
+                to=Status.PENDING,
+                allowed_from={Status.REJECTED},
+                actor=user,
+                reason="Applied again.",
+                updates=fields,
+            ):
+                raise PartnerRefused("already_applied", "You already applied.")
+            existing.refresh_from_db()
+            return existing
     except IntegrityError as exc:  # two tabs applying at once
         raise PartnerRefused("already_applied", "You already applied.") from exc
 
