@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from .db import (
     bench_line,
+    copy_bench_users,
     copy_rows,
     drop,
     pg_settings,
@@ -44,44 +45,7 @@ def _build(events: int, users: int) -> None:
         tracking_url="https://example.com/{click_id}",
     )
     now = timezone.now()
-    copy_rows(
-        "accounts_user",
-        [
-            "id",
-            "email",
-            "password",
-            "first_name",
-            "last_name",
-            "phone",
-            "avatar",
-            "status",
-            "is_staff",
-            "is_superuser",
-            "email_verified_at",
-            "referral_code",
-            "date_joined",
-            "updated_at",
-        ],
-        (
-            (
-                u,
-                f"bench{u}@example.com",
-                "!",
-                "Bench",
-                str(u),
-                "",
-                "",
-                "active",
-                False,
-                False,
-                now,
-                f"B{u:09d}",
-                now,
-                now,
-            )
-            for u in range(1, users + 1)
-        ),
-    )
+    copy_bench_users(users, now)
     cashback = {k: Decimal(k % 5000 + 1) / 100 for k in range(1, events + 1)}
     owner = {k: (k - 1) % users + 1 for k in cashback}
     expense = 2 * users + 1

@@ -24,7 +24,14 @@ from decimal import Decimal
 
 from psycopg import sql
 
-from .db import admin_connection, pg_settings, recreate, reset_sequences, use_database
+from .db import (
+    admin_connection,
+    copy_bench_users,
+    pg_settings,
+    recreate,
+    reset_sequences,
+    use_database,
+)
 
 FULL = {
     "users": 100_000,
@@ -85,31 +92,7 @@ class Clock:
 
 
 def _users(n: int, now) -> None:
-    stamp = now.isoformat()
-    _copy(
-        "accounts_user",
-        [
-            "id",
-            "email",
-            "password",
-            "first_name",
-            "last_name",
-            "phone",
-            "avatar",
-            "status",
-            "is_staff",
-            "is_superuser",
-            "email_verified_at",
-            "referral_code",
-            "date_joined",
-            "updated_at",
-        ],
-        (
-            f"{u}\tbench{u}@example.com\t!\tBench\t{u}\t\t\tactive\tf\tf\t{stamp}\t"
-            f"B{u:09d}\t{stamp}\t{stamp}\n"
-            for u in range(1, n + 1)
-        ),
-    )
+    copy_bench_users(n, now)
 
 
 def _catalog(c: dict, now) -> dict:
