@@ -285,3 +285,25 @@ def test_two_approvers_at_once_move_the_money_once():
     assert Transaction.objects.filter(kind="adjustment.credit").count() == 1
     assert AuditLog.objects.filter(action="wallet.adjust").count() == 1
     assert wallet_audit() == []
+
+
+@pytest.mark.django_db
+def test_an_overlong_form_key_is_refused_on_the_form_not_answered_500(client):
+    client.force_login(_finance())
+    shopper = UserFactory()
+    before = (balances(shopper), _money_state())
+
+    page = client.post(
+        ADJUST,
+        {
+            "email": shopper.email,
+            "direction": "credit",
+            "amount": "5.00",
+            "reason": "goodwill",
+            "key": "k" * 65,
+        },
+    )
+
+    assert page.status_code == 200
+    assert page.context["form"].errors
+    assert (balances(shopper), _money_state()) == before
