@@ -1,6 +1,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from wallet.services.own_account import refuse_own_account
+
 from ..emails import email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from ..refusals import AccountRefused
@@ -50,6 +52,8 @@ def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", reque
         raise AccountRefused("invalid_status", f"Unknown KYC decision {status!r}.")
     if status == UserKyc.Status.REJECTED and not notes.strip():
         raise AccountRefused("reason_required", "Say why the KYC is rejected: the user sees it.")
+    # A verified record unlocks bank payouts and large withdrawals: another's call.
+    refuse_own_account(actor=actor, owner_id=kyc.user_id, doing="review the KYC")
     now = timezone.now()
     with transaction.atomic():
         if not transition(
