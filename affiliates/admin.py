@@ -14,7 +14,6 @@ from accounts.admin_base import (
     StatusHistoryInline,
     action_reason,
     apply_each,
-    report_action,
 )
 from campaigns.models import Campaign
 
@@ -74,6 +73,11 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     exclude = ("payout_details", "tax_id")
     readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
     inlines = (PartnerCampaignInline, GoalCommissionInline, StatusHistoryInline)
+
+    def has_change_permission(self, request, obj=None):
+        # Its own partner account (rates, inlines) is another staff member's to change.
+        own = obj is not None and obj.user_id == request.user.pk
+        return not own and super().has_change_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         # Re-pointing a partner at another login would hand over its earnings.
@@ -168,18 +172,17 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
         return False
 
     def _decide(self, request, queryset, approve):
-        rows = list(queryset)
-        done = sum(
-            campaign_access_decide(
-                access=a,
+        def decide(access):
+            return campaign_access_decide(
+                access=access,
                 approve=approve,
                 actor=request.user,
                 reason=action_reason(request),
                 request=request,
             )
-            for a in rows
-        )
-        report_action(self, request, done, len(rows), "approved" if approve else "rejected")
+
+        rows = list(queryset.select_related("partner"))
+        apply_each(self, request, rows, decide, "approved" if approve else "rejected")
 
     @admin.action(description="Approve access", permissions=["change"])
     def approve(self, request, queryset):
