@@ -211,6 +211,13 @@ class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("partner",)
     show_full_result_count = False
 
+    def get_readonly_fields(self, request, obj=None):
+        # Re-pointing a live link at another partner (or campaign) would hand over the
+        # commission its traffic earns: a link keeps the owner it was made for.
+        if obj is None:
+            return self.readonly_fields
+        return ("partner", "campaign", *self.readonly_fields)
+
 
 @admin.register(Conversion)
 class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):

@@ -10,7 +10,7 @@ from accounts.tests.factories import StaffFactory
 from affiliates.models import Partner, PartnerCampaign, PartnerGoalCommission
 from campaigns.tests.factories import CampaignFactory, GoalFactory
 
-from .factories import PendingPartnerFactory
+from .factories import LinkFactory, PendingPartnerFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -100,3 +100,26 @@ def test_an_affiliate_manager_cannot_set_its_own_partner_commission_rates(client
 
     assert response.status_code == 403
     assert _state() == before
+
+
+def test_an_affiliate_manager_cannot_re_point_a_link_at_its_own_partner_account(client):
+    staff = _manager(client)
+    own = PendingPartnerFactory(user=staff, status=Partner.Status.APPROVED)
+    link = LinkFactory()
+    others = (link.partner_id, link.campaign_id)
+
+    response = client.post(
+        reverse("admin:affiliates_link_change", args=[link.pk]),
+        {
+            "name": link.name,
+            "slug": link.slug,
+            "partner": own.pk,
+            "campaign": CampaignFactory().pk,
+            "destination_url": link.destination_url,
+            "status": link.status,
+        },
+    )
+
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert (link.partner_id, link.campaign_id) == others
