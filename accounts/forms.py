@@ -8,6 +8,7 @@ from config.request_meta import client_ip
 from .emails import email_queue
 from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .ratelimit import LOGIN_ACCOUNT, LOGIN_IP
+from .services.reauth import ReauthRefused, WrongPassword, password_recheck
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 
@@ -145,10 +146,20 @@ class PasswordConfirmMixin:
         self.user = user
         super().__init__(*args, **kwargs)
 
+    recheck_purpose = "account"
+
     def clean_current_password(self):
+        # The limited, audited re-check: unlimited, it is a password oracle for whoever
+        # holds a session (issue 10, point 6).
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That is not your current password.", code="wrong_password")
+        try:
+            password_recheck(user=self.user, password=password, purpose=self.recheck_purpose)
+        except WrongPassword as exc:
+            raise ValidationError(
+                "That is not your current password.", code="wrong_password"
+            ) from exc
+        except ReauthRefused as exc:
+            raise ValidationError(exc.detail, code=exc.code) from exc
         return password
 
 
@@ -158,6 +169,7 @@ class KycForm(PasswordConfirmMixin, forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Changing payout details needs your password.",
     )
+    recheck_purpose = "kyc"
 
     class Meta:
         model = UserKyc
@@ -178,6 +190,7 @@ class KycForm(PasswordConfirmMixin, forms.ModelForm):
 
 
 class AccountDeleteForm(PasswordConfirmMixin, forms.Form):
+    recheck_purpose = "account_delete"
     current_password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

@@ -3,11 +3,14 @@ from django.utils import timezone
 
 from wallet.services.own_account import refuse_own_account
 
-from ..emails import email_queue
+from ..emails import email_queue, payout_details_changed_email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from ..refusals import AccountRefused
 from .audit import audit_log
 from .transitions import transition
+
+# Where bank transfers go: a change is told to the account holder by email.
+PAYOUT_KYC_FIELDS = {"account_holder_name", "bank_name", "account_number", "ifsc_or_iban", "upi_id"}
 
 # Staff decisions: a pending record is verified or rejected; a decision may be revised.
 REVIEW_MOVES = {
@@ -43,6 +46,8 @@ def kyc_submit(*, user: User, data: dict) -> UserKyc:
             updates={"reviewed_by": None, "reviewed_at": None},
         )
         audit_log(actor=user, action="kyc.submit", entity=kyc, metadata={"fields": changed})
+        if set(changed) & PAYOUT_KYC_FIELDS:
+            payout_details_changed_email_queue(user=user, where="bank transfers")
     return kyc
 
 
