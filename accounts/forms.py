@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from config.request_meta import client_ip
@@ -139,6 +139,16 @@ class ProfileForm(forms.Form):
         return avatar
 
 
+def recheck_password(user, password, purpose: str, wrong_message: str) -> None:
+    """password_recheck (limited per account, failures audited) as a form error."""
+    try:
+        password_recheck(user=user, password=password, purpose=purpose)
+    except WrongPassword as exc:
+        raise ValidationError(wrong_message, code="wrong_password") from exc
+    except ReauthRefused as exc:
+        raise ValidationError(exc.detail, code=exc.code) from exc
+
+
 class PasswordConfirmMixin:
     """Sensitive changes ask for the current password again."""
 
@@ -152,14 +162,20 @@ class PasswordConfirmMixin:
         # The limited, audited re-check: unlimited, it is a password oracle for whoever
         # holds a session (issue 10, point 6).
         password = self.cleaned_data["current_password"]
-        try:
-            password_recheck(user=self.user, password=password, purpose=self.recheck_purpose)
-        except WrongPassword as exc:
-            raise ValidationError(
-                "That is not your current password.", code="wrong_password"
-            ) from exc
-        except ReauthRefused as exc:
-            raise ValidationError(exc.detail, code=exc.code) from exc
+        recheck_password(
+            self.user, password, self.recheck_purpose, "That is not your current password."
+        )
+        return password
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password checked by the limited re-check."""
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        recheck_password(
+            self.user, password, "password_change", self.error_messages["password_incorrect"]
+        )
         return password
 
 
