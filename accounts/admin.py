@@ -161,6 +161,10 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
         allowed = super().has_change_permission(request, obj)
         return allowed and (obj is None or may_manage_user(request.user, obj))
 
+    def has_delete_permission(self, request, obj=None):
+        allowed = super().has_delete_permission(request, obj)
+        return allowed and (obj is None or may_manage_user(request.user, obj))
+
     def user_change_password(self, request, id, form_url=""):
         if not request.user.is_superuser:
             raise PermissionDenied

@@ -1,6 +1,6 @@
 from django import forms
 from django.contrib.auth import password_validation
-from django.contrib.auth.forms import AuthenticationForm, PasswordResetForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
 
 from config.request_meta import client_ip
@@ -8,6 +8,7 @@ from config.request_meta import client_ip
 from .emails import email_queue
 from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .ratelimit import LOGIN_ACCOUNT, LOGIN_IP
+from .services.reauth import ReauthRefused, WrongPassword, password_recheck
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 
@@ -138,6 +139,16 @@ class ProfileForm(forms.Form):
         return avatar
 
 
+def recheck_password(user, password, purpose: str, wrong_message: str) -> None:
+    """password_recheck (limited per account, failures audited) as a form error."""
+    try:
+        password_recheck(user=user, password=password, purpose=purpose)
+    except WrongPassword as exc:
+        raise ValidationError(wrong_message, code="wrong_password") from exc
+    except ReauthRefused as exc:
+        raise ValidationError(exc.detail, code=exc.code) from exc
+
+
 class PasswordConfirmMixin:
     """Sensitive changes ask for the current password again."""
 
@@ -145,10 +156,26 @@ class PasswordConfirmMixin:
         self.user = user
         super().__init__(*args, **kwargs)
 
+    recheck_purpose = "account"
+
     def clean_current_password(self):
+        # The limited, audited re-check: unlimited, it is a password oracle for whoever
+        # holds a session (issue 10, point 6).
         password = self.cleaned_data["current_password"]
-        if not self.user.check_password(password):
-            raise ValidationError("That is not your current password.", code="wrong_password")
+        recheck_password(
+            self.user, password, self.recheck_purpose, "That is not your current password."
+        )
+        return password
+
+
+class LimitedPasswordChangeForm(PasswordChangeForm):
+    """Django's form, with the old password checked by the limited re-check."""
+
+    def clean_old_password(self):
+        password = self.cleaned_data["old_password"]
+        recheck_password(
+            self.user, password, "password_change", self.error_messages["password_incorrect"]
+        )
         return password
 
 
@@ -158,6 +185,7 @@ class KycForm(PasswordConfirmMixin, forms.ModelForm):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
         help_text="Changing payout details needs your password.",
     )
+    recheck_purpose = "kyc"
 
     class Meta:
         model = UserKyc
@@ -178,6 +206,7 @@ class KycForm(PasswordConfirmMixin, forms.ModelForm):
 
 
 class AccountDeleteForm(PasswordConfirmMixin, forms.Form):
+    recheck_purpose = "account_delete"
     current_password = forms.CharField(
         strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "current-password"})
     )

@@ -75,6 +75,11 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
     inlines = (PartnerCampaignInline, GoalCommissionInline, StatusHistoryInline)
 
+    def has_change_permission(self, request, obj=None):
+        # Its own partner account (rates, inlines) is another staff member's to change.
+        own = obj is not None and obj.user_id == request.user.pk
+        return not own and super().has_change_permission(request, obj)
+
     def get_readonly_fields(self, request, obj=None):
         # Re-pointing a partner at another login would hand over its earnings.
         if obj is None:
@@ -165,10 +170,11 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
     def _decide(self, request, queryset, approve):
         what = "approved" if approve else "rejected"
         reason = action_reason(request)
+        rows = queryset.select_related("partner")
         staff_each(
             self,
             request,
-            queryset,
+            rows,
             campaign_access_decide,
             "access",
             what,
@@ -202,6 +208,13 @@ class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ("partner", "campaign")
     raw_id_fields = ("partner",)
     show_full_result_count = False
+
+    def get_readonly_fields(self, request, obj=None):
+        # Re-pointing a live link at another partner (or campaign) would hand over the
+        # commission its traffic earns: a link keeps the owner it was made for.
+        if obj is None:
+            return self.readonly_fields
+        return ("partner", "campaign", *self.readonly_fields)
 
 
 @admin.register(Conversion)

@@ -5,6 +5,8 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from django.http import HttpRequest
+
 request_id_var: contextvars.ContextVar[str] = contextvars.ContextVar("request_id", default="-")
 
 # Attributes every LogRecord has; anything else was passed with `extra=` and is kept.
@@ -17,6 +19,14 @@ class RequestIdFilter(logging.Filter):
         return True
 
 
+def _loggable(value):
+    # Django passes the request along with every 4xx/5xx line, and its repr is the full
+    # URL: a GET postback's ?token= would reach the log. The path alone says enough.
+    if isinstance(value, HttpRequest):
+        return f"{value.method} {value.path}"
+    return value
+
+
 class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         payload = {
@@ -27,7 +37,9 @@ class JsonFormatter(logging.Formatter):
             "message": record.getMessage(),
         }
         payload.update(
-            (key, value) for key, value in record.__dict__.items() if key not in _STANDARD_ATTRS
+            (key, _loggable(value))
+            for key, value in record.__dict__.items()
+            if key not in _STANDARD_ATTRS
         )
         if record.exc_info:
             payload["exc_info"] = self.formatException(record.exc_info)

@@ -81,7 +81,7 @@ def parse_amount(
         raise InvalidAmount(detail=f"{name} must be at least zero.", field=field)
     # Before quantizing: a 40-digit number has more digits than Decimal's context holds.
     check_amount_size(value, field=field)
-    value = money(value)
+    value = money(value) + 0  # + 0 turns "-0.00" (Decimal keeps the sign) into 0.00
     if value == 0 and not allow_zero:
         raise InvalidAmount(detail=f"{name} must be more than zero.", field=field)
     return value

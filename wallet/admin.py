@@ -63,7 +63,7 @@ class AdjustmentForm(forms.Form):
     amount = MoneyFormField()
     reason = forms.CharField(widget=forms.Textarea(attrs={"rows": 2}), max_length=200)
     # One per form shown: submitting it twice moves the money once.
-    key = forms.CharField(widget=forms.HiddenInput)
+    key = forms.CharField(widget=forms.HiddenInput, max_length=64)
 
     def clean_email(self):
         user = User.objects.filter(

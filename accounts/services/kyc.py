@@ -1,12 +1,15 @@
 from django.db import transaction
 from django.utils import timezone
 
-from ..emails import email_queue
+from ..emails import email_queue, payout_details_changed_email_queue
 from ..models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from ..refusals import AccountRefused
 from .audit import audit_log
 from .own_account import refuse_own_account
 from .transitions import transition
+
+# Where bank transfers go: a change is told to the account holder by email.
+PAYOUT_KYC_FIELDS = {"account_holder_name", "bank_name", "account_number", "ifsc_or_iban", "upi_id"}
 
 # Staff decisions: a pending record is verified or rejected; a decision may be revised.
 REVIEW_MOVES = {
@@ -42,6 +45,8 @@ def kyc_submit(*, user: User, data: dict) -> UserKyc:
             updates={"reviewed_by": None, "reviewed_at": None},
         )
         audit_log(actor=user, action="kyc.submit", entity=kyc, metadata={"fields": changed})
+        if set(changed) & PAYOUT_KYC_FIELDS:
+            payout_details_changed_email_queue(user=user, where="bank transfers")
     return kyc
 
 
@@ -49,9 +54,10 @@ def kyc_review(*, kyc: UserKyc, status: str, actor: User, notes: str = "", reque
     """Staff verify or reject a KYC record. False (and nothing written) if already there."""
     if status not in REVIEW_MOVES:
         raise AccountRefused("invalid_status", f"Unknown KYC decision {status!r}.")
-    refuse_own_account(actor=actor, owner_id=kyc.user_id, doing="review the KYC record")
     if status == UserKyc.Status.REJECTED and not notes.strip():
         raise AccountRefused("reason_required", "Say why the KYC is rejected: the user sees it.")
+    # A verified record unlocks bank payouts and large withdrawals: another's call.
+    refuse_own_account(actor=actor, owner_id=kyc.user_id, doing="review the KYC")
     now = timezone.now()
     with transaction.atomic():
         if not transition(

@@ -213,3 +213,27 @@ def test_superuser_granting_a_role_is_audited_old_to_new(client):
         "is_staff": {"old": False, "new": True},
         "groups": {"old": [], "new": [finance.pk]},
     }
+
+
+@pytest.mark.parametrize("how", ["delete_view", "delete_selected"])
+def test_a_non_superuser_administrator_cannot_delete_a_staff_record(client, how):
+    """The Administrator group holds delete_user; deleting a colleague (a superuser
+    even) is touching another staff member's record, which only superusers may."""
+    admin = StaffFactory()
+    admin.groups.add(Group.objects.get(name="Administrator"))
+    client.force_login(admin)
+    boss = SuperuserFactory()
+
+    if how == "delete_view":
+        response = client.post(
+            reverse("admin:accounts_user_delete", args=[boss.pk]), {"post": "yes"}
+        )
+        assert response.status_code == 403
+    else:
+        client.post(
+            reverse("admin:accounts_user_changelist"),
+            {"action": "delete_selected", "_selected_action": [boss.pk], "post": "yes"},
+        )
+
+    assert User.objects.filter(pk=boss.pk).exists()
+    assert not AuditLog.objects.filter(action="user.admin_delete").exists()

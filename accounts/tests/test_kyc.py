@@ -134,3 +134,50 @@ def test_resubmitting_with_blank_secrets_keeps_them_and_goes_back_to_review(clie
     assert kyc.status == UserKyc.Status.PENDING
     submit = AuditLog.objects.get(action="kyc.submit")
     assert submit.metadata == {"fields": ["account_holder_name", "city"]}
+
+
+def test_the_kyc_password_recheck_is_rate_limited_and_audited(client):
+    """The KYC page holds the bank account bank payouts go to: its password re-check is
+    the same limited, audited one as new payout details (issue 10, point 6)."""
+    user = UserFactory()
+    client.force_login(user)
+    data = {**PLAINTEXTS, "account_holder_name": "Kim Lee", "bank_name": "Demo Bank"}
+
+    for attempt in range(5):
+        client.post(reverse("accounts:kyc"), {**data, "current_password": f"guess-{attempt}"})
+    right = client.post(reverse("accounts:kyc"), {**data, "current_password": PASSWORD})
+
+    assert (
+        right.context["form"]
+        .errors["current_password"][0]
+        .startswith("Too many password attempts.")
+    )
+    assert UserKyc.objects.count() == 0
+    assert AuditLog.objects.filter(actor=user, action="reauth.wrong_password").count() == 5
+    assert AuditLog.objects.filter(actor=user, action="reauth.throttled").count() == 1
+
+
+def test_new_bank_details_on_the_kyc_page_are_told_by_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    kyc = KycFactory(status=UserKyc.Status.VERIFIED)
+    client.force_login(kyc.user)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            reverse("accounts:kyc"),
+            {
+                "account_holder_name": kyc.account_holder_name,
+                "bank_name": kyc.bank_name,
+                "account_number": "999988887777",
+                "city": kyc.city,
+                "country": "GB",
+                "current_password": PASSWORD,
+            },
+        )
+
+    kyc.refresh_from_db()
+    assert kyc.account_number == "999988887777"
+    assert [(m.to, m.subject) for m in mailoutbox] == [
+        ([kyc.user.email], "Your SaveBucks payout details changed")
+    ]

@@ -145,3 +145,23 @@ def test_password_change_logs_out_other_sessions(client):
     assert here.get(reverse("dashboard")).status_code == 200
     assert phone.get(reverse("dashboard")).status_code == 302
     assert UserSession.objects.filter(user=user).count() == 1
+
+
+def test_the_password_change_form_is_no_unlimited_password_oracle(client):
+    user = UserFactory()
+    client.force_login(user)
+
+    def change(old):
+        return client.post(
+            reverse("accounts:password-change"),
+            {"old_password": old, "new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD},
+        )
+
+    for attempt in range(5):
+        change(f"guess-{attempt}")
+    right = change(PASSWORD)
+
+    assert right.status_code == 200
+    assert right.context["form"].errors["old_password"][0].startswith("Too many password")
+    user.refresh_from_db()
+    assert user.check_password(PASSWORD)

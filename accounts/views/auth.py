@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST
 from config.errors import Refusal, form_refused
 from config.request_meta import client_ip
 
-from ..forms import LoginForm, ResetRequestForm, SignupForm
+from ..forms import LimitedPasswordChangeForm, LoginForm, ResetRequestForm, SignupForm
 from ..models import User
 from ..ratelimit import RESET_ACCOUNT, RESET_IP, SIGNUP_IP, VERIFY_RESEND_ACCOUNT
 from ..services import (
@@ -123,6 +123,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
+    form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
     def form_valid(self, form):

@@ -5,6 +5,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from campaigns.models import Campaign
 from config.errors import Refusal
 
@@ -59,6 +60,8 @@ def campaign_access_request(
 def campaign_access_decide(
     *, access: PartnerCampaign, approve: bool, actor, reason: str = "", request=None
 ) -> bool:
+    # Access to a campaign is access to its commissions: never one's own partner account.
+    refuse_own_account(actor=actor, owner_id=access.partner.user_id, doing="decide campaign access")
     target = PartnerCampaign.Status.APPROVED if approve else PartnerCampaign.Status.REJECTED
     with transaction.atomic():
         moved = transition(
@@ -91,6 +94,7 @@ def campaign_access_grant(
     decided and audited through campaign_access_decide like any other decision."""
     if campaign.status == Campaign.Status.ENDED:
         raise AccessRefused("campaign_ended", f"{campaign} has ended: nobody can join it.")
+    refuse_own_account(actor=actor, owner_id=partner.user_id, doing="decide campaign access")
     access, _ = PartnerCampaign.objects.get_or_create(partner=partner, campaign=campaign)
     campaign_access_decide(
         access=access, approve=True, actor=actor, reason="Invited", request=request

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.emails import email_queue, payout_details_changed_email_queue
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from accounts.services.reauth import password_recheck
 from config.errors import Refusal
 
@@ -73,6 +74,7 @@ def partner_decide(
     allowed, target = DECISIONS[decision]
     if decision in ("reject", "suspend") and not reason.strip():
         raise PartnerRefused("reason_required", "Say why: the partner will read it.")
+    refuse_own_account(actor=actor, owner_id=partner.user_id, doing="decide a partner account")
     now = timezone.now()
     with transaction.atomic():
         fields = {"status_reason": reason, "updated_at": now}

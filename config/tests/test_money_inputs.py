@@ -93,6 +93,15 @@ def test_negatives_only_where_the_caller_allows_them():
     assert parse_amount("-5.00", allow_negative=True) == D("-5.00")
 
 
+@pytest.mark.parametrize("raw", ["-0", "-0.00"])
+def test_minus_zero_is_zero_not_a_negative_amount(raw):
+    # A sale of "-0" was answered with cashback "-0.00": money has no signed zero.
+    assert str(parse_amount(raw)) == "0.00"
+    assert str(parse_amount(raw, allow_negative=True)) == "0.00"
+    with pytest.raises(InvalidAmount, match="more than zero"):
+        parse_amount(raw, allow_zero=False)
+
+
 def test_the_maximum_is_a_setting_and_applies_to_either_sign(settings):
     assert parse_amount("1000000.00") == D("1000000.00")
     with pytest.raises(AmountTooLarge):

@@ -148,6 +148,8 @@ def _messages(exc: ValidationError) -> list[str]:
 def _text(row, name, limit=None) -> str:
     value = row.get(name)
     value = "" if value is None else str(value).strip()
+    if "\x00" in value:  # PostgreSQL cannot store it: the save would fail, not the row
+        raise RowRefused("invalid_text", "Null characters are not allowed.", name)
     return value[:limit] if limit else value
 
 
@@ -165,7 +167,10 @@ def _datetime(row, name):
     value = _text(row, name)
     if not value:
         return None
-    parsed = parse_datetime(value)
+    try:
+        parsed = parse_datetime(value)
+    except ValueError:  # well formed, but no such date (month 13)
+        parsed = None
     if parsed is None:
         raise RowRefused("invalid_date", f"{value!r} is not an ISO date and time", name)
     return parsed

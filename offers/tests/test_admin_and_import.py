@@ -269,3 +269,33 @@ def test_an_unreadable_feed_imports_nothing_from_the_command_or_the_admin(
     assert page.status_code == 200
     assert f"Cannot read this file: {message}" in page.content.decode()
     assert (Offer.objects.count(), AuditLog.objects.filter(action="offer.import").count()) == (0, 0)
+
+
+@pytest.mark.parametrize(
+    ("field", "value", "message"),
+    [
+        ("starts_at", "2026-13-45T00:00:00", "is not an ISO date and time"),
+        ("title", "Half \x00 off", "title: Null characters are not allowed."),
+    ],
+)
+def test_a_row_with_an_impossible_date_or_a_nul_is_rejected_not_a_500(staff, field, value, message):
+    network = NetworkFactory()
+    MerchantFactory(slug="acme", network=network)
+    feed = json.dumps(
+        [
+            {"external_id": "BAD", "merchant": "acme", "title": "Bad", field: value},
+            {"external_id": "OK", "merchant": "acme", "title": "Good"},
+        ]
+    )
+
+    response = staff.post(
+        reverse("admin:offers_offer_import"),
+        {"network": network.pk, "file": SimpleUploadedFile("offers.json", feed.encode())},
+        follow=True,
+    )
+
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Import: 1 created, 0 updated, 1 rejected." in page
+    assert message in page
+    assert list(Offer.objects.values_list("external_id", flat=True)) == ["OK"]

@@ -1,12 +1,14 @@
 """Manual adjustments of a shopper's balance, with four eyes on the large ones.
 
-One staff member asks (`adjustment_request`); up to ADJUSTMENT_SECOND_APPROVAL_ABOVE it
-posts at once, above it a second staff member approves or rejects it. Nobody adjusts
+One staff member asks (`adjustment_request`); up to ADJUSTMENT_SECOND_APPROVAL_ABOVE
+(counting what the same staff member posted alone for that shopper in the last 24 hours)
+it posts at once, above it a second staff member approves or rejects it. Nobody adjusts
 their own balance, and the requester never approves its own request. Approval is a
 conditional UPDATE from pending and the posting carries the request's key, so two
 approvers at once (or one clicking twice) move the money once.
 """
 
+from datetime import timedelta
 from decimal import Decimal
 
 from django.conf import settings
@@ -22,6 +24,8 @@ from ..models import Account, AdjustmentRequest
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
 
 Status = AdjustmentRequest.Status
+# How far back one staff member's own postings for a shopper add up towards the threshold.
+FOUR_EYES_WINDOW = timedelta(hours=24)
 
 
 class AdjustmentRefused(Refusal):
@@ -64,7 +68,7 @@ def adjustment_request(
                 requested_by=actor,
                 idempotency_key=idempotency_key,
             )
-            if abs(amount) <= settings.ADJUSTMENT_SECOND_APPROVAL_ABOVE:
+            if not _needs_second_approval(user, amount, actor):
                 _decide(adjustment, Status.APPROVED, actor=actor, request=request)
             else:
                 audit_log(
@@ -77,6 +81,22 @@ def adjustment_request(
     except IntegrityError:  # the same form sent twice at once: the first one won
         return AdjustmentRequest.objects.get(idempotency_key=idempotency_key)
     return adjustment
+
+
+def _needs_second_approval(user, amount: Decimal, actor) -> bool:
+    """Above the threshold, counting what `actor` alone posted for `user` in the window:
+    otherwise ten adjustments of 100.00 would be 1,000.00 that nobody else saw. The
+    shopper's row is locked so that two forms at once cannot both count the same past."""
+    list(type(user).objects.select_for_update().filter(pk=user.pk).values_list("pk", flat=True))
+    alone = AdjustmentRequest.objects.filter(
+        user=user,
+        requested_by=actor,
+        decided_by=actor,
+        status=Status.APPROVED,
+        created_at__gte=timezone.now() - FOUR_EYES_WINDOW,
+    ).values_list("amount", flat=True)
+    posted = sum((abs(posted) for posted in alone), Decimal(0))
+    return posted + abs(amount) > settings.ADJUSTMENT_SECOND_APPROVAL_ABOVE
 
 
 def _check_second_person(adjustment: AdjustmentRequest, actor, doing: str) -> None:

@@ -285,3 +285,51 @@ def test_two_approvers_at_once_move_the_money_once():
     assert Transaction.objects.filter(kind="adjustment.credit").count() == 1
     assert AuditLog.objects.filter(action="wallet.adjust").count() == 1
     assert wallet_audit() == []
+
+
+@pytest.mark.django_db
+def test_an_overlong_form_key_is_refused_on_the_form_not_answered_500(client):
+    client.force_login(_finance())
+    shopper = UserFactory()
+    before = (balances(shopper), _money_state())
+
+    page = client.post(
+        ADJUST,
+        {
+            "email": shopper.email,
+            "direction": "credit",
+            "amount": "5.00",
+            "reason": "goodwill",
+            "key": "k" * 65,
+        },
+    )
+
+    assert page.status_code == 200
+    assert page.context["form"].errors
+    assert (balances(shopper), _money_state()) == before
+
+
+@pytest.mark.django_db
+def test_small_adjustments_add_up_towards_the_four_eyes_threshold(client):
+    """Ten credits of 100.00 are one of 1,000.00: what a staff member posted alone for a
+    shopper in the last day counts, or four eyes are avoided by splitting."""
+    shopper = UserFactory()
+    client.force_login(_finance())
+
+    _adjust_form(client, shopper.email, "60.00")
+    _adjust_form(client, shopper.email, "40.00")
+    _adjust_form(client, shopper.email, "0.01")
+    _adjust_form(client, shopper.email, "30.00", direction="debit")
+
+    assert list(AdjustmentRequest.objects.order_by("pk").values_list("amount", "status")) == [
+        (D("60.00"), "approved"),
+        (D("40.00"), "approved"),
+        (D("0.01"), "pending"),
+        (D("-30.00"), "pending"),
+    ]
+    assert balances(shopper)["available"] == D("100.00")
+    # Another shopper, or a second staff member's own adjustments, start from zero.
+    _adjust_form(client, UserFactory().email, "100.00")
+    client.force_login(_finance())
+    _adjust_form(client, shopper.email, "100.00")
+    assert AdjustmentRequest.objects.filter(status="approved").count() == 4
