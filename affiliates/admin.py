@@ -17,6 +17,8 @@ from accounts.admin_base import (
     staff_each,
 )
 from campaigns.models import Campaign
+from config.errors import Refusal, form_refused
+from wallet.services.own_account import refuse_own_account
 
 from . import selectors
 from .models import (
@@ -32,6 +34,7 @@ from .models import (
 from .services.access import campaign_access_decide, campaign_access_grant
 from .services.apikeys import api_key_revoke
 from .services.conversions import conversion_release_hold, conversion_set_status
+from .services.links import link_check
 from .services.partners import partner_decide
 
 
@@ -191,8 +194,34 @@ class PartnerCampaignAdmin(admin.ModelAdmin):
         self._decide(request, queryset, False)
 
 
+class LinkAdminForm(forms.ModelForm):
+    """A link made here obeys link_create's rules, and is never one's own partner's."""
+
+    actor = None  # the staff member, set by LinkAdmin.get_form
+
+    def clean(self):
+        cleaned = super().clean()
+        adding = self.instance.pk is None
+        partner = cleaned.get("partner") if adding else self.instance.partner
+        campaign = cleaned.get("campaign") if adding else self.instance.campaign
+        if partner is None or campaign is None or "destination_url" not in cleaned:
+            return cleaned
+        try:
+            if adding:
+                refuse_own_account(
+                    actor=self.actor, owner_id=partner.user_id, doing="make a link for a partner"
+                )
+            cleaned["destination_url"] = link_check(
+                partner=partner, campaign=campaign, destination_url=cleaned["destination_url"]
+            )
+        except Refusal as refused:
+            form_refused(self, refused)
+        return cleaned
+
+
 @admin.register(Link)
 class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = LinkAdminForm
     list_display = (
         "name",
         "slug",
@@ -215,6 +244,11 @@ class LinkAdmin(AuditedAdminMixin, admin.ModelAdmin):
         if obj is None:
             return self.readonly_fields
         return ("partner", "campaign", *self.readonly_fields)
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.actor = request.user
+        return form
 
 
 @admin.register(Conversion)

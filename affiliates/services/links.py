@@ -48,6 +48,17 @@ def _check_destination(url: str, campaign: Campaign) -> str:
     return url
 
 
+def link_check(*, partner: Partner, campaign: Campaign, destination_url: str) -> str:
+    """The rules of a new link (the partner may promote the campaign, the destination is on
+    its domains), for whoever makes one: the partner, or staff in the admin. Returns the
+    destination to store; raises LinkRefused."""
+    if not partner_may_promote(partner, campaign):
+        raise LinkRefused(
+            "campaign_not_open", "You cannot promote this campaign (yet).", "campaign"
+        )
+    return _check_destination(destination_url, campaign)
+
+
 def link_create(
     *,
     partner: Partner,
@@ -59,11 +70,7 @@ def link_create(
     sub3: str = "",
     slug: str = "",
 ) -> Link:
-    if not partner_may_promote(partner, campaign):
-        raise LinkRefused(
-            "campaign_not_open", "You cannot promote this campaign (yet).", "campaign"
-        )
-    destination = _check_destination(destination_url, campaign)
+    destination = link_check(partner=partner, campaign=campaign, destination_url=destination_url)
     fields = {
         "partner": partner,
         "campaign": campaign,

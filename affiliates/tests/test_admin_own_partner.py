@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from accounts.models import AuditLog, StatusChange
 from accounts.tests.factories import StaffFactory
-from affiliates.models import Partner, PartnerCampaign, PartnerGoalCommission
+from affiliates.models import Link, Partner, PartnerCampaign, PartnerGoalCommission
 from campaigns.tests.factories import CampaignFactory, GoalFactory
 
 from .factories import LinkFactory, PendingPartnerFactory
@@ -123,3 +123,37 @@ def test_an_affiliate_manager_cannot_re_point_a_link_at_its_own_partner_account(
     assert response.status_code == 302
     link.refresh_from_db()
     assert (link.partner_id, link.campaign_id) == others
+
+
+def _add_link(client, partner, campaign, destination="https://example.com/landing"):
+    _add_link.count = getattr(_add_link, "count", 0) + 1
+    return client.post(
+        reverse("admin:affiliates_link_add"),
+        {
+            "name": "Mine",
+            "slug": f"mine-{_add_link.count}",
+            "partner": partner.pk,
+            "campaign": campaign.pk,
+            "destination_url": destination,
+            "status": "active",
+        },
+    )
+
+
+def test_a_link_added_in_the_admin_obeys_the_rules_link_create_applies(client):
+    staff = _manager(client)
+    own = PendingPartnerFactory(user=staff, status=Partner.Status.APPROVED)
+    other = PendingPartnerFactory(status=Partner.Status.APPROVED)
+    private = CampaignFactory(visibility="private")
+    public = CampaignFactory()
+
+    own_link = _add_link(client, own, public)
+    no_access = _add_link(client, other, private)
+    elsewhere = _add_link(client, other, public, destination="https://evil.example.net/")
+
+    assert [r.status_code for r in (own_link, no_access, elsewhere)] == [200, 200, 200]
+    assert "on your own account" in own_link.content.decode()
+    assert "cannot promote this campaign" in no_access.content.decode()
+    assert "The destination must be on" in elsewhere.content.decode()
+    assert not Link.objects.exists()
+    assert _add_link(client, other, public).status_code == 302

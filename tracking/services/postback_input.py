@@ -71,8 +71,19 @@ def postback_input_read(request) -> PostbackInput:
         received = PostbackInput({**query, **body}, request.body, tuple(query))
     else:
         received = PostbackInput(query, request.META.get("QUERY_STRING", "").encode(), ())
-    if any("\x00" in text for item in received.params.items() for text in item):
-        # PostgreSQL cannot store or even compare a NUL character: refuse it here (the
-        # sender must fix it) rather than answer 503 (retry) to a request that always fails.
-        raise PostbackRejected("invalid_parameter", "Parameters must not contain NUL.")
+    if not all(_storable(text) for item in received.params.items() for text in item):
+        # PostgreSQL cannot store or even compare a NUL character, and no UTF-8 text holds
+        # a lone surrogate (JSON can spell "\ud800"): refuse them here (the sender must
+        # fix it) rather than answer 503 (retry) or 500 to a request that always fails.
+        raise PostbackRejected(
+            "invalid_parameter", "Parameters must be UTF-8 text and must not contain NUL."
+        )
     return received
+
+
+def _storable(text: str) -> bool:
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return "\x00" not in text

@@ -391,3 +391,31 @@ def test_a_nul_character_is_refused_with_a_400_and_the_postback_is_still_logged(
         (200, "") if where == "a header" else (400, "invalid_parameter")
     )
     assert "\x00" not in json.dumps([log.query, log.headers, log.body])
+
+
+@pytest.mark.parametrize("endpoint", ["network", "conversion"])
+@pytest.mark.parametrize("where", ["token", "txn_id", "another parameter's name"])
+def test_a_lone_surrogate_in_a_json_body_is_refused_with_a_400_and_still_logged(
+    networks, conversion_clicks, endpoint, where
+):
+    """JSON can spell `\\ud800`, which no UTF-8 text holds: hashing the token or saving
+    the row raised UnicodeEncodeError, a 500 with no log row."""
+    if endpoint == "network":
+        click, token = networks["click"], NETWORK_TOKEN
+        url, params = f"/postback/{click.merchant.network.slug}/", dict(SALE)
+    else:
+        click, token = conversion_clicks["mine"], CAMPAIGN_TOKEN
+        url, params = "/postback/conversion/", dict(CONVERSION)
+    params.update(token=token, click_id=str(click.click_id), txn_id="T1")
+    if where == "another parameter's name":
+        params["x\ud800"] = "1"
+    else:
+        params[where] = "T\ud800"
+    body = json.dumps(params)  # ASCII: the surrogate travels as its escape
+
+    response = Client().post(url, body, content_type="application/json")
+
+    assert (response.status_code, response.json()["code"]) == (400, "invalid_parameter")
+    log = PostbackLog.objects.get()
+    assert (log.http_status, log.code, log.authenticated) == (400, "invalid_parameter", False)
+    assert token not in log.body
