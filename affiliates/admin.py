@@ -16,9 +16,9 @@ from accounts.admin_base import (
     apply_each,
     staff_each,
 )
+from accounts.services.own_account import refuse_own_account
 from campaigns.models import Campaign
 from config.errors import Refusal, form_refused
-from wallet.services.own_account import refuse_own_account
 
 from . import selectors
 from .models import (
