@@ -75,7 +75,16 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("user",)
     # Payout details and tax id are secrets: never shown, never typed over here.
     exclude = ("payout_details", "tax_id")
-    readonly_fields = ("status", "status_reason", "approved_at", "created_at", "updated_at")
+    # The payout method goes with the details the partner confirmed with its password (and
+    # was told about by email): changed only by the partner, never by staff here.
+    readonly_fields = (
+        "status",
+        "status_reason",
+        "payout_method",
+        "approved_at",
+        "created_at",
+        "updated_at",
+    )
     inlines = (PartnerCampaignInline, GoalCommissionInline, StatusHistoryInline)
 
     def has_change_permission(self, request, obj=None):

@@ -19,9 +19,15 @@ class ReplayReport:
     failures: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, detail)
 
     def add(self, line: int, log: PostbackLog) -> None:
-        self.outcomes[log.outcome] = self.outcomes.get(log.outcome, 0) + 1
         if log.outcome == PostbackLog.Outcome.FAILURE:
-            self.failures.append((line, log.code, log.message))
+            self.fail(line, log.code, log.message)
+        else:
+            self.outcomes[log.outcome] = self.outcomes.get(log.outcome, 0) + 1
+
+    def fail(self, line: int, code: str, message: str) -> None:
+        failure = PostbackLog.Outcome.FAILURE
+        self.outcomes[failure] = self.outcomes.get(failure, 0) + 1
+        self.failures.append((line, code, message))
 
     def summary(self) -> str:
         return (
@@ -63,6 +69,10 @@ def network_report_import(*, network: Network, rows: Iterable[tuple[int, dict]])
     report = ReplayReport()
     for line, row in rows:
         clean = {str(k).strip(): str(v or "").strip() for k, v in row.items() if k}
+        if any("\x00" in text for pair in clean.items() for text in pair):
+            # PostgreSQL cannot store NUL: the row fails on its own, the others still apply.
+            report.fail(line, "invalid_parameter", "A value contains NUL.")
+            continue
         report.add(line, _apply(network, clean, method="REPORT"))
     return report
 

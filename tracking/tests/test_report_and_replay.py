@@ -116,3 +116,24 @@ def test_replay_reads_json_bodies_like_the_view(client):
 def test_replay_refuses_a_bad_date():
     with pytest.raises(CommandError, match="is not a date"):
         call_command("replay_postbacks", "--since", "yesterday-ish")
+
+
+def test_a_report_row_with_a_nul_fails_alone_and_the_others_apply(tmp_path, capsys):
+    network = NetworkFactory(slug="affise-nul", convention="affise")
+    store = MerchantFactory(network=network)
+    good, bad = ClickFactory(merchant=store), ClickFactory(merchant=store)
+    report = tmp_path / "report.csv"
+    report.write_text(
+        "clickid,action_id,sum,payout,status\n"
+        f"{bad.click_id},R-\x00,100.00,8.00,1\n"
+        f"{good.click_id},R-2,50.00,4.00,2\n"
+    )
+
+    with pytest.raises(CommandError, match=r"1 row\(s\) failed"):
+        call_command("import_network_report", "affise-nul", str(report))
+
+    out = capsys.readouterr()
+    assert "affise-nul: 1 failure, 1 success." in out.out
+    assert "report.csv:2: invalid_parameter: A value contains NUL." in out.err
+    assert list(CashbackEvent.objects.values_list("external_txn_id", flat=True)) == ["R-2"]
+    assert PostbackLog.objects.filter(method="REPORT").count() == 1
