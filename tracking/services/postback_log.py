@@ -1,12 +1,27 @@
 """Writing postback log rows: always with credentials redacted (see redaction.py)."""
 
+from offers.models import Network
+
 from ..models import PostbackLog
 from .redaction import network_aliases, redact_log_fields
 
 
-def _redact(log, network) -> bool:
+def _any_networks_token_names() -> dict[str, str]:
+    """Every name any network of ours gives its token. A request to a wrong or renamed
+    slug is still likely one of our networks, sending its token under its own name."""
+    names = {}
+    for convention, param_aliases in Network.objects.values_list("convention", "param_aliases"):
+        aliases = network_aliases(convention, param_aliases)
+        names.update({name: ours for name, ours in aliases.items() if ours == "token"})
+    return names
+
+
+def _redact(log, network, unknown_aliases=None) -> bool:
     """Redact `log` in place, by its network's parameter names; True if anything changed."""
-    aliases = network_aliases(network.convention, network.param_aliases) if network else {}
+    if network is not None:
+        aliases = network_aliases(network.convention, network.param_aliases)
+    else:
+        aliases = unknown_aliases or {}
     redacted = redact_log_fields(
         query=log.query, body=log.body, headers=log.headers, aliases=aliases
     )
@@ -18,7 +33,8 @@ def _redact(log, network) -> bool:
 
 def postback_log_save(log: PostbackLog) -> PostbackLog:
     """The one way a postback log row is written."""
-    _redact(log, log.network)
+    unknown = log.network_id is None and log.kind == PostbackLog.Kind.NETWORK
+    _redact(log, log.network, _any_networks_token_names() if unknown else None)
     log.save()
     return log
 

@@ -75,6 +75,19 @@ def test_a_networks_own_name_for_the_token_is_redacted(client):
     assert PostbackLog.objects.get().query["security"] == R
 
 
+def test_a_networks_own_name_for_the_token_is_redacted_at_a_wrong_slug_too(client):
+    NetworkFactory(param_aliases={"security": "token"})
+
+    response = client.get(
+        reverse("tracking:network-postback", args=["renamed-network"]),
+        {"security": NETWORK_TOKEN, "txn_id": "T9"},
+    )
+
+    assert response.status_code == 404
+    log = PostbackLog.objects.get()
+    assert (log.code, log.query) == ("unknown_network", {"security": R, "txn_id": "T9"})
+
+
 @pytest.mark.parametrize(
     "name", ["api_key", "apiKey", "password", "client_secret", "signature", "auth", "key"]
 )
