@@ -19,6 +19,7 @@ from accounts.admin_base import (
 from accounts.services.own_account import refuse_own_account
 from campaigns.models import Campaign
 from config.errors import Refusal, form_refused
+from config.fields import masked_url
 
 from . import selectors
 from .models import (
@@ -320,17 +321,26 @@ class ConversionAdmin(FieldsReadOnlyMixin, BigTableAdmin):
         )
 
 
+class MaskedUrlMixin:
+    @admin.display(description="URL (query values hidden)")
+    def url_masked(self, row):
+        return masked_url(row.url)
+
+
 @admin.register(PartnerPostback)
-class PartnerPostbackAdmin(admin.ModelAdmin):
-    list_display = ("partner", "method", "url", "campaign", "goal", "is_active")
+class PartnerPostbackAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
+    """A partner's own integration: set up and changed by the partner (its portal and API),
+    where the service checks the URL is public and the campaign open to it."""
+
+    list_display = ("partner", "method", "url_masked", "campaign", "goal", "is_active")
     list_filter = ("is_active", "method")
-    search_fields = ("partner__name", "url")
-    exclude = ("signing_secret",)
-    raw_id_fields = ("partner", "campaign", "goal")
+    search_fields = ("partner__name",)
+    fields = ("partner", "method", "url_masked", "campaign", "goal", "is_active", "created_at")
+    readonly_fields = fields
 
 
 @admin.register(PostbackDelivery)
-class PostbackDeliveryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
+class PostbackDeliveryAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, BigTableAdmin):
     inlines = (StatusHistoryInline,)
     list_display = (
         "created_at",
@@ -342,8 +352,25 @@ class PostbackDeliveryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
         "next_attempt_at",
     )
     list_filter = ("status", "event")
-    search_fields = ("url",)
+    search_fields = ("postback__partner__name",)
     list_select_related = ("postback",)
+    # The sent URL and body carry the partner's credentials: the URL masked, no body.
+    fields = (
+        "postback",
+        "conversion",
+        "event",
+        "method",
+        "url_masked",
+        "status",
+        "attempts",
+        "next_attempt_at",
+        "last_status_code",
+        "last_response",
+        "last_error",
+        "created_at",
+        "delivered_at",
+    )
+    readonly_fields = fields
 
 
 @admin.register(ApiKey)

@@ -1,6 +1,7 @@
 """Model fields shared by every app."""
 
 import functools
+from urllib.parse import parse_qsl, urlsplit, urlunsplit
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -46,6 +47,17 @@ def mask(value: str | None, visible: int = 4) -> str:
         return ""
     tail = value[-visible:] if len(value) > visible else ""
     return "•" * 4 + tail
+
+
+def masked_url(url: str) -> str:
+    """A URL without its query values: a partner's postback URL often carries its own
+    tracker's credentials, which staff need not read. Macros ({click_id}…) stay visible."""
+    parts = urlsplit(url)
+    query = "&".join(
+        f"{name}={value if value.startswith('{') else '•••'}"
+        for name, value in parse_qsl(parts.query, keep_blank_values=True)
+    )
+    return urlunsplit(parts._replace(query=query))
 
 
 class EncryptedTextField(models.TextField):

@@ -2,7 +2,7 @@ import secrets
 
 from django.db import models
 
-from config.fields import EncryptedTextField
+from config.fields import EncryptedTextField, masked_url
 
 
 def generate_signing_secret() -> str:
@@ -42,7 +42,7 @@ class PartnerPostback(models.Model):
         ordering = ["created_at"]
 
     def __str__(self):
-        return f"{self.method} {self.url}"
+        return f"{self.method} {masked_url(self.url)}"
 
 
 class PostbackDelivery(models.Model):
@@ -80,4 +80,4 @@ class PostbackDelivery(models.Model):
         indexes = [models.Index(fields=["status", "next_attempt_at"])]
 
     def __str__(self):
-        return f"{self.event} → {self.url} ({self.status}, {self.attempts} attempts)"
+        return f"{self.event} → {masked_url(self.url)} ({self.status}, {self.attempts} attempts)"
