@@ -32,6 +32,7 @@ from .models import (
     PartnerPostback,
     PostbackDelivery,
 )
+from .models.postbacks import DELIVERY_OUTCOME_FIELDS
 from .services.access import campaign_access_decide, campaign_access_grant
 from .services.apikeys import api_key_revoke
 from .services.conversions import conversion_release_hold, conversion_set_status
@@ -355,21 +356,7 @@ class PostbackDeliveryAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, BigTableAdmin):
     search_fields = ("postback__partner__name",)
     list_select_related = ("postback",)
     # The sent URL and body carry the partner's credentials: the URL masked, no body.
-    fields = (
-        "postback",
-        "conversion",
-        "event",
-        "method",
-        "url_masked",
-        "status",
-        "attempts",
-        "next_attempt_at",
-        "last_status_code",
-        "last_response",
-        "last_error",
-        "created_at",
-        "delivered_at",
-    )
+    fields = ("postback", "conversion", "event", "method", "url_masked", *DELIVERY_OUTCOME_FIELDS)
     readonly_fields = fields
 
 

@@ -10,6 +10,7 @@ from rest_framework.views import APIView
 from campaigns.models import Campaign, Goal
 
 from ..models import PartnerPostback, PostbackDelivery
+from ..models.postbacks import DELIVERY_OUTCOME_FIELDS
 from ..services.deliveries import postback_delete, postback_save, postback_send_test
 from .base import PartnerApi
 
@@ -40,20 +41,7 @@ class PostbackSerializer(serializers.ModelSerializer):
 class DeliverySerializer(serializers.ModelSerializer):
     class Meta:
         model = PostbackDelivery
-        fields = [
-            "id",
-            "event",
-            "url",
-            "method",
-            "status",
-            "attempts",
-            "next_attempt_at",
-            "last_status_code",
-            "last_response",
-            "last_error",
-            "created_at",
-            "delivered_at",
-        ]
+        fields = ["id", "event", "url", "method", *DELIVERY_OUTCOME_FIELDS]
 
 
 def _save_postback(view, request, postback=None):

@@ -45,6 +45,19 @@ class PartnerPostback(models.Model):
         return f"{self.method} {masked_url(self.url)}"
 
 
+# What a delivery attempt tells about itself after the fact (admin and partner API alike).
+DELIVERY_OUTCOME_FIELDS = (
+    "status",
+    "attempts",
+    "next_attempt_at",
+    "last_status_code",
+    "last_response",
+    "last_error",
+    "created_at",
+    "delivered_at",
+)
+
+
 class PostbackDelivery(models.Model):
     """One notification to one partner URL, retried on a schedule until it lands or fails."""
 
