@@ -174,8 +174,21 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
     def email_verified(self, user):
         return user.email_verified
 
+    def _manageable(self, request, queryset) -> list:
+        """The selected users this staff member may act on; says how many were left out."""
+        selected = list(queryset)
+        users = [user for user in selected if may_manage_user(request.user, user)]
+        if len(users) < len(selected):
+            self.message_user(
+                request,
+                f"{len(selected) - len(users)} staff account(s) left alone: "
+                "only an Administrator acts on staff.",
+                messages.WARNING,
+            )
+        return users
+
     def _move(self, request, queryset, move, what):
-        users = [user for user in queryset if may_manage_user(request.user, user)]
+        users = self._manageable(request, queryset)
         reason = action_reason(request)
         staff_each(self, request, users, user_set_status, "user", what, move=move, reason=reason)
 
@@ -189,7 +202,7 @@ class UserAdmin(AuditedAdminMixin, DjangoUserAdmin):
 
     @admin.action(description="Log selected users out everywhere", permissions=["change"])
     def logout_everywhere(self, request, queryset):
-        users = [user for user in queryset if may_manage_user(request.user, user)]
+        users = self._manageable(request, queryset)
         revoked = sum(
             sessions_end_by_staff(user=user, actor=request.user, request=request) for user in users
         )

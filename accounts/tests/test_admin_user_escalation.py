@@ -135,9 +135,15 @@ def test_support_agent_cannot_suspend_or_log_out_staff(agent):
     shopper = UserFactory()
     url = reverse("admin:accounts_user_changelist")
 
-    for action in ("suspend_users", "logout_everywhere"):
-        agent.post(url, {"action": action, "_selected_action": [boss.pk, shopper.pk]})
+    pages = [
+        agent.post(url, {"action": action, "_selected_action": [boss.pk, shopper.pk]}, follow=True)
+        for action in ("suspend_users", "logout_everywhere")
+    ]
 
+    for page in pages:
+        assert "1 staff account(s) left alone: only an Administrator acts on staff." in [
+            str(message) for message in page.context["messages"]
+        ]
     boss.refresh_from_db()
     shopper.refresh_from_db()
     assert boss.status == User.Status.ACTIVE
