@@ -27,12 +27,6 @@ class Refusal(Exception):
         return body
 
 
-class Unauthenticated(Refusal):
-    """The caller did not prove who it is (no or a bad credential)."""
-
-    http_status = 401
-
-
 class Forbidden(Refusal):
     """The caller is known and may not do this."""
 
@@ -49,10 +43,6 @@ class Conflict(Refusal):
     """The object's current state does not allow the move."""
 
     http_status = 409
-
-
-class TooLarge(Refusal):
-    http_status = 413
 
 
 class TooManyAttempts(Refusal):

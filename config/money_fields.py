@@ -8,7 +8,6 @@ only what parse_amount takes, and say so with its code.
 from decimal import Decimal
 
 from django import forms
-from django.db import models
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
@@ -47,10 +46,6 @@ class StrictDecimalFormField(forms.DecimalField):
             except InvalidAmount as exc:
                 raise forms.ValidationError(exc.detail, code=exc.code) from exc
         return super().to_python(value)
-
-
-# ModelAdmin.formfield_overrides for every DecimalField of a model form.
-STRICT_DECIMALS = {models.DecimalField: {"form_class": StrictDecimalFormField}}
 
 
 @extend_schema_field({"type": "string", "format": "decimal", "pattern": r"^[0-9]+(\.[0-9]+)?$"})

@@ -27,7 +27,7 @@ from accounts.models import User
 from accounts.services import audit_log
 from config.errors import Refusal, form_refused
 from config.fields import mask
-from config.money_fields import STRICT_DECIMALS, MoneyFormField
+from config.money_fields import MoneyFormField
 
 from .models import (
     Account,
@@ -51,7 +51,6 @@ class WithdrawalMethodAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "code", "is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_editable = ("is_enabled", "minimum_amount", "fee_fixed", "fee_percent")
     list_filter = ("is_enabled",)
-    formfield_overrides = STRICT_DECIMALS
 
 
 # --- the ledger: read-only; money moves only through wallet services -----------------
