@@ -218,6 +218,10 @@ GEOIP_COUNTRY_HEADER = env.str("GEOIP_COUNTRY_HEADER", default="")
 # Postbacks signed with HMAC must be this fresh (seconds), so a captured one cannot be
 # replayed later.
 POSTBACK_HMAC_TOLERANCE = env.int("POSTBACK_HMAC_TOLERANCE", default=300)
+# How far ahead of ours a sender's clock may be before its sale date counts as future.
+SALE_DATE_CLOCK_SKEW = env.int("SALE_DATE_CLOCK_SKEW", default=300)
+# A sale in another currency uses the latest FX rate at most this many days before its date.
+FX_RATE_MAX_AGE_DAYS = env.int("FX_RATE_MAX_AGE_DAYS", default=7)
 
 # --- Field encryption -----------------------------------------------------------------
 

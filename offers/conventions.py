@@ -2,10 +2,21 @@
 
 A network picks a convention; its own aliases and status map (set by staff) are applied on
 top. Keys are the network's names, values ours: click_id, txn_id, sale_amount,
-commission, currency, status, token; statuses pending, approved, rejected, reversed.
+commission, currency, status, sale_date, category, token; statuses pending, approved,
+rejected, reversed.
 """
 
-OUR_PARAMS = ("token", "click_id", "txn_id", "sale_amount", "commission", "currency", "status")
+OUR_PARAMS = (
+    "token",
+    "click_id",
+    "txn_id",
+    "sale_amount",
+    "commission",
+    "currency",
+    "status",
+    "sale_date",
+    "category",
+)
 OUR_STATUSES = ("pending", "approved", "rejected", "reversed")
 
 CONVENTIONS: dict[str, dict[str, dict[str, str]]] = {

@@ -31,6 +31,12 @@ class Conversion(models.Model):
     amount = MoneyField(help_text="The sale or action value reported.")
     commission = MoneyField()
     currency = models.CharField(max_length=3)
+    # When the customer converted, as the advertiser says (else when we heard of it).
+    converted_at = models.DateTimeField()
+    # Reported in another currency: what the advertiser sent, and the rate used.
+    original_currency = models.CharField(max_length=3, blank=True)
+    original_amount = MoneyField(null=True, blank=True)
+    fx_rate = models.DecimalField(max_digits=20, decimal_places=10, null=True, blank=True)
     sub1 = models.CharField(max_length=255, blank=True)
     sub2 = models.CharField(max_length=255, blank=True)
     sub3 = models.CharField(max_length=255, blank=True)
@@ -57,7 +63,7 @@ class Conversion(models.Model):
         indexes = [
             # A partner's dashboard and reports read their month from the index alone.
             models.Index(
-                fields=["partner", "created_at"],
+                fields=["partner", "converted_at"],
                 include=["status", "commission", "amount", "campaign"],
                 name="affiliates_conv_partner_day",
             ),

@@ -65,6 +65,15 @@ class ClickFacts:
 
 
 @dataclass(frozen=True)
+class ForeignAmount:
+    """A sale reported in another currency: what the advertiser sent and the rate used."""
+
+    currency: str
+    amount: Decimal
+    rate: Decimal
+
+
+@dataclass(frozen=True)
 class ConversionOutcome:
     conversion: Conversion
     created: bool
@@ -132,6 +141,8 @@ def conversion_record(
     status: str,
     currency: str,
     customer_ip: str | None = None,
+    converted_at: datetime | None = None,
+    foreign: ForeignAmount | None = None,
 ) -> ConversionOutcome:
     if click.campaign_id != campaign.pk:
         raise ConversionForbidden(
@@ -146,7 +157,8 @@ def conversion_record(
             return _report_again(existing, status)
         goal = _goal(campaign, goal_code)
         days = campaign.attribution_window_days
-        if now - click.clicked_at > timedelta(days=days):
+        converted_at = converted_at or now
+        if converted_at - click.clicked_at > timedelta(days=days):
             raise ConversionRefused(
                 "outside_attribution_window",
                 f"The click is older than the {days}-day window.",
@@ -184,6 +196,10 @@ def conversion_record(
                     amount=amount,
                     commission=commission,
                     currency=currency,
+                    converted_at=converted_at,
+                    original_currency=foreign.currency if foreign else "",
+                    original_amount=foreign.amount if foreign else None,
+                    fx_rate=foreign.rate if foreign else None,
                     sub1=click.sub1,
                     sub2=click.sub2,
                     sub3=click.sub3,

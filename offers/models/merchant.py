@@ -49,6 +49,16 @@ class Merchant(models.Model):
         help_text="Percent of the sale, or an amount, as the type says.",
     )
     cashback_max = MoneyField(null=True, blank=True, help_text="Cap per sale.")
+    shopper_share = RateField(
+        max_digits=7,
+        default=Decimal("50"),
+        help_text="Percent of the network's commission paid as cashback when a network "
+        "reports the commission but no sale amount.",
+    )
+    # The store's category rates (active, with their validity), kept here by
+    # offers.services.rate_card whenever a rate changes, so that a click-out snapshots them
+    # from the row it reads anyway instead of running one more query.
+    rate_card = models.JSONField(default=list, blank=True, editable=False)
     allow_over_commission = models.BooleanField(
         default=False,
         help_text="Pay shoppers more than the network pays us (a promotion staff fund).",
@@ -119,6 +129,12 @@ class MerchantCommission(models.Model):
         "offers.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     label = models.CharField(max_length=120, help_text='Shown to shoppers, e.g. "Electronics".')
+    code = models.SlugField(
+        max_length=100,
+        blank=True,
+        help_text="The category code the network reports with a sale (its `category`), e.g. "
+        "laptops. Blank: shown to shoppers, never matched.",
+    )
     commission_type = models.CharField(
         max_length=16, choices=CashbackType.choices, default=CashbackType.PERCENTAGE
     )

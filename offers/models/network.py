@@ -30,6 +30,14 @@ class Network(models.Model):
         AFFISE = "affise", "Affise"
         CAKE = "cake", "CAKE"
         PAP = "pap", "Post Affiliate Pro"
+        IMPACT = "impact", "impact.com"
+        ADMITAD = "admitad", "Admitad"
+        AWIN = "awin", "Awin"
+
+    class ReportAdapter(models.TextChoices):
+        NONE = "", "None (postbacks only)"
+        AWIN = "awin", "Awin transactions API"
+        CJ = "cj", "CJ commission detail API"
 
     class ConfirmationPolicy(models.TextChoices):
         AUTO = "auto", "Confirm after the merchant's lock period unless rejected"
@@ -64,8 +72,23 @@ class Network(models.Model):
         blank=True,
         help_text='The network\'s status values → ours, e.g. {"1": "approved", "D": "rejected"}.',
     )
-    api_endpoint = models.URLField(blank=True)
-    api_credentials = EncryptedTextField(blank=True)
+    api_endpoint = models.URLField(
+        blank=True, help_text="The report API's base URL; blank: the adapter's documented one."
+    )
+    api_credentials = EncryptedTextField(
+        blank=True, help_text="The report API's access token (stored encrypted)."
+    )
+    report_adapter = models.CharField(
+        max_length=16, choices=ReportAdapter.choices, default="", blank=True
+    )
+    report_account_id = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text="Our account at the network for its report API (Awin publisher id, CJ CID).",
+    )
+    reports_synced_until = models.DateTimeField(
+        null=True, blank=True, editable=False, help_text="Where the next report sync starts."
+    )
     default_commission_rate = RateField(default=Decimal("0"), help_text="Percent of the sale.")
     confirmation_policy = models.CharField(
         max_length=16, choices=ConfirmationPolicy.choices, default=ConfirmationPolicy.AUTO

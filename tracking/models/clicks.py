@@ -29,6 +29,11 @@ class Click(models.Model):
     cashback_value = RateField()
     cashback_max = MoneyField(null=True, blank=True)
     cashback_uncapped = models.BooleanField(default=False)
+    # The store's share of a commission reported without a sale amount, and its category
+    # rates valid at click time (none when the offer has terms of its own): later rate
+    # changes never touch a click already made.
+    cashback_share = RateField(max_digits=7, default=50)
+    rates = models.JSONField(default=list, blank=True)
     ip = models.GenericIPAddressField(null=True, blank=True)
     user_agent = models.CharField(max_length=512, blank=True)
     device_type = models.CharField(max_length=10, choices=Device.choices, blank=True)

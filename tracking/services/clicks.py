@@ -6,6 +6,7 @@ from django.db import connection
 from django.utils import timezone
 
 from offers.models import CashbackTerms, Merchant, Offer
+from offers.services.rate_card import click_rates
 
 from ..models import Click, OfferView
 
@@ -25,6 +26,8 @@ _OFFER_COLUMNS = (
     "merchant__cashback_value",
     "merchant__cashback_max",
     "merchant__allow_over_commission",
+    "merchant__shopper_share",
+    "merchant__rate_card",
 )
 _MERCHANT_COLUMNS = (
     "id",
@@ -34,6 +37,8 @@ _MERCHANT_COLUMNS = (
     "cashback_value",
     "cashback_max",
     "allow_over_commission",
+    "shopper_share",
+    "rate_card",
 )
 
 
@@ -80,6 +85,8 @@ def click_record(
         cashback_value=terms.value,
         cashback_max=terms.max,
         cashback_uncapped=terms.uncapped,
+        cashback_share=merchant.shopper_share,
+        rates=click_rates(merchant, offer, timezone.localdate()),
         ip=ip,
         user_agent=user_agent,
         device_type=device_type,

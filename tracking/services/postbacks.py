@@ -9,10 +9,12 @@ Nothing here moves money itself.
 import hashlib
 import hmac
 import ipaddress
+import re
 import time
 import uuid
 from collections.abc import Collection, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
@@ -24,15 +26,23 @@ from config.money import parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
-from wallet.services.cashback import CashbackOutcome, CashbackRefused, cashback_record
-from wallet.services.rules import cashback_amount
+from wallet.services.cashback import (
+    CashbackOutcome,
+    CashbackRefused,
+    ForeignAmounts,
+    cashback_record,
+)
+from wallet.services.fx import fx_conversion
+from wallet.services.rules import cashback_amount, choose_rate
 
 from ..models import Click, PostbackLog
+from .sale_dates import check_sale_date, parse_sale_date
 
 if TYPE_CHECKING:
     from .postback_input import PostbackInput
 
-REQUIRED = ("click_id", "txn_id", "sale_amount", "commission")
+# sale_amount is optional: some networks (CAKE) report only their commission.
+REQUIRED = ("click_id", "txn_id", "commission")
 # What applying a sale reads of its click, so that one query stays narrow.
 _CLICK_COLUMNS = (
     "id",
@@ -42,11 +52,15 @@ _CLICK_COLUMNS = (
     "cashback_value",
     "cashback_max",
     "cashback_uncapped",
+    "cashback_share",
+    "rates",
+    "created_at",
     "merchant__id",
     "merchant__name",
     "merchant__network_id",
     "merchant__confirmation_days",
 )
+_CURRENCY = re.compile(r"[A-Z]{3}")
 SIGNATURE_HEADER = "X-Postback-Signature"
 TIMESTAMP_HEADER = "X-Postback-Timestamp"
 
@@ -101,10 +115,12 @@ class PostbackReply:
 class NetworkSale:
     click_id: uuid.UUID
     txn_id: str
-    sale_amount: Decimal
-    commission: Decimal
-    currency: str
+    sale_amount: Decimal | None  # None: the network reported only its commission
+    commission: Decimal  # negative amounts: a partial chargeback of a known transaction
+    currency: str  # as reported
     status: str
+    sale_at: datetime | None = None
+    category: str = ""
 
 
 # --- reading the request ---------------------------------------------------------------
@@ -156,21 +172,31 @@ def click_and_txn(params: Mapping[str, str], required: tuple[str, ...]) -> tuple
     return click_id, txn_id
 
 
+def reported_currency(params: Mapping[str, str]) -> str:
+    currency = (params.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
+    if not _CURRENCY.fullmatch(currency):
+        raise PostbackRejected(
+            "unsupported_currency", f"{currency[:10]!r} is not an ISO 4217 currency code."
+        )
+    return currency
+
+
 def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
     click_id, txn_id = click_and_txn(params, REQUIRED)
-    currency = (params.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
-    if currency != settings.PLATFORM_CURRENCY:
-        raise PostbackRejected(
-            "unsupported_currency",
-            f"Amounts must be in {settings.PLATFORM_CURRENCY}, not {currency}.",
-        )
+    sale_amount = params.get("sale_amount") or ""  # not stripped: " 10" is refused
     return NetworkSale(
         click_id=click_id,
         txn_id=txn_id,
-        sale_amount=parse_amount(params["sale_amount"], field="sale_amount"),
-        commission=parse_amount(params["commission"], field="commission"),
-        currency=currency,
+        sale_amount=(
+            parse_amount(sale_amount, allow_negative=True, field="sale_amount")
+            if sale_amount
+            else None
+        ),
+        commission=parse_amount(params["commission"], allow_negative=True, field="commission"),
+        currency=reported_currency(params),
         status=_status(network, (params.get("status") or "pending").strip()),
+        sale_at=parse_sale_date(params.get("sale_date")),
+        category=(params.get("category") or "").strip().lower()[:100],
     )
 
 
@@ -245,9 +271,25 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         )
     if click.user_id is None:
         raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
-    terms = CashbackTerms(
-        click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped
+    sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at)
+    convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
+    sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
+    rate = choose_rate(
+        terms=CashbackTerms(
+            click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped
+        ),
+        share=click.cashback_share,
+        rates=click.rates,
+        category=sale.category,
+        sale_date=timezone.localdate(sale_at),
+        currency=settings.PLATFORM_CURRENCY,
     )
+
+    def rule(sale_amount: Decimal | None, commission: Decimal) -> Decimal:
+        return cashback_amount(
+            terms=rate.terms, sale_amount=sale_amount, commission=commission, share=rate.share
+        )
+
     try:
         return cashback_record(
             user_id=click.user_id,
@@ -256,13 +298,20 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
             offer_id=click.offer_id,
             click_uuid=sale.click_id,
             txn_id=sale.txn_id,
-            sale_amount=sale.sale_amount,
-            commission=sale.commission,
-            cashback=cashback_amount(
-                terms=terms, sale_amount=sale.sale_amount, commission=sale.commission
-            ),
-            currency=sale.currency,
+            sale_amount=sale_amount,
+            commission=commission,
+            cashback=rule(sale_amount, commission),
+            currency=settings.PLATFORM_CURRENCY,
             network_status=sale.status,
+            sale_at=sale_at,
+            category_code=sale.category,
+            rate_label=rate.label,
+            foreign=(
+                ForeignAmounts(convert.currency, sale.sale_amount, sale.commission, convert.rate)
+                if convert.foreign
+                else None
+            ),
+            cashback_rule=rule,
         )
     except CashbackRefused as exc:
         raise PostbackConflict(exc.code, exc.detail) from exc

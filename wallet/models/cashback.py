@@ -34,10 +34,33 @@ class CashbackEvent(models.Model):
     # The tracking click's UUID (wallet does not depend on tracking's tables).
     click_uuid = models.UUIDField(db_index=True)
     external_txn_id = models.CharField(max_length=255)
-    sale_amount = MoneyField()
+    # In the platform currency. No sale amount: the network reported only its commission.
+    sale_amount = MoneyField(null=True, blank=True)
     commission = MoneyField()
     cashback_amount = MoneyField()
     currency = models.CharField(max_length=3)
+    # When the shopper bought, as the network says (else when we heard of it): statements
+    # and reports count by it, and the attribution window runs to it.
+    sale_at = models.DateTimeField()
+    category_code = models.CharField(
+        max_length=100, blank=True, help_text="The category the network reported."
+    )
+    rate_label = models.CharField(
+        max_length=160,
+        blank=True,
+        help_text='How the cashback was worked out, e.g. "8% of the sale".',
+    )
+    # A sale reported in another currency: what the network sent, and the rate used.
+    original_currency = models.CharField(max_length=3, blank=True)
+    original_sale_amount = MoneyField(null=True, blank=True)
+    original_commission = MoneyField(null=True, blank=True)
+    fx_rate = models.DecimalField(
+        max_digits=20,
+        decimal_places=10,
+        null=True,
+        blank=True,
+        help_text="Platform units per one unit of the original currency, on the sale date.",
+    )
     status = models.CharField(
         max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
     )
@@ -60,6 +83,7 @@ class CashbackEvent(models.Model):
         ordering = ["-created_at", "-id"]
         indexes = [
             models.Index(fields=["user", "created_at"]),
+            models.Index(fields=["user", "sale_at"]),
             # The dashboard: confirmed (lifetime earned) and pending (upcoming) per shopper.
             models.Index(
                 fields=["user", "status"],
@@ -89,3 +113,38 @@ class CashbackEvent(models.Model):
     @property
     def ledger_reference(self) -> str:
         return f"cashback_event:{self.pk}"
+
+
+class CashbackAmendment(models.Model):
+    """A network changed a sale's amounts after reporting it (a modified order, a partial
+    chargeback): what it said, what the event held before and after, and the cashback
+    difference posted. The statement explains an adjustment from these rows."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "New amounts"
+        CHARGEBACK = "chargeback", "Partial chargeback"
+
+    event = models.ForeignKey(CashbackEvent, on_delete=models.PROTECT, related_name="amendments")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    # One row per distinct report: a repeat of the same report finds it and changes nothing.
+    idempotency_key = models.CharField(max_length=200, unique=True)
+    reported_sale_amount = MoneyField(null=True, blank=True)
+    reported_commission = MoneyField(null=True, blank=True)
+    sale_amount_before = MoneyField(null=True, blank=True)
+    sale_amount_after = MoneyField(null=True, blank=True)
+    commission_before = MoneyField()
+    commission_after = MoneyField()
+    cashback_before = MoneyField()
+    cashback_after = MoneyField()
+    event_status = models.CharField(max_length=16, help_text="The event's status then.")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["event", "id"]
+
+    def __str__(self):
+        return f"{self.event_id}: {self.cashback_before} → {self.cashback_after}"
+
+    @property
+    def cashback_delta(self):
+        return self.cashback_after - self.cashback_before

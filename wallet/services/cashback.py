@@ -6,8 +6,9 @@ transaction (idempotency key per event and step) and records the new state, in o
 database transaction.
 """
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from decimal import Decimal
 
 from django.db import IntegrityError, transaction
@@ -34,6 +35,28 @@ NETWORK_MOVES = {
 
 class CashbackRefused(Refusal):
     pass
+
+
+@dataclass(frozen=True)
+class ForeignAmounts:
+    """A sale reported in another currency: what the network sent and the rate used."""
+
+    currency: str
+    sale_amount: Decimal | None
+    commission: Decimal
+    rate: Decimal
+
+
+@dataclass(frozen=True)
+class AmountReport:
+    """The amounts a later report about a known transaction carries, in the platform
+    currency; negative ones are a partial chargeback. `cashback_rule(sale, commission)`
+    works out the cashback for amounts under the click's terms."""
+
+    sale_amount: Decimal | None
+    commission: Decimal
+    cashback_rule: Callable[[Decimal | None, Decimal], Decimal]
+    foreign: ForeignAmounts | None = None
 
 
 @dataclass(frozen=True)
@@ -120,11 +143,16 @@ def cashback_record(
     offer_id: int | None,
     click_uuid,
     txn_id: str,
-    sale_amount: Decimal,
+    sale_amount: Decimal | None,
     commission: Decimal,
     cashback: Decimal,
     currency: str,
     network_status: str,
+    sale_at: datetime | None = None,
+    category_code: str = "",
+    rate_label: str = "",
+    foreign: ForeignAmounts | None = None,
+    cashback_rule: Callable[[Decimal | None, Decimal], Decimal] | None = None,
 ) -> CashbackOutcome:
     """Record a network's report of a sale, once per (network, txn_id).
 
@@ -146,6 +174,13 @@ def cashback_record(
                     commission=commission,
                     cashback_amount=cashback,
                     currency=currency,
+                    sale_at=sale_at or timezone.now(),
+                    category_code=category_code,
+                    rate_label=rate_label,
+                    original_currency=foreign.currency if foreign else "",
+                    original_sale_amount=foreign.sale_amount if foreign else None,
+                    original_commission=foreign.commission if foreign else None,
+                    fx_rate=foreign.rate if foreign else None,
                     status=_initial_status(network_status),
                     network_status=network_status,
                     auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
@@ -160,7 +195,14 @@ def cashback_record(
             existing = CashbackEvent.objects.select_for_update().get(
                 network=network, external_txn_id=txn_id
             )
-            return cashback_network_update(event=existing, network_status=network_status)
+            report = (
+                AmountReport(sale_amount, commission, cashback_rule, foreign)
+                if cashback_rule is not None
+                else None
+            )
+            return cashback_network_update(
+                event=existing, network_status=network_status, report=report
+            )
         if event.status == Status.PENDING:
             _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}")
     return CashbackOutcome(event, created=True, changed=True)
@@ -173,7 +215,9 @@ def _initial_status(network_status: str) -> str:
     }.get(network_status, Status.PENDING)
 
 
-def cashback_network_update(*, event: CashbackEvent, network_status: str) -> CashbackOutcome:
+def cashback_network_update(
+    *, event: CashbackEvent, network_status: str, report: AmountReport | None = None
+) -> CashbackOutcome:
     """Apply what the network now says about an event it reported before."""
     with transaction.atomic():
         event = CashbackEvent.objects.select_for_update().get(pk=event.pk)
