@@ -282,6 +282,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         rates=click.rates,
         category=sale.category,
         sale_date=timezone.localdate(sale_at),
+        has_sale_amount=sale.sale_amount is not None,
         currency=settings.PLATFORM_CURRENCY,
     )
 
