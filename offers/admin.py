@@ -169,9 +169,29 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
 
 class MerchantCommissionInline(admin.TabularInline):
+    """A store's rates. Saving or deleting one rebuilds the store's rate card (the copy
+    click-outs snapshot: offers.receivers), so what staff see here is what clicks keep."""
+
     model = MerchantCommission
     extra = 0
     autocomplete_fields = ("category",)
+    fields = (
+        "label",
+        "code",
+        "category",
+        "commission_type",
+        "commission_value",
+        "shopper_share",
+        "shopper_rate",
+        "valid_from",
+        "valid_until",
+        "is_active",
+    )
+    readonly_fields = ("shopper_rate",)
+
+    @admin.display(description="Shopper earns")
+    def shopper_rate(self, rate):
+        return rate.shopper_label if rate.pk else "—"
 
 
 @admin.register(Merchant)
@@ -181,6 +201,7 @@ class MerchantAdmin(AuditedAdminMixin, admin.ModelAdmin):
         "name",
         "network",
         "cashback_label",
+        "shopper_share",
         "confirmation_days",
         "is_featured",
         "priority",

@@ -9,6 +9,8 @@ reads anyway; `rates_valid_on` keeps the ones valid on the click's day.
 from datetime import date
 from decimal import Decimal
 
+from django.db import transaction
+
 from ..models import Merchant, MerchantCommission, Offer
 
 
@@ -21,8 +23,8 @@ def rate_card_build(merchant_id: int) -> list[dict]:
             "code": rate.code,
             "label": rate.label,
             "type": rate.commission_type,
-            "value": str(rate.shopper_value),
-            "share": str(rate.shopper_share),
+            "value": _plain(rate.shopper_value),
+            "share": _plain(rate.shopper_share),
             "from": rate.valid_from.isoformat() if rate.valid_from else None,
             "until": rate.valid_until.isoformat() if rate.valid_until else None,
         }
@@ -30,8 +32,28 @@ def rate_card_build(merchant_id: int) -> list[dict]:
     ]
 
 
+def _plain(number: Decimal) -> str:
+    """ "8", "7.5": exact, without the trailing zeros of the column's scale."""
+    return f"{number.normalize():f}"
+
+
 def rate_card_refresh(merchant_id: int) -> None:
-    Merchant.objects.filter(pk=merchant_id).update(rate_card=rate_card_build(merchant_id))
+    """Rebuild one store's card from its rates. The store row is locked first, so that two
+    rate changes committing at once cannot leave the card of the one read earlier. NO KEY
+    UPDATE, like the UPDATE itself: a plain FOR UPDATE would wait on the key-share lock a
+    concurrent rate insert holds on the store, and two such inserts would deadlock."""
+    with transaction.atomic():
+        locked = Merchant.objects.select_for_update(no_key=True).filter(pk=merchant_id)
+        if locked.values_list("pk", flat=True).first() is not None:
+            locked.update(rate_card=rate_card_build(merchant_id))
+
+
+def rate_cards_rebuild() -> int:
+    """Rebuild every store's card (after a fixture load or a raw SQL fix); how many."""
+    merchant_ids = list(Merchant.objects.order_by("pk").values_list("pk", flat=True))
+    for merchant_id in merchant_ids:
+        rate_card_refresh(merchant_id)
+    return len(merchant_ids)
 
 
 def rate_valid_on(rate: dict, day: date) -> bool:
