@@ -1,5 +1,6 @@
-"""Demo catalog: network `demo` (postback token `demo-token`), categories, 10 stores and
-30 offers whose tracking URLs point at example.com with {click_id}."""
+"""Demo catalog: network `demo` (postback token `demo-token`), categories, 10 stores (with
+category rates: acme-electronics pays 8% on `category=laptops`) and 30 offers whose
+tracking URLs point at example.com with {click_id}."""
 
 from datetime import timedelta
 from decimal import Decimal
@@ -38,6 +39,12 @@ MERCHANTS = [
     ("peak-outdoor", "Peak Outdoor", "outdoors", "percentage", "7.5", "40.00", False, 45),
     ("freshcart", "FreshCart Grocery", "home-garden", "percentage", "3", "10.00", False, 7),
 ]
+
+# Rates a store's network reports by category code (its `category` parameter): store slug →
+# (code, label, network commission %, shopper share %). Acme's laptops pay shoppers 8%.
+CATEGORY_RATES = {
+    "acme-electronics": [("laptops", "Laptops", "16", "50")],
+}
 
 OFFERS = [  # per store: a coupon, a deal, a sale
     ("code", "{pct} off your first order", "WELCOME{n}", True),
@@ -97,15 +104,26 @@ def seed() -> list[str]:
         )
         # The network pays twice what shoppers see and we pass on half: the rates table
         # agrees with the store's headline rate, and sale items earn half of it.
-        rates = {"Most purchases": Decimal(value) * 2, "Sale and clearance items": Decimal(value)}
-        for label, commission in rates.items():
+        # These two carry no code: shown to shoppers, never matched to a reported category.
+        rates = {
+            "Most purchases": ("", kind, Decimal(value) * 2, Decimal("50")),
+            "Sale and clearance items": ("", kind, Decimal(value), Decimal("50")),
+        }
+        for code, label, commission, share in CATEGORY_RATES.get(slug, []):
+            rates[label] = (code, "percentage", Decimal(commission), Decimal(share))
+        for label, (code, rate_kind, commission, share) in rates.items():
+            # Saving a rate rebuilds the store's rate card (offers.receivers).
             MerchantCommission.objects.update_or_create(
                 merchant=merchant,
                 label=label,
                 defaults={
-                    "commission_type": kind,
+                    "code": code,
+                    "commission_type": rate_kind,
                     "commission_value": commission,
-                    "shopper_share": Decimal("50"),
+                    "shopper_share": share,
+                    "valid_from": None,
+                    "valid_until": None,
+                    "is_active": True,
                 },
             )
         merchant.commissions.exclude(label__in=rates).delete()
@@ -129,5 +147,5 @@ def seed() -> list[str]:
             )
     return [
         f"network  demo (postback token: {DEMO_TOKEN}), {len(MERCHANTS)} stores, "
-        f"{len(MERCHANTS) * len(OFFERS)} offers"
+        f"{len(MERCHANTS) * len(OFFERS)} offers; acme-electronics pays 8% on category=laptops"
     ]
