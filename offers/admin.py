@@ -16,6 +16,7 @@ from accounts.admin_base import (
 )
 from config.errors import Refusal
 
+from .conventions import PRESETS, postback_url_to_paste
 from .models import Category, Merchant, MerchantCommission, Network, Offer
 from .services.bulk import offers_bulk_update
 from .services.imports import offers_export_rows, offers_import_file
@@ -107,7 +108,29 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
         return self._without_secrets(request, super().get_fields(request, obj))
 
     def get_readonly_fields(self, request, obj=None):
-        return self._without_secrets(request, super().get_readonly_fields(request, obj))
+        fields = self._without_secrets(request, super().get_readonly_fields(request, obj))
+        if obj is not None and obj.pk:
+            fields = [*fields, self._url_to_paste(request, obj)]
+        return fields
+
+    def _url_to_paste(self, request, network):
+        """A read-only field labelled with the network's name and built from the address
+        this admin was reached at. Made once per request: the admin finds read-only fields
+        by identity, and asks for them more than once while building a page."""
+        if getattr(request, "_network_url_to_paste", None) is None:
+
+            def url_to_paste(network):
+                endpoint = request.build_absolute_uri(
+                    reverse("tracking:network-postback", args=[network.slug])
+                )
+                return format_html(
+                    "<code>{}</code>", postback_url_to_paste(network.convention, endpoint)
+                )
+
+            preset = PRESETS[network.convention]
+            url_to_paste.short_description = f"Postback URL to paste into {preset.label}"
+            request._network_url_to_paste = url_to_paste
+        return request._network_url_to_paste
 
     def get_list_display(self, request):
         return self._without_secrets(request, super().get_list_display(request))

@@ -20,7 +20,7 @@ def test_network_report_goes_through_the_postback_service(tmp_path, capsys):
     first, second = ClickFactory(merchant=store), ClickFactory(merchant=store)
     report = tmp_path / "report.csv"
     report.write_text(
-        "clickid,action_id,sum,payout,status\n"
+        "sub1,transactionid,order_sum,sum,status\n"
         f"{first.click_id},R-1,100.00,8.00,1\n"
         f"{second.click_id},R-2,50.00,4.00,2\n"
         f"not-a-click,R-3,10.00,1.00,2\n"
@@ -124,7 +124,7 @@ def test_a_report_row_with_a_nul_fails_alone_and_the_others_apply(tmp_path, caps
     good, bad = ClickFactory(merchant=store), ClickFactory(merchant=store)
     report = tmp_path / "report.csv"
     report.write_text(
-        "clickid,action_id,sum,payout,status\n"
+        "sub1,transactionid,order_sum,sum,status\n"
         f"{bad.click_id},R-\x00,100.00,8.00,1\n"
         f"{good.click_id},R-2,50.00,4.00,2\n"
     )
