@@ -92,15 +92,18 @@ def check_url(url: str) -> tuple[str, str, int]:
     return parts.scheme, parts.hostname, port or (443 if parts.scheme == "https" else 80)
 
 
-def resolve(host: str, port: int) -> str:
+def resolve(host: str, port: int, *, allow_private: bool | None = None) -> str:
     """The address to connect to; UnsafeTarget if any address of the host is not public
-    (unless settings allow private targets), Unresolved if it does not resolve."""
+    (unless private targets are allowed: by default, as settings say for partner
+    postbacks), Unresolved if it does not resolve."""
     try:
         infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
     except (socket.gaierror, UnicodeError) as exc:
         raise Unresolved(f"{host} does not resolve.") from exc
     addresses = [info[4][0] for info in infos]
-    if not settings.PARTNER_POSTBACK_ALLOW_PRIVATE:
+    if allow_private is None:
+        allow_private = settings.PARTNER_POSTBACK_ALLOW_PRIVATE
+    if not allow_private:
         for address in addresses:
             if not is_public(address):
                 raise UnsafeTarget(
@@ -189,11 +192,20 @@ class _PinnedHTTPS(_PinnedHTTP):
 
 
 def send(
-    method: str, url: str, *, body: bytes | None = None, headers: dict | None = None
+    method: str,
+    url: str,
+    *,
+    body: bytes | None = None,
+    headers: dict | None = None,
+    timeout: float | None = None,
+    max_bytes: int = 500,
+    allow_private: bool | None = None,
 ) -> HttpResult:
-    deadline = _Deadline(settings.PARTNER_POSTBACK_TIMEOUT)
+    """One request. Partner postbacks keep the defaults (their timeout, a 500-byte excerpt
+    of the answer); other callers, such as network report sync, pass their own."""
+    deadline = _Deadline(timeout or settings.PARTNER_POSTBACK_TIMEOUT)
     scheme, host, port = check_url(url)
-    address = resolve(host, port)
+    address = resolve(host, port, allow_private=allow_private)
     parts = urlsplit(url)
     target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
     connection_class = _PinnedHTTPS if scheme == "https" else _PinnedHTTP
@@ -206,7 +218,7 @@ def send(
             headers={"User-Agent": "SaveBucks-Postback/1.0", **(headers or {})},
         )
         response = conn.getresponse()
-        text = response.read(500).decode("utf-8", errors="replace")
+        text = response.read(max_bytes).decode("utf-8", errors="replace")
         # PostgreSQL text cannot hold NUL; the excerpt is for people to read anyway.
         return HttpResult(response.status, text.replace("\x00", ""))
     finally:

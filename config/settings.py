@@ -162,6 +162,7 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "affiliates.tasks.make_commissions_payable",
         "schedule": 3600.0,
     },
+    "sync-network-reports": {"task": "tracking.tasks.sync_network_reports", "schedule": 3600.0},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -222,6 +223,16 @@ POSTBACK_HMAC_TOLERANCE = env.int("POSTBACK_HMAC_TOLERANCE", default=300)
 SALE_DATE_CLOCK_SKEW = env.int("SALE_DATE_CLOCK_SKEW", default=300)
 # A sale in another currency uses the latest FX rate at most this many days before its date.
 FX_RATE_MAX_AGE_DAYS = env.int("FX_RATE_MAX_AGE_DAYS", default=7)
+
+# Report sync (networks whose report API we read: Awin, CJ). Each run re-reads this many
+# hours before where the last one stopped, because networks add sales to days already
+# reported; re-applying a sale is a duplicate. A network's first run reads this many days.
+NETWORK_REPORTS_OVERLAP_HOURS = env.int("NETWORK_REPORTS_OVERLAP_HOURS", default=7 * 24)
+NETWORK_REPORTS_FIRST_SYNC_DAYS = env.int("NETWORK_REPORTS_FIRST_SYNC_DAYS", default=31)
+NETWORK_REPORTS_TIMEOUT = env.int("NETWORK_REPORTS_TIMEOUT", default=60)
+NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
+# Only for tests and closed networks: let a report API base URL be a private address.
+NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)
 
 # --- Field encryption -----------------------------------------------------------------
 

@@ -57,6 +57,8 @@ class NetworkForm(forms.ModelForm):
             "ip_allowlist",
             "confirmation_policy",
             "default_commission_rate",
+            "report_adapter",
+            "report_account_id",
             "api_endpoint",
             "api_credentials",
         )
@@ -73,7 +75,7 @@ class NetworkAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "convention")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
-    readonly_fields = ("token_hint", "hmac", "postback_url")
+    readonly_fields = ("token_hint", "hmac", "postback_url", "reports_synced_until")
     actions = ("rotate_token", "rotate_hmac_secret")
     audit_secret_fields = ("ip_allowlist",)
     # Credentials, and anything that hints at them, only for manage_network_secrets.

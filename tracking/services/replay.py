@@ -1,30 +1,37 @@
-"""Postbacks that did not arrive over HTTP: a network's report file, or our own log."""
+"""Postbacks that did not arrive over HTTP: a network's report (a file, or its report API
+through report_sync), or our own log."""
 
 import json
+import logging
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 from urllib.parse import parse_qsl
 
+from django.db import DatabaseError
+
 from offers.models import Network
 
 from ..models import PostbackLog
 from .postback_log import postback_log_save
-from .postbacks import network_postback_process
+from .postbacks import PostbackReply, PostbackUnavailable, finish, network_postback_process
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
 class ReplayReport:
     outcomes: dict[str, int] = field(default_factory=dict)
-    failures: list[tuple[int, str, str]] = field(default_factory=list)  # (line, code, detail)
+    # (line, code, detail); the line is a file's line, a log row's id or a report's txn id.
+    failures: list[tuple[int | str, str, str]] = field(default_factory=list)
 
-    def add(self, line: int, log: PostbackLog) -> None:
+    def add(self, line: int | str, log: PostbackLog) -> None:
         if log.outcome == PostbackLog.Outcome.FAILURE:
             self.fail(line, log.code, log.message)
         else:
             self.outcomes[log.outcome] = self.outcomes.get(log.outcome, 0) + 1
 
-    def fail(self, line: int, code: str, message: str) -> None:
+    def fail(self, line: int | str, code: str, message: str) -> None:
         failure = PostbackLog.Outcome.FAILURE
         self.outcomes[failure] = self.outcomes.get(failure, 0) + 1
         self.failures.append((line, code, message))
@@ -58,23 +65,43 @@ def _apply(network: Network, raw: Mapping[str, str], *, method: str, ip=None) ->
         method=method,
         query=dict(raw),
         remote_ip=ip,
-        authenticated=True,  # staff supplied it: a report file or our own authenticated log
+        # We fetched or were handed it: a report file from staff, the network's report API
+        # read with its credentials, or our own authenticated log.
+        authenticated=True,
     )
-    network_postback_process(network=network, raw=raw, log=log)
+    try:
+        network_postback_process(network=network, raw=raw, log=log)
+    except DatabaseError:
+        # As the view does: nothing was half-written, the row fails alone and the others
+        # still apply; it can be applied again later (rows are idempotent).
+        logger.exception("network report row for %s hit a database error", network.slug)
+        finish(log, PostbackReply.error(PostbackUnavailable(detail="Try again shortly.")))
     postback_log_save(log)  # a report file may carry credentials too
     return log
 
 
-def network_report_import(*, network: Network, rows: Iterable[tuple[int, dict]]) -> ReplayReport:
-    report = ReplayReport()
+def network_rows_apply(
+    *,
+    network: Network,
+    rows: Iterable[tuple[int | str, dict]],
+    method: str,
+    report: ReplayReport | None = None,
+) -> ReplayReport:
+    """Apply a report's rows (`line`, the network's parameters) one by one: a row that
+    fails is counted and the others still apply."""
+    report = report if report is not None else ReplayReport()
     for line, row in rows:
         clean = {str(k).strip(): str(v or "").strip() for k, v in row.items() if k}
         if any("\x00" in text for pair in clean.items() for text in pair):
             # PostgreSQL cannot store NUL: the row fails on its own, the others still apply.
             report.fail(line, "invalid_parameter", "A value contains NUL.")
             continue
-        report.add(line, _apply(network, clean, method="REPORT"))
+        report.add(line, _apply(network, clean, method=method))
     return report
+
+
+def network_report_import(*, network: Network, rows: Iterable[tuple[int, dict]]) -> ReplayReport:
+    return network_rows_apply(network=network, rows=rows, method="REPORT")
 
 
 def postbacks_replay(*, logs: Iterable[PostbackLog]) -> ReplayReport:

@@ -1,0 +1,489 @@
+import io
+import logging
+from datetime import datetime, timedelta
+from decimal import Decimal
+
+import pytest
+from django.conf import settings as django_settings
+from django.contrib.auth.models import Group
+from django.core.management import CommandError, call_command
+from django.db import OperationalError
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.tests.factories import StaffFactory
+from config.celery import app as celery_app
+from offers.models import Network
+from offers.tests.factories import MerchantFactory, NetworkFactory
+from tracking.models import Click, PostbackLog
+from tracking.services import replay
+from tracking.services.report_sync.cj import action_rows
+from tracking.tasks import sync_network_reports
+from wallet.models import Account, CashbackEvent, Entry, Transaction
+
+from .factories import ClickFactory
+from .report_fakes import awin_time, cj_time, running_api
+
+pytestmark = pytest.mark.django_db
+
+TOKEN = "report-token-7f3a9c1e5b"
+NOW = timezone.now().replace(microsecond=0)
+
+
+def ago(**delta) -> datetime:
+    return NOW - timedelta(**delta)
+
+
+@pytest.fixture
+def awin(settings):
+    with running_api(settings, TOKEN) as api:
+        yield api
+
+
+cj = awin  # the same fake answers both
+
+
+def _network(api, adapter: str, account: str) -> Network:
+    return NetworkFactory(
+        slug=f"{adapter}-net",
+        report_adapter=adapter,
+        report_account_id=account,
+        api_endpoint=api.url,
+        api_credentials=TOKEN,
+    )
+
+
+def _clicks(network: Network, count: int) -> list[Click]:
+    store = MerchantFactory(network=network)
+    clicks = [ClickFactory(merchant=store) for _ in range(count)]
+    # Made before the sales the reports carry.
+    Click.objects.filter(pk__in=[c.pk for c in clicks]).update(created_at=ago(days=90))
+    return clicks
+
+
+def _awin_transaction(
+    tx_id, click, sale, commission, status, *, on, validated=None, group="DEFAULT"
+):
+    """One transaction as Awin's GET transactions (list) documents it."""
+    return {
+        "id": tx_id,
+        "url": "https://www.publisher.example",
+        "advertiserId": 7052,
+        "publisherId": 45628,
+        "siteName": "SaveBucks",
+        "commissionStatus": status,
+        "commissionAmount": {"amount": commission, "currency": "USD"},
+        "saleAmount": {"amount": sale, "currency": "USD"},
+        "clickRefs": {"clickRef": str(click.click_id)} if click else {},
+        "clickDate": awin_time(ago(days=60)),
+        "transactionDate": awin_time(on),
+        "validationDate": awin_time(validated) if validated else None,
+        "type": "Commission group transaction",
+        "declineReason": None,
+        "voucherCodeUsed": False,
+        "lapseTime": 3600,
+        "amended": False,
+        "transactionParts": [
+            {
+                "commissionGroupId": 1,
+                "amount": sale,
+                "commissionAmount": commission,
+                "commissionGroupCode": group,
+                "commissionGroupName": group.title(),
+            }
+        ],
+        "paidToPublisher": False,
+    }
+
+
+def _state():
+    """Everything money: events, ledger, balances."""
+    return (
+        sorted(
+            CashbackEvent.objects.values_list(
+                "external_txn_id",
+                "status",
+                "network_status",
+                "sale_amount",
+                "commission",
+                "cashback_amount",
+                "currency",
+            )
+        ),
+        Transaction.objects.count(),
+        Entry.objects.count(),
+        sorted(Account.objects.values_list("id", "balance")),
+    )
+
+
+def _sync(*args) -> tuple[str, str]:
+    out, err = io.StringIO(), io.StringIO()
+    call_command("sync_network_reports", *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+# --- Awin -------------------------------------------------------------------------------
+
+
+def test_awin_sync_applies_each_sale_once_and_then_its_status_changes(awin, caplog):
+    caplog.set_level(logging.DEBUG)
+    network = _network(awin, "awin", "45628")
+    first, second, third = _clicks(network, 3)
+    awin.transactions = [
+        _awin_transaction(1001, first, 100.00, 20.00, "pending", on=ago(days=3), group="LAPTOPS"),
+        _awin_transaction(
+            1002, second, 50, 10.5, "approved", on=ago(days=5), validated=ago(days=1)
+        ),
+        _awin_transaction(1003, third, 30.00, 3.00, "pending", on=ago(days=2)),
+        # A sale that did not come through our click-out: it fails alone.
+        _awin_transaction(1004, None, 10.00, 1.00, "pending", on=ago(days=2)),
+    ]
+
+    out, err = _sync("awin-net", "--since", (NOW - timedelta(days=10)).date().isoformat())
+
+    assert "awin-net: 1 window(s)" in out and "1 failure, 3 success." in out
+    assert "txn 1004: missing_field: Missing click_id." in err
+    first_state = _state()
+    assert first_state[0] == [
+        (
+            "1001",
+            "pending",
+            "pending",
+            Decimal("100.00"),
+            Decimal("20.00"),
+            Decimal("10.00"),
+            "USD",
+        ),
+        ("1002", "pending", "approved", Decimal("50.00"), Decimal("10.50"), Decimal("5.00"), "USD"),
+        ("1003", "pending", "pending", Decimal("30.00"), Decimal("3.00"), Decimal("3.00"), "USD"),
+    ]
+    event = CashbackEvent.objects.get(external_txn_id="1001")
+    assert event.category_code == "laptops"
+    assert event.sale_at == ago(days=3)
+    pending = Account.objects.get(owner=first.user, kind="pending")
+    assert pending.balance == Decimal("10.00")
+    logs = PostbackLog.objects.filter(method="SYNC")
+    assert logs.count() == 4
+    assert set(logs.values_list("authenticated", "kind", "network_id")) == {
+        (True, "network", network.pk)
+    }
+
+    # The same report again: nothing changes, every sale is a duplicate.
+    out, _err = _sync("awin-net", "--since", (NOW - timedelta(days=10)).date().isoformat())
+    assert "3 duplicate, 1 failure." in out
+    assert _state() == first_state
+
+    # The advertiser decides: one approved, one declined.
+    awin.transactions[0].update(commissionStatus="approved", validationDate=awin_time(ago(hours=2)))
+    awin.transactions[2].update(commissionStatus="declined", validationDate=awin_time(ago(hours=2)))
+    _sync("awin-net", "--since", (NOW - timedelta(days=10)).date().isoformat())
+
+    statuses = dict(CashbackEvent.objects.values_list("external_txn_id", "network_status"))
+    assert statuses == {"1001": "approved", "1002": "approved", "1003": "rejected"}
+    assert CashbackEvent.objects.get(external_txn_id="1003").status == "rejected"
+    assert Account.objects.get(owner=third.user, kind="pending").balance == Decimal("0.00")
+
+    # The token went in the Authorization header of every request, and nowhere we keep.
+    assert all(r["headers"]["Authorization"] == f"Bearer {TOKEN}" for r in awin.requests)
+    assert all(TOKEN not in r["path"] for r in awin.requests)
+    for log in PostbackLog.objects.all():
+        assert TOKEN not in f"{log.query}{log.body}{log.headers}{log.message}"
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+def test_awin_windows_are_31_days_at_most_and_the_cursor_follows_them(awin):
+    network = _network(awin, "awin", "45628")
+    (click,) = _clicks(network, 1)
+    awin.transactions = [_awin_transaction(7, click, 80.00, 8.00, "pending", on=ago(days=50))]
+    since = ago(days=70)
+
+    out, _err = _sync("awin-net", "--since", since.isoformat(), "--until", NOW.isoformat())
+
+    assert "awin-net: 3 window(s)" in out
+    # Each window asked by transaction date and by validation date.
+    assert awin.windows == [
+        (since, since + timedelta(days=31)),
+        (since, since + timedelta(days=31)),
+        (since + timedelta(days=31), since + timedelta(days=62)),
+        (since + timedelta(days=31), since + timedelta(days=62)),
+        (since + timedelta(days=62), NOW),
+        (since + timedelta(days=62), NOW),
+    ]
+    assert CashbackEvent.objects.get().cashback_amount == Decimal("8.00")
+    network.refresh_from_db()
+    assert network.reports_synced_until == NOW
+
+
+def test_a_failure_part_way_keeps_what_was_applied_and_the_next_run_resumes(awin, settings):
+    settings.NETWORK_REPORTS_OVERLAP_HOURS = 0
+    network = _network(awin, "awin", "45628")
+    early, late = _clicks(network, 2)
+    awin.transactions = [
+        _awin_transaction(1, early, 100.00, 10.00, "pending", on=ago(days=60)),
+        _awin_transaction(2, late, 100.00, 10.00, "pending", on=ago(days=10)),
+    ]
+    since = ago(days=70)
+    awin.fail_from = since + timedelta(days=31)
+
+    with pytest.raises(CommandError, match="network answered HTTP 500"):
+        _sync("awin-net", "--since", since.isoformat(), "--until", NOW.isoformat())
+
+    network.refresh_from_db()
+    assert network.reports_synced_until == since + timedelta(days=31)
+    assert list(CashbackEvent.objects.values_list("external_txn_id", flat=True)) == ["1"]
+
+    awin.fail_from = None
+    awin.windows.clear()
+    _sync("awin-net", "--until", NOW.isoformat())
+
+    assert awin.windows[0][0] == since + timedelta(days=31)
+    assert sorted(CashbackEvent.objects.values_list("external_txn_id", flat=True)) == ["1", "2"]
+
+
+def test_refused_credentials_stop_the_sync_with_a_message_and_move_nothing(awin, caplog):
+    caplog.set_level(logging.DEBUG)
+    network = _network(awin, "awin", "45628")
+    (click,) = _clicks(network, 1)
+    awin.transactions = [_awin_transaction(1, click, 100.00, 10.00, "pending", on=ago(days=1))]
+    awin.token = "the-network-rotated-it"
+
+    with pytest.raises(CommandError) as refused:
+        _sync("awin-net")
+
+    message = str(refused.value)
+    assert message == (
+        "awin-net: stopped: Awin transactions: the network refused our credentials (HTTP 401)."
+    )
+    assert TOKEN not in message
+    network.refresh_from_db()
+    assert network.reports_synced_until is None
+    assert CashbackEvent.objects.count() == 0
+    assert PostbackLog.objects.count() == 0
+    assert all(TOKEN not in record.getMessage() for record in caplog.records)
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"slug": "other"}, "No network 'awin-net'."),
+        ({"report_adapter": ""}, "awin-net: awin-net has no report adapter."),
+        ({"api_credentials": ""}, "awin-net: awin-net has no API credentials."),
+        ({"report_account_id": ""}, "awin-net: awin-net has no report account id."),
+    ],
+)
+def test_a_network_that_cannot_be_synced_is_refused_without_a_request(awin, changes, message):
+    network = _network(awin, "awin", "45628")
+    Network.objects.filter(pk=network.pk).update(**changes)
+
+    with pytest.raises(CommandError) as refused:
+        _sync("awin-net")
+
+    assert str(refused.value) == message
+    assert awin.requests == []
+
+
+def test_private_report_endpoints_are_refused_unless_allowed(awin, settings):
+    _network(awin, "awin", "45628")
+    settings.NETWORK_REPORTS_ALLOW_PRIVATE = False
+
+    with pytest.raises(CommandError, match=r"127\.0\.0\.1, which is not a public address"):
+        _sync("awin-net")
+
+    assert awin.requests == []
+
+
+# --- CJ ---------------------------------------------------------------------------------
+
+
+def _cj_record(commission_id, action_id, click, sale, commission, status, *, posted, **extra):
+    """One publisherCommissions record with the fields we ask for, as CJ answers them
+    (DecimalNumber rendered as a string)."""
+    return {
+        "commissionId": str(commission_id),
+        "originalActionId": str(action_id),
+        "original": True,
+        "orderId": f"ORDER-{action_id}",
+        "shopperId": str(click.click_id),
+        "actionStatus": status,
+        "correctionReason": None,
+        "eventDate": cj_time(posted - timedelta(hours=1)),
+        "postingDate": cj_time(posted),
+        "saleAmountUsd": sale,
+        "pubCommissionAmountUsd": commission,
+        **extra,
+    }
+
+
+def test_cj_sync_pages_through_records_and_nets_corrections_per_action(cj):
+    network = _network(cj, "cj", "5123456")
+    first, second, returned = _clicks(network, 3)
+    cj.records = [
+        _cj_record(11, 11, first, "100.00", "20.000", "new", posted=ago(days=5)),
+        _cj_record(12, 12, second, "50.00", "10.00", "locked", posted=ago(days=4)),
+        _cj_record(13, 13, returned, "80.00", "8.00", "new", posted=ago(days=3)),
+        # The third order came back: CJ adds a correction record for it.
+        _cj_record(
+            14,
+            13,
+            returned,
+            "-80.00",
+            "-8.00",
+            "new",
+            posted=ago(days=1),
+            original=False,
+            correctionReason="RETURNED_MERCHANDISE",
+        ),
+    ]
+    since = (NOW - timedelta(days=10)).date().isoformat()
+
+    out, err = _sync("cj-net", "--since", since)
+
+    assert "3 success." in out and err == ""
+    # Two records a page: two pages, one window.
+    assert len(cj.requests) == 2 and len(cj.windows) == 1
+    first_state = _state()
+    assert first_state[0] == [
+        ("11", "pending", "pending", Decimal("100.00"), Decimal("20.00"), Decimal("10.00"), "USD"),
+        ("12", "pending", "approved", Decimal("50.00"), Decimal("10.00"), Decimal("5.00"), "USD"),
+        ("13", "rejected", "rejected", Decimal("80.00"), Decimal("8.00"), Decimal("8.00"), "USD"),
+    ]
+    # Returned within the window: never credited.
+    assert not Entry.objects.filter(account__owner=returned.user).exists()
+
+    out, _err = _sync("cj-net", "--since", since)
+    assert "3 duplicate." in out
+    assert _state() == first_state
+    assert set(PostbackLog.objects.values_list("method", flat=True)) == {"SYNC"}
+
+    cj.records[0]["actionStatus"] = "locked"
+    _sync("cj-net", "--since", since)
+
+    assert CashbackEvent.objects.get(external_txn_id="11").network_status == "approved"
+    assert all(r["headers"]["Authorization"] == f"Bearer {TOKEN}" for r in cj.requests)
+
+
+def test_rows_that_fail_are_counted_and_the_others_still_apply(cj, monkeypatch):
+    network = _network(cj, "cj", "5123456")
+    known, flaky, stranger = _clicks(network, 3)
+    stranger.delete()  # a shopper id that is not one of our clicks
+    cj.records = [
+        _cj_record(21, 21, stranger, "40.00", "4.00", "new", posted=ago(days=3)),
+        _cj_record(22, 22, flaky, "50.00", "5.00", "new", posted=ago(days=2)),
+        _cj_record(23, 23, known, "60.00", "6.00", "new", posted=ago(days=1)),
+    ]
+    real_process = replay.network_postback_process
+
+    def database_fails_on_22(*, network, raw, log):
+        if raw["txn_id"] == "22":
+            raise OperationalError("the database went away")
+        return real_process(network=network, raw=raw, log=log)
+
+    monkeypatch.setattr(replay, "network_postback_process", database_fails_on_22)
+
+    out, err = _sync("cj-net")
+
+    assert "2 failure, 1 success." in out
+    assert err.splitlines() == [
+        f"cj-net: txn 21: unknown_click: No click {stranger.click_id}.",
+        "cj-net: txn 22: database_unavailable: Try again shortly.",
+    ]
+    assert list(CashbackEvent.objects.values_list("external_txn_id", "cashback_amount")) == [
+        ("23", Decimal("6.00"))
+    ]
+    assert PostbackLog.objects.filter(method="SYNC", outcome="failure").count() == 2
+    network.refresh_from_db()
+    assert network.reports_synced_until is not None
+
+    # Once the database is back, the row applies (rows are idempotent).
+    monkeypatch.setattr(replay, "network_postback_process", real_process)
+    out, _err = _sync("cj-net")
+    assert "1 duplicate, 1 failure, 1 success." in out
+
+
+def test_cj_corrections_of_a_sale_reported_earlier_pass_on_as_changes():
+    click_id = "7d1a5f38-0d5c-4f0e-9c57-2b1c4c0b8f11"
+    later = [
+        {
+            "commissionId": "31",
+            "originalActionId": "21",
+            "original": False,
+            "shopperId": click_id,
+            "actionStatus": "new",
+            "correctionReason": "RETURNED_MERCHANDISE",
+            "eventDate": "2026-11-02T10:00:00Z",
+            "saleAmountUsd": "-20.00",
+            "pubCommissionAmountUsd": "-2.005",
+        }
+    ]
+
+    assert action_rows(later) == [
+        {
+            "click_id": click_id,
+            "txn_id": "21",
+            "sale_amount": "-20.00",
+            "commission": "-2.01",
+            "currency": "USD",
+            "status": "pending",
+            "sale_date": "2026-11-02T10:00:00+00:00",
+        }
+    ]
+
+
+# --- the hourly task ----------------------------------------------------------------------
+
+
+def test_the_beat_task_syncs_every_active_network_with_an_adapter(awin):
+    schedule = django_settings.CELERY_BEAT_SCHEDULE["sync-network-reports"]
+    assert schedule == {"task": "tracking.tasks.sync_network_reports", "schedule": 3600.0}
+    assert schedule["task"] in celery_app.tasks
+    network = _network(awin, "awin", "45628")
+    (click,) = _clicks(network, 1)
+    awin.transactions = [_awin_transaction(5, click, 100.00, 10.00, "pending", on=ago(days=2))]
+    NetworkFactory(report_adapter="")  # postbacks only
+    NetworkFactory(
+        report_adapter="cj", status="inactive", api_credentials="x", api_endpoint=awin.url
+    )
+
+    assert sync_network_reports.delay().get() == 1
+
+    assert list(CashbackEvent.objects.values_list("external_txn_id", flat=True)) == ["5"]
+    assert {r["method"] for r in awin.requests} == {"GET"}
+    network.refresh_from_db()
+    assert network.reports_synced_until is not None
+
+
+# --- the network admin ----------------------------------------------------------------------
+
+
+def test_an_administrator_configures_report_sync_in_the_network_admin(client):
+    admin = StaffFactory()
+    admin.groups.add(Group.objects.get(name="Administrator"))
+    client.force_login(admin)
+    network = NetworkFactory(reports_synced_until=ago(days=2))
+    url = reverse("admin:offers_network_change", args=[network.pk])
+    form = client.get(url).context["adminform"].form
+    data = {k: v for k, v in form.initial.items() if k in form.fields and v is not None}
+    data.update(
+        param_aliases="{}",
+        status_map="{}",
+        logo="",
+        report_adapter="cj",
+        report_account_id="5123456",
+        api_endpoint="https://commissions.api.cj.com",
+        api_credentials=TOKEN,
+    )
+
+    response = client.post(url, data)
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    network.refresh_from_db()
+    assert (network.report_adapter, network.report_account_id, network.api_credentials) == (
+        "cj",
+        "5123456",
+        TOKEN,
+    )
+    page = client.get(url).content.decode()
+    assert 'name="report_adapter"' in page and 'name="report_account_id"' in page
+    assert 'name="reports_synced_until"' not in page  # shown, not editable
+    assert "Reports synced until" in page
+    assert TOKEN not in page
