@@ -71,7 +71,7 @@ def test_a_eur_conversion_is_converted_before_the_commission(client, link):
     response = _convert(client, _click(link), on=_day(5), amount="80.00", currency="EUR")
 
     assert response.status_code == 200, response.content
-    # EUR 80.00 × 1.10 = USD 88.00; 7.5% of it = 6.60.
+    # EUR 80.00 * 1.10 = USD 88.00; 7.5% of it = 6.60.
     assert response.json()["conversion"]["commission"] == "6.60"
     assert response.json()["conversion"]["currency"] == "USD"
     conversion = Conversion.objects.get()

@@ -106,7 +106,7 @@ def test_a_rate_eight_days_old_is_no_rate_and_nothing_is_written(client, click):
 
 
 def test_cashback_is_worked_out_on_the_converted_amounts_to_the_cent(client, click):
-    # EUR 33.33 × 1.0875 = 36.246375 → 36.25; EUR 5.55 × 1.0875 = 6.035625 → 6.04;
+    # EUR 33.33 * 1.0875 = 36.246375 → 36.25; EUR 5.55 * 1.0875 = 6.035625 → 6.04;
     # 10% of 36.25 = 3.625 → 3.63 (half up), under the 6.04 commission.
     _rate(3, "1.0875")
 
