@@ -3,7 +3,8 @@
 Clicks come from DailyClicks (rolled up from the raw clicks every minute), a partner's
 conversions and earnings straight from the conversions table, through an index that holds
 every column these queries read (hence COUNT(*), not COUNT(id)); the top lists across
-all partners from the daily stats. Nothing here scans raw click rows.
+all partners from the daily stats. Nothing here scans raw click rows. Conversions count on
+the day the customer converted (`converted_at`), not the day the advertiser told us.
 """
 
 from dataclasses import dataclass
@@ -60,14 +61,14 @@ def partner_dashboard(*, partner: Partner, days: int = 30, today: date | None = 
     clicks = DailyClicks.objects.filter(partner=partner, day__gte=since)
     click_totals = clicks.aggregate(c=Sum("clicks"), u=Sum("unique_clicks"))
     conversions = Conversion.objects.filter(
-        partner=partner, created_at__gte=day_start(since)
+        partner=partner, converted_at__gte=day_start(since)
     ).exclude(status=Conversion.Status.DECLINED)
     by_status = dict(conversions.values_list("status").annotate(total=Sum("commission")).order_by())
     count = conversions.count()
     per_day_clicks = dict(clicks.values_list("day").annotate(total=Sum("clicks")).order_by())
     per_day = {
         row["day"]: row
-        for row in conversions.annotate(day=TruncDate("created_at"))
+        for row in conversions.annotate(day=TruncDate("converted_at"))
         .values("day")
         .annotate(n=Count("*"), earned=Sum("commission"))
         .order_by()
@@ -116,7 +117,7 @@ def partner_report(
     clicks = DailyClicks.objects.filter(partner=partner, day__gte=date_from, day__lte=date_to)
     start, end = days_range(date_from, date_to)
     conversions = Conversion.objects.filter(
-        partner=partner, created_at__gte=start, created_at__lt=end
+        partner=partner, converted_at__gte=start, converted_at__lt=end
     ).exclude(status=Conversion.Status.DECLINED)
     if campaign_id:
         clicks, conversions = (
@@ -131,7 +132,7 @@ def partner_report(
         "sub1": "sub1",
     }[group_by]
     if group_by == "day":
-        conversions = conversions.annotate(day=TruncDate("created_at"))
+        conversions = conversions.annotate(day=TruncDate("converted_at"))
     rows: dict = {}
     if click_key:
         for row in (
@@ -211,7 +212,7 @@ def partner_top_campaigns(*, partner: Partner, days: int = 30, limit: int = 5) -
     clicked = dict(clicks.values_list("campaign_id").annotate(n=Sum("clicks")).order_by())
     converted = {
         row["campaign_id"]: row
-        for row in Conversion.objects.filter(partner=partner, created_at__gte=day_start(since))
+        for row in Conversion.objects.filter(partner=partner, converted_at__gte=day_start(since))
         .exclude(status=Conversion.Status.DECLINED)
         .values("campaign_id")
         .annotate(n=Count("*"), earned=Sum("commission"), sales=Sum("amount"))

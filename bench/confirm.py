@@ -86,6 +86,10 @@ def _build(events: int, users: int) -> None:
             "network_approved_at",
             "created_at",
             "updated_at",
+            "sale_at",
+            "category_code",
+            "rate_label",
+            "original_currency",
         ],
         (
             (
@@ -107,6 +111,10 @@ def _build(events: int, users: int) -> None:
                 now,
                 now,
                 now,
+                now,  # sold when reported
+                "",  # no category reported
+                "10% of the sale",
+                "",  # in USD
             )
             for k, amount in cashback.items()
         ),

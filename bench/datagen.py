@@ -47,6 +47,8 @@ FULL = {
 NETWORKS = 10
 LINKS_PER_PARTNER = 5
 DAYS = 365
+# A sale (or conversion) happens a while before the network reports it, after its click.
+SALE_LAG = timedelta(minutes=30)
 SUB1 = ("", "", "", "email", "social", "blog")
 DEVICES = ("desktop", "desktop", "mobile", "mobile", "tablet")
 
@@ -210,7 +212,9 @@ def _clicks(c: dict, cat: dict, now, rng: random.Random) -> None:
             yield (
                 f"{i}\t{uuid.UUID(int=i)}\tpercentage\t5\t\\N\tf\t\\N\t\t"
                 f"{DEVICES[i % 5]}\t\tUS\t{clock.at(i).isoformat()}\t"
-                f"{cat['offer_merchant'][offer]}\t{offer}\t{_skewed(rng, c['users'])}\n"
+                f"{cat['offer_merchant'][offer]}\t{offer}\t{_skewed(rng, c['users'])}\t"
+                # The store's share (its model default) and no category rates snapshotted.
+                "50\t[]\n"
             )
 
     _copy(
@@ -231,6 +235,8 @@ def _clicks(c: dict, cat: dict, now, rng: random.Random) -> None:
             "merchant_id",
             "offer_id",
             "user_id",
+            "cashback_share",
+            "rates",
         ],
         lines(),
     )
@@ -298,6 +304,7 @@ def _cashback(c: dict, cat: dict, now, rng: random.Random) -> None:
         merchant = cat["offer_merchant"][offer]
         network = cat["merchant_network"][merchant]
         cashback = Decimal(rng.randint(50, 5000)) / 100
+        cashback_pct = 10  # the sale amount below is ten times the cashback
         confirmed = now - at > lock
         events.append(
             f"{k}\t{uuid.UUID(int=(2 << 100) + k)}\tT{k}\t{cashback * 10}\t{cashback}\t"
@@ -305,7 +312,9 @@ def _cashback(c: dict, cat: dict, now, rng: random.Random) -> None:
             f"{'approved' if confirmed else 'pending'}\tt\t{(at + lock).isoformat()}\t\t"
             f"{stamp if confirmed else chr(92) + 'N'}\t"
             f"{(at + lock).isoformat() if confirmed else chr(92) + 'N'}\t\\N\t\\N\t"
-            f"{stamp}\t{stamp}\t{merchant}\t{network}\t{offer}\t{user}\n"
+            f"{stamp}\t{stamp}\t{merchant}\t{network}\t{offer}\t{user}\t"
+            # Bought half an hour before the network reported it; no category, in USD.
+            f"{(at - SALE_LAG).isoformat()}\t\t{cashback_pct}% of the sale\t\n"
         )
         moves = [("cashback.pending", "pending", expense, 3 * user - 2, stamp)]
         if confirmed:
@@ -350,6 +359,10 @@ def _cashback(c: dict, cat: dict, now, rng: random.Random) -> None:
             "network_id",
             "offer_id",
             "user_id",
+            "sale_at",
+            "category_code",
+            "rate_label",
+            "original_currency",
         ],
         events,
     )
@@ -423,7 +436,8 @@ def _conversions(c: dict, cat: dict, now, rng: random.Random) -> None:
             f"{k}\t{uuid.UUID(int=(3 << 100) + k)}\t{(at - timedelta(hours=1)).isoformat()}\t"
             f"C{k}\t{amount}\t{commission}\tUSD\t{SUB1[k % 6]}\t\t\t{status}\tf\t[]\t\t"
             f"{approved}\t{payable}\t\\N\t\\N\t{stamp}\t{stamp}\t{campaign}\t"
-            f"{cat['goal_of'][campaign]}\t{partner}\t\\N\t{link}\n"
+            f"{cat['goal_of'][campaign]}\t{partner}\t\\N\t{link}\t"
+            f"{(at - SALE_LAG).isoformat()}\t\n"  # converted_at, original_currency (none)
         )
         logs.append(
             f"conversion\tcamp{campaign}\tGET\t{{}}\t\t{{}}\t\\N\tsuccess\t200\t\t\t{stamp}\t"
@@ -457,6 +471,8 @@ def _conversions(c: dict, cat: dict, now, rng: random.Random) -> None:
             "partner_id",
             "payout_id",
             "link_id",
+            "converted_at",
+            "original_currency",
         ],
         rows,
     )

@@ -229,6 +229,8 @@ def build_small(clicks: int) -> None:
             "referrer",
             "country",
             "created_at",
+            "cashback_share",
+            "rates",
         ],
         (
             (
@@ -245,6 +247,8 @@ def build_small(clicks: int) -> None:
                 "",
                 "",
                 clicked,
+                Decimal(50),  # the store's share (the model default)
+                "[]",  # no category rates snapshotted
             )
             for k in range(clicks)
             for offer in (offers[k % len(offers)],)

@@ -27,13 +27,14 @@ from accounts.models import User
 from accounts.services import audit_log
 from config.errors import Refusal, form_refused
 from config.fields import mask
-from config.money_fields import MoneyFormField
+from config.money_fields import MoneyFormField, StrictDecimalFormField
 
 from .models import (
     Account,
     AdjustmentRequest,
     CashbackEvent,
     Entry,
+    FxRate,
     Payout,
     PayoutBatch,
     Transaction,
@@ -42,6 +43,7 @@ from .models import (
 )
 from .services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
 from .services.cashback_decisions import cashback_decide
+from .services.fx import InvalidFxRate, fx_currency_check, fx_rate_check
 from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
 from .services.withdrawals import withdrawal_approve, withdrawal_reject
 
@@ -254,6 +256,43 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
     @admin.action(description="Reverse cashback (give a reason)", permissions=["change"])
     def reverse(self, request, queryset):
         self._decide(request, queryset, "reverse", "reversed")
+
+
+# --- FX rates: Finance keeps them (roles.py: wallet.*); support may only look ------------
+
+
+class FxRateForm(forms.ModelForm):
+    class Meta:
+        model = FxRate
+        fields = ("date", "currency", "rate", "source")
+        field_classes = {"rate": StrictDecimalFormField}  # ASCII digits only, as in a file
+
+    # The same checks as `manage.py import_fx_rates`, from the one service.
+    def clean_currency(self):
+        try:
+            return fx_currency_check(self.cleaned_data["currency"])
+        except InvalidFxRate as refused:
+            raise forms.ValidationError(refused.detail) from refused
+
+    def clean_rate(self):
+        rate = self.cleaned_data["rate"]
+        try:
+            return rate if rate is None else fx_rate_check(rate)
+        except InvalidFxRate as refused:
+            raise forms.ValidationError(refused.detail) from refused
+
+
+@admin.register(FxRate)
+class FxRateAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = FxRateForm
+    list_display = ("date", "currency", "rate", "source", "updated_at")
+    list_filter = ("currency", ("date", admin.DateFieldListFilter))
+    search_fields = ("=currency", "source")
+    date_hierarchy = "date"
+    ordering = ("-date", "currency")
+    readonly_fields = ("created_at", "updated_at")
+    # Changing a rate later never touches sales already converted: each keeps its own.
+    fields = ("date", "currency", "rate", "source", "created_at", "updated_at")
 
 
 # --- withdrawals and payouts ---------------------------------------------------------

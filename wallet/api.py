@@ -45,6 +45,9 @@ class CashbackEventSerializer(serializers.ModelSerializer):
     merchant = serializers.CharField(source="merchant.name")
     merchant_slug = serializers.CharField(source="merchant.slug")
     cashback = serializers.DecimalField(source="cashback_amount", **MONEY_FIELD)
+    sale_date = serializers.DateTimeField(
+        source="sale_at", help_text="When the shopper bought, as the network reports it."
+    )
 
     class Meta:
         model = CashbackEvent
@@ -57,26 +60,36 @@ class CashbackEventSerializer(serializers.ModelSerializer):
             "sale_amount",
             "cashback",
             "currency",
+            # A sale reported in another currency: what the network sent and the rate used
+            # (blank and null otherwise); the amounts above are in `currency`.
+            "original_currency",
+            "original_sale_amount",
+            "original_commission",
+            "fx_rate",
             "status",
             "network_status",
             "expected_confirmation_at",
             "confirmed_at",
             "reason",
+            "sale_date",
             "created_at",
         ]
+        read_only_fields = fields
 
 
 class MyCashbackApi(generics.ListAPIView):
     serializer_class = CashbackEventSerializer
     queryset = CashbackEvent.objects.none()
     filterset_fields = ["status", "network_status"]
-    ordering_fields = ["created_at", "cashback_amount", "expected_confirmation_at"]
+    ordering_fields = ["sale_at", "created_at", "cashback_amount", "expected_confirmation_at"]
 
     def get_queryset(self):
+        # Newest sale first, through the (user, sale_at) index: a late report takes its
+        # place among the sales of its day, not at the top.
         return (
             CashbackEvent.objects.filter(user=self.request.user)
             .select_related("merchant")
-            .order_by("-created_at", "-id")
+            .order_by("-sale_at", "-id")
         )
 
 

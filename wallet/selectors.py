@@ -63,17 +63,18 @@ def upcoming_confirmations(*, user, limit: int = 5):
 
 
 def monthly_earnings(*, user, months: int = 12, today=None) -> list[dict]:
-    """Cashback per month (by when the sale was reported), split confirmed / pending,
-    for the last `months` months including this one, oldest first."""
+    """Cashback per month of its sale (a sale reported late still counts in the month the
+    shopper bought), split confirmed / pending, for the last `months` months including
+    this one, oldest first. Read through the (user, sale_at) index."""
     today = today or timezone.localdate()
     first = today.replace(day=1) - relativedelta(months=months - 1)
     rows = (
         CashbackEvent.objects.filter(
             user=user,
-            created_at__gte=day_start(first),
+            sale_at__gte=day_start(first),
             status__in=[CashbackEvent.Status.PENDING, CashbackEvent.Status.CONFIRMED],
         )
-        .annotate(month=TruncMonth("created_at"))
+        .annotate(month=TruncMonth("sale_at"))
         .values("month", "status")
         .annotate(total=Sum("cashback_amount"))
     )

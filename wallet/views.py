@@ -31,9 +31,9 @@ def dashboard(request):
         "wallet/dashboard.html",
         {
             "wallet": wallet_summary(user=request.user),
-            "events": CashbackEvent.objects.filter(user=request.user).select_related("merchant")[
-                :10
-            ],
+            "events": CashbackEvent.objects.filter(user=request.user)
+            .select_related("merchant")
+            .order_by("-sale_at", "-id")[:10],
             "upcoming": upcoming_confirmations(user=request.user),
             "chart": monthly_earnings(user=request.user),
         },

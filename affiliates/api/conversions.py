@@ -21,25 +21,32 @@ class ConversionSerializer(serializers.ModelSerializer):
             "amount",
             "commission",
             "currency",
+            # Reported in another currency: what the advertiser sent and the rate used
+            # (blank and null otherwise); amount and commission are in `currency`.
+            "original_currency",
+            "original_amount",
+            "fx_rate",
             "status",
             "on_hold",
             "sub1",
             "sub2",
             "sub3",
             "payable_at",
+            "converted_at",
             "created_at",
         ]
+        read_only_fields = fields
 
 
 class PartnerConversionsApi(PartnerApi, generics.ListAPIView):
     serializer_class = ConversionSerializer
     queryset = Conversion.objects.none()
     filterset_fields = ["status", "campaign", "on_hold"]
-    ordering_fields = ["created_at", "commission"]
+    ordering_fields = ["converted_at", "created_at", "commission"]
 
     def get_queryset(self):
         return (
             Conversion.objects.filter(partner=self.partner)
             .select_related("campaign", "goal")
-            .order_by("-created_at", "-id")
+            .order_by("-converted_at", "-id")  # the (partner, converted_at) index
         )

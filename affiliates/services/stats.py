@@ -1,8 +1,10 @@
 """The per-day figures behind the affiliate manager's top lists, recounted from the daily
-click rollup and the conversions, so the page reads a few thousand rows, not millions."""
+click rollup and the conversions, so the page reads a few thousand rows, not millions.
+Conversions count on the day the customer converted (`converted_at`)."""
 
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import Count, Min, Q, Sum
@@ -31,9 +33,15 @@ def daily_stats_refresh(*, days: int | None = WINDOW_DAYS, today: date | None = 
 
 def _since(days: int | None, today: date | None) -> date:
     if days is not None:
-        return (today or timezone.localdate()) - timedelta(days=days - 1)
+        since = (today or timezone.localdate()) - timedelta(days=days - 1)
+        # A conversion reported in the window may have converted before it: reach back to
+        # its day, or that day's figures would miss it until a full recount.
+        reported = Conversion.objects.filter(created_at__gte=day_start(since)).aggregate(
+            first=Min("converted_at")
+        )["first"]
+        return min(since, timezone.localdate(reported)) if reported else since
     # Everything: from the oldest day of data, or of figures with no data behind them.
-    oldest = Conversion.objects.aggregate(first=Min("created_at"))["first"]
+    oldest = Conversion.objects.aggregate(first=Min("converted_at"))["first"]
     candidates = [
         DailyClicks.objects.aggregate(first=Min("day"))["first"],
         CampaignDailyStats.objects.aggregate(first=Min("day"))["first"],
@@ -45,9 +53,14 @@ def _since(days: int | None, today: date | None) -> date:
 
 def _recount(since: date) -> int:
     conversions = (
-        Conversion.objects.filter(created_at__gte=day_start(since))
+        # A sale is never dated after we heard of it (beyond the allowed clock skew), so
+        # the created_at bound only narrows the read to its index; converted_at decides.
+        Conversion.objects.filter(
+            created_at__gte=day_start(since) - timedelta(seconds=settings.SALE_DATE_CLOCK_SKEW),
+            converted_at__gte=day_start(since),
+        )
         .exclude(status=Conversion.Status.DECLINED)
-        .annotate(day=TruncDate("created_at"))
+        .annotate(day=TruncDate("converted_at"))
     )
     campaigns: dict[tuple, dict] = {}
     for campaign, day, clicks, unique in (

@@ -53,7 +53,8 @@ def _convert(client, click, *, token, txn_id, day, goal=None, amount="50.00", st
         params["status"] = status
     response = client.get("/postback/conversion/", params)
     assert response.status_code == 200, response.content
-    Conversion.objects.filter(txn_id=txn_id).update(created_at=_noon(day))
+    # Converted and reported that day (reports count by the day it converted).
+    Conversion.objects.filter(txn_id=txn_id).update(created_at=_noon(day), converted_at=_noon(day))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ def conversions(request):
     rows = (
         Conversion.objects.filter(partner=request.partner)
         .select_related("campaign", "goal")
-        .order_by("-created_at", "-id")
+        .order_by("-converted_at", "-id")
     )
     status = request.GET.get("status", "")
     if status in Conversion.Status.values:

@@ -3,12 +3,14 @@
 from collections.abc import Mapping
 
 from django.conf import settings
+from django.utils import timezone
 
-from affiliates.services.conversions import ClickFacts, conversion_record
+from affiliates.services.conversions import ClickFacts, ForeignAmount, conversion_record
 from campaigns.models import Campaign
 from config.errors import Refusal
-from config.money import parse_amount
+from config.money import check_amount_size, parse_amount
 from config.tokens import hash_token
+from wallet.services.fx import fx_conversion
 
 from ..models import AffiliateClick, PostbackLog
 from .postbacks import (
@@ -18,7 +20,9 @@ from .postbacks import (
     PostbackReply,
     click_and_txn,
     finish,
+    reported_currency,
 )
+from .sale_dates import check_sale_date, parse_sale_date
 
 STATUSES = {
     "pending": "pending",
@@ -75,14 +79,19 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     status = STATUSES.get((raw.get("status") or "pending").strip().lower())
     if status is None:
         raise PostbackRejected("unknown_status", "status is pending, approved or declined.")
-    currency = (raw.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
-    if currency != settings.PLATFORM_CURRENCY:
-        raise PostbackRejected(
-            "unsupported_currency", f"Amounts must be in {settings.PLATFORM_CURRENCY}."
-        )
+    currency = reported_currency(raw)
+    converted_at = parse_sale_date(raw.get("conversion_date"), field="conversion_date")
     click = AffiliateClick.objects.filter(click_id=click_id).only(*CLICK_FACTS).first()
     if click is None:
         raise PostbackNotFound("unknown_click", f"No click {click_id}.")
+    converted_at = check_sale_date(
+        converted_at, clicked_at=click.created_at, field="conversion_date"
+    )
+    # Converted before the commission is worked out: a percentage goal pays on the amount
+    # in the platform currency, at the rate of the day the customer converted.
+    convert = fx_conversion(currency, timezone.localdate(converted_at))
+    converted = convert(amount)
+    check_amount_size(converted, field="amount")
     return conversion_record(
         campaign=campaign,
         click=ClickFacts(
@@ -98,8 +107,10 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
         ),
         goal_code=raw.get("goal", ""),
         txn_id=txn_id,
-        amount=amount,
+        amount=converted,
         status=status,
-        currency=currency,
+        currency=settings.PLATFORM_CURRENCY,
         customer_ip=raw.get("ip") or None,
+        converted_at=converted_at,
+        foreign=ForeignAmount(currency, amount, convert.rate) if convert.foreign else None,
     )

@@ -255,8 +255,11 @@ def _assert_refused(response, before, status, code):
         ({"amount": "1,000.00"}, 400, "invalid_amount"),
         ({"amount": "1e30"}, 400, "invalid_amount"),
         ({"status": "paid"}, 400, "unknown_status"),
-        ({"currency": "EUR"}, 400, "unsupported_currency"),
+        # Another currency is converted; with no rate for it yet, nothing is recorded.
+        ({"currency": "EUR"}, 422, "no_fx_rate"),
         ({"txn_id": "x" * 256}, 400, "invalid_txn_id"),
+        ({"currency": "EURO"}, 400, "unsupported_currency"),
+        ({"conversion_date": "yesterday"}, 400, "invalid_sale_date"),
     ],
 )
 def test_bad_postbacks_are_refused_with_a_code_and_record_nothing(

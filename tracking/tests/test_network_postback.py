@@ -169,9 +169,12 @@ def _assert_refused(response, status, code):
         ({"commission": "-1.00"}, 400, "invalid_amount"),
         ({"sale_amount": "1e30"}, 400, "invalid_amount"),
         ({"sale_amount": "1000000000000"}, 400, "amount_too_large"),
-        ({"currency": "EUR"}, 400, "unsupported_currency"),
+        # Another currency is converted; with no rate for it yet, nothing is written.
+        ({"currency": "EUR"}, 422, "no_fx_rate"),
         ({"status": "paid"}, 400, "unknown_status"),
         ({"txn_id": "x" * 256}, 400, "invalid_txn_id"),
+        ({"currency": "EURO"}, 400, "unsupported_currency"),
+        ({"currency": "E1R"}, 400, "unsupported_currency"),
     ],
 )
 def test_bad_postbacks_are_refused_with_a_code_and_credit_nothing(client, overrides, status, code):
