@@ -185,9 +185,9 @@ def activity(request):
         request,
         "tracking/activity.html",
         {
-            "events": CashbackEvent.objects.filter(user=request.user).select_related("merchant")[
-                :50
-            ],
+            "events": CashbackEvent.objects.filter(user=request.user)
+            .select_related("merchant")
+            .prefetch_related("amendments")[:50],
             "clicks": Click.objects.filter(user=request.user).select_related("merchant")[:50],
         },
     )

@@ -20,11 +20,14 @@ from .postbacks import (
     finish,
 )
 
+# The advertiser's word → ours. "reversed" (taken back after approval, or a pending sale
+# turned down) declines too: config/report_states.py reads every final word by the state.
 STATUSES = {
     "pending": "pending",
     "approved": "approved",
     "declined": "declined",
     "rejected": "declined",
+    "reversed": "declined",
 }
 
 
@@ -74,7 +77,9 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     amount = parse_amount(raw.get("amount") or "0", field="amount")
     status = STATUSES.get((raw.get("status") or "pending").strip().lower())
     if status is None:
-        raise PostbackRejected("unknown_status", "status is pending, approved or declined.")
+        raise PostbackRejected(
+            "unknown_status", "status is pending, approved, declined or reversed."
+        )
     currency = (raw.get("currency") or settings.PLATFORM_CURRENCY).strip().upper()
     if currency != settings.PLATFORM_CURRENCY:
         raise PostbackRejected(
