@@ -101,11 +101,12 @@ def allowed_reports(state: str) -> list[str]:
     return [word for word, cell in TABLE[state].items() if cell.verdict != Verdict.REFUSE]
 
 
-def refusal_detail(*, txn_id: str, state: str, reported: str) -> str:
-    """The sentence of a 409 invalid_transition: why not, and what this state takes."""
+def refusal_detail(*, txn_id: str, state: str, reported: str, said: str = "") -> str:
+    """The sentence of a 409 invalid_transition: why not, and what this state takes.
+    `said`: the sender's word when it is not the table's (a conversion's "declined")."""
     allowed = allowed_reports(state)
     words = " or ".join([", ".join(allowed[:-1]), allowed[-1]] if len(allowed) > 1 else allowed)
     return (
-        f"Transaction {txn_id} is {state}; it cannot become {reported}: "
+        f"Transaction {txn_id} is {state}; it cannot become {said or reported}: "
         f"{TABLE[state][reported].why}. It takes {words}."
     )

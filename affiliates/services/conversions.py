@@ -236,7 +236,9 @@ def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
     if cell.verdict == Verdict.REFUSE:
         raise ConversionConflict(
             "invalid_transition",
-            refusal_detail(txn_id=conversion.txn_id, state=conversion.status, reported=reported),
+            refusal_detail(
+                txn_id=conversion.txn_id, state=conversion.status, reported=reported, said=status
+            ),
         )
     # APPROVE approves; REJECT and REVERSE decline (an approved commission already
     # credited is taken back there, unless it is in a payout: 409 in_payout).
