@@ -143,10 +143,11 @@ def cashback_amend(
     """Apply `report`'s amounts to a pending or confirmed `event` whose row the caller
     has locked. None when they change nothing (a repeat)."""
     kind, sale, commission = _new_amounts(event, report)
+    if (sale, commission) == (event.sale_amount, event.commission):
+        return None  # the same amounts again (every plain repeat of a postback)
     key = _key(event, kind, report)
-    unchanged = (sale, commission) == (event.sale_amount, event.commission)
-    if unchanged or CashbackAmendment.objects.filter(idempotency_key=key).exists():
-        return None
+    if kind == Kind.CHARGEBACK and CashbackAmendment.objects.filter(idempotency_key=key).exists():
+        return None  # this chargeback was applied before
     rule: Callable[[Decimal | None, Decimal], Decimal] = report.cashback_rule
     cashback = money(rule(sale, commission))
     amendment = CashbackAmendment.objects.create(
