@@ -43,6 +43,8 @@ def _row(pending: Cell, approved: Cell, rejected: Cell, reversed_: Cell) -> dict
     return dict(zip(REPORTED, (pending, approved, rejected, reversed_), strict=True))
 
 
+# One letter each, so the table below reads as a grid: D(uplicate), A(pprove), re(J)ect,
+# re(V)erse, R(efuse).
 D, A, J, V, R = (
     Verdict.DUPLICATE,
     Verdict.APPROVE,
