@@ -187,6 +187,7 @@ def activity(request):
         {
             "events": CashbackEvent.objects.filter(user=request.user)
             .select_related("merchant")
+            .prefetch_related("amendments")
             .order_by("-sale_at", "-id")[:50],
             "clicks": Click.objects.filter(user=request.user).select_related("merchant")[:50],
         },

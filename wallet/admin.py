@@ -32,6 +32,7 @@ from config.money_fields import MoneyFormField, StrictDecimalFormField
 from .models import (
     Account,
     AdjustmentRequest,
+    CashbackAmendment,
     CashbackEvent,
     Entry,
     FxRate,
@@ -212,9 +213,29 @@ class EntryAdmin(ReadOnlyAdminMixin, BigTableAdmin):
 # --- cashback ------------------------------------------------------------------------
 
 
+class CashbackAmendmentInline(ReadOnlyTabularInline):
+    """The amounts the network changed after reporting the sale (amendments.py)."""
+
+    model = CashbackAmendment
+    fields = (
+        "created_at",
+        "kind",
+        "reported_sale_amount",
+        "reported_commission",
+        "sale_amount_before",
+        "sale_amount_after",
+        "commission_before",
+        "commission_after",
+        "cashback_before",
+        "cashback_after",
+        "event_status",
+    )
+    verbose_name_plural = "Amount changes"
+
+
 @admin.register(CashbackEvent)
 class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
-    inlines = (StatusHistoryInline,)
+    inlines = (CashbackAmendmentInline, StatusHistoryInline)
     list_display = (
         "external_txn_id",
         "user",

@@ -1,8 +1,9 @@
 """Conversions: an advertiser reports that a partner's click converted.
 
-Recorded once per (campaign, txn_id); later reports about the same transaction move it
-along STATUS_MOVES. Commission comes from the goal (or the partner's own rate), caps are
-checked under a lock on the campaign row, and fraud signals put it on hold for review.
+Recorded once per (campaign, txn_id); a later report about the same transaction is read by
+its state (config/report_states.py), staff moves follow STATUS_MOVES. Commission comes
+from the goal (or the partner's own rate), caps are checked under a lock on the campaign
+row, and fraud signals put it on hold for review.
 """
 
 import uuid
@@ -20,6 +21,7 @@ from accounts.services.own_account import refuse_own_account
 from campaigns.models import Campaign, Goal
 from config.errors import Conflict, Forbidden, Refusal
 from config.money import check_amount_size
+from config.report_states import Verdict, judge, refusal_detail
 from wallet.models import Account
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
 
@@ -223,17 +225,26 @@ def conversion_record(
 
 
 def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
-    if status == conversion.status or (
-        status == Status.APPROVED and conversion.status == Status.PAID
-    ):
+    """A later report about a known conversion, read by its state in the one table both
+    postback kinds share (config/report_states.py). Reports arrive as our statuses, the
+    advertiser's "rejected" and "reversed" both as declined: the table treats the two
+    alike for a conversion (its one final state), so nothing is lost."""
+    reported = "rejected" if status == Status.DECLINED else status
+    cell = judge(conversion.status, reported)
+    if cell.verdict == Verdict.DUPLICATE:
         return ConversionOutcome(conversion, created=False, changed=False)
-    if status not in STATUS_MOVES[conversion.status]:
+    if cell.verdict == Verdict.REFUSE:
         raise ConversionConflict(
             "invalid_transition",
-            f"Transaction {conversion.txn_id} is {conversion.status}; it cannot become {status}.",
+            refusal_detail(
+                txn_id=conversion.txn_id, state=conversion.status, reported=reported, said=status
+            ),
         )
+    # APPROVE approves; REJECT and REVERSE decline (an approved commission already
+    # credited is taken back there, unless it is in a payout: 409 in_payout).
+    target = Status.APPROVED if cell.verdict == Verdict.APPROVE else Status.DECLINED
     moved = conversion_set_status(
-        conversion=conversion, status=status, reason="Reported by the advertiser."
+        conversion=conversion, status=target, reason="Reported by the advertiser."
     )
     conversion.refresh_from_db()
     if not moved:

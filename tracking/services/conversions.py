@@ -24,11 +24,14 @@ from .postbacks import (
 )
 from .sale_dates import check_sale_date, parse_sale_date
 
+# The advertiser's word → ours. "reversed" (taken back after approval, or a pending sale
+# turned down) declines too: config/report_states.py reads every final word by the state.
 STATUSES = {
     "pending": "pending",
     "approved": "approved",
     "declined": "declined",
     "rejected": "declined",
+    "reversed": "declined",
 }
 
 
@@ -78,7 +81,9 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     amount = parse_amount(raw.get("amount") or "0", field="amount")
     status = STATUSES.get((raw.get("status") or "pending").strip().lower())
     if status is None:
-        raise PostbackRejected("unknown_status", "status is pending, approved or declined.")
+        raise PostbackRejected(
+            "unknown_status", "status is pending, approved, declined or reversed."
+        )
     currency = reported_currency(raw)
     converted_at = parse_sale_date(raw.get("conversion_date"), field="conversion_date")
     click = AffiliateClick.objects.filter(click_id=click_id).only(*CLICK_FACTS).first()

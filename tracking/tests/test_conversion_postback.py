@@ -411,14 +411,28 @@ def test_a_conversion_first_reported_declined_earns_nothing(client, link):
 
 
 @pytest.mark.parametrize(
-    ("first", "then"),
+    ("first", "then", "why"),
     [
-        ("declined", "approved"),
-        ("declined", "pending"),
-        ("approved", "pending"),
+        (
+            "declined",
+            "approved",
+            "it was turned down for good; staff decide if that changed. "
+            "It takes rejected or reversed.",
+        ),
+        (
+            "declined",
+            "pending",
+            "it was turned down for good and cannot be reopened. It takes rejected or reversed.",
+        ),
+        (
+            "approved",
+            "pending",
+            "an approval is not taken back by saying pending. "
+            "It takes approved, rejected or reversed.",
+        ),
     ],
 )
-def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first, then):
+def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first, then, why):
     click = AffiliateClickFactory(link=link)
     _post(client, click)
     _post(client, click, status=first)
@@ -428,7 +442,7 @@ def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first
     response = _post(client, click, status=then)
 
     _assert_refused(response, before, 409, "invalid_transition")
-    assert response.json()["detail"] == f"Transaction C1 is {first}; it cannot become {then}."
+    assert response.json()["detail"] == f"Transaction C1 is {first}; it cannot become {then}: {why}"
     assert Conversion.objects.get().updated_at == updated_at
 
 

@@ -47,7 +47,10 @@ def test_fifty_threads_posting_one_sale_make_one_event_and_one_ledger_transactio
     assert wallet_audit() == []
 
 
-def test_contradicting_updates_race_and_exactly_one_wins():
+def test_contradicting_updates_race_and_the_rejection_wins_either_way():
+    """Approved and rejected racing: a rejection first rejects the sale (the approvals
+    after it are refused); an approval first is reversed by the rejection after it (a
+    rejection after approval is a reversal). Either way the credit is withdrawn once."""
     click = ClickFactory()
     url = reverse("tracking:network-postback", args=[click.merchant.network.slug])
     Client().get(url, _params(click))
@@ -57,15 +60,24 @@ def test_contradicting_updates_race_and_exactly_one_wins():
     )
 
     event = CashbackEvent.objects.get()
-    won = event.network_status
-    lost = "rejected" if won == "approved" else "approved"
-    by_status = {"approved": [], "rejected": []}
-    for i, response in enumerate(responses):
-        by_status["approved" if i % 2 else "rejected"].append(response.status_code)
-    assert by_status[won] == [200] * 10
-    assert by_status[lost] == [409] * 10
-    expected_kinds = ["cashback.pending"] + (["cashback.reject"] if won == "rejected" else [])
-    assert list(Transaction.objects.order_by("id").values_list("kind", flat=True)) == expected_kinds
+    rejections = [r for i, r in enumerate(responses) if not i % 2]
+    approvals = [r for i, r in enumerate(responses) if i % 2]
+    assert [r.status_code for r in rejections] == [200] * 10
+    assert sorted(r.json()["duplicate"] for r in rejections) == [False] + [True] * 9
+    approved = [r for r in approvals if r.status_code == 200]
+    assert {r.status_code for r in approvals} <= {200, 409}
+    assert {r.json()["code"] for r in approvals if r.status_code == 409} <= {"invalid_transition"}
+    assert sorted(r.json()["duplicate"] for r in approved) == (
+        [False] + [True] * (len(approved) - 1) if approved else []
+    )
+    # Approved before the rejection: reversed; else rejected. The network's word stays.
+    assert (event.status, event.network_status) == (
+        "reversed" if approved else "rejected",
+        "rejected",
+    )
+    kinds = list(Transaction.objects.order_by("id").values_list("kind", flat=True))
+    assert kinds == ["cashback.pending", "cashback.reverse" if approved else "cashback.reject"]
+    assert Account.objects.get(owner=click.user, kind="pending").balance == Decimal("0.00")
     assert wallet_audit() == []
 
 

@@ -1,5 +1,7 @@
 """The cashback lifecycle: pending → confirmed, or rejected (from pending) / reversed.
-(Confirmation, with its referral rewards, lives in confirmation.py.)
+(Confirmation, with its referral rewards, lives in confirmation.py; a network's later
+amounts, in amendments.py; what a network's later status means, in
+config/report_states.py.)
 
 Each step locks the event, checks the move against the table, posts its ledger
 transaction (idempotency key per event and step) and records the new state, in one
@@ -17,20 +19,14 @@ from django.utils import timezone
 from accounts.services import transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
+from config.report_states import Verdict, judge, refusal_detail
 
 from ..models import Account, CashbackEvent
+from .amendments import cashback_amend, is_chargeback
 from .ledger import Line, ledger_post, platform_account, transfer, user_account
 
 Status = CashbackEvent.Status
 NetworkStatus = CashbackEvent.NetworkStatus
-
-# What a network may say next about a transaction it reported.
-NETWORK_MOVES = {
-    NetworkStatus.PENDING: {NetworkStatus.APPROVED, NetworkStatus.REJECTED},
-    NetworkStatus.APPROVED: {NetworkStatus.REVERSED},
-    NetworkStatus.REJECTED: set(),
-    NetworkStatus.REVERSED: set(),
-}
 
 
 class CashbackRefused(Refusal):
@@ -157,10 +153,32 @@ def cashback_record(
     """Record a network's report of a sale, once per (network, txn_id).
 
     A first report creates the event and, unless it already says rejected or reversed,
-    credits the shopper's pending balance. A later report about the same transaction
-    moves the event along NETWORK_MOVES; the same status again changes nothing.
+    credits the shopper's pending balance. A later report about the same transaction is
+    read by the event's state (cashback_network_update), its amounts applied if they
+    changed. Negative amounts charge back part of a known sale: for a transaction we do
+    not know they are refused (the sale may still arrive), and nothing is recorded.
     """
+    report = (
+        AmountReport(sale_amount, commission, cashback_rule, foreign)
+        if cashback_rule is not None
+        else None
+    )
     with transaction.atomic():
+        if commission < 0 or (sale_amount is not None and sale_amount < 0):
+            known = (
+                CashbackEvent.objects.select_for_update()
+                .filter(network=network, external_txn_id=txn_id)
+                .first()
+            )
+            if known is None:
+                raise CashbackRefused(
+                    "unknown_transaction",
+                    f"Negative amounts charge back a sale, and transaction {txn_id} was never "
+                    "reported; send the sale first.",
+                )
+            return cashback_network_update(
+                event=known, network_status=network_status, report=report
+            )
         try:
             with transaction.atomic():
                 event = CashbackEvent.objects.create(
@@ -195,11 +213,6 @@ def cashback_record(
             existing = CashbackEvent.objects.select_for_update().get(
                 network=network, external_txn_id=txn_id
             )
-            report = (
-                AmountReport(sale_amount, commission, cashback_rule, foreign)
-                if cashback_rule is not None
-                else None
-            )
             return cashback_network_update(
                 event=existing, network_status=network_status, report=report
             )
@@ -215,36 +228,60 @@ def _initial_status(network_status: str) -> str:
     }.get(network_status, Status.PENDING)
 
 
+def _state(event: CashbackEvent) -> str:
+    """The event's row in the report-states table: pending splits on whether the network
+    approved it yet."""
+    if event.status == Status.PENDING and event.network_status == NetworkStatus.APPROVED:
+        return "approved"
+    return event.status
+
+
 def cashback_network_update(
     *, event: CashbackEvent, network_status: str, report: AmountReport | None = None
 ) -> CashbackOutcome:
-    """Apply what the network now says about an event it reported before."""
+    """Apply what the network now says about an event it reported before.
+
+    The word is read by the event's state (config/report_states.py): a rejection after
+    approval is a reversal, a reversal of a pending sale a rejection, a repeated final word
+    a duplicate; anything else is refused and changes nothing. New amounts apply first, if
+    the event is live (pending or confirmed) and stays so; a rejected or reversed event
+    ignores them. network_status keeps the network's last word, in our vocabulary.
+    """
+    if report is not None:
+        is_chargeback(report.sale_amount, report.commission)  # mixed signs: refused first
     with transaction.atomic():
         event = CashbackEvent.objects.select_for_update().get(pk=event.pk)
-        if network_status == event.network_status:
-            return CashbackOutcome(event, created=False, changed=False)
-        if network_status not in NETWORK_MOVES[event.network_status]:
+        state = _state(event)
+        cell = judge(state, network_status, last_said=event.network_status)
+        if cell.verdict == Verdict.REFUSE:
             raise CashbackRefused(
                 "invalid_transition",
-                f"Transaction {event.external_txn_id} is {event.network_status}; "
-                f"it cannot become {network_status}.",
+                refusal_detail(txn_id=event.external_txn_id, state=state, reported=network_status),
             )
-        event.network_status = network_status
-        fields = ["network_status", "updated_at"]
-        if network_status == NetworkStatus.APPROVED:
+        amended = (
+            report is not None
+            and cell.verdict in (Verdict.DUPLICATE, Verdict.APPROVE)
+            and event.status in (Status.PENDING, Status.CONFIRMED)
+            and cashback_amend(event=event, report=report) is not None
+        )
+        fields = []
+        if network_status != event.network_status:
+            event.network_status = network_status
+            fields.append("network_status")
+        if cell.verdict == Verdict.APPROVE:
             event.network_approved_at = timezone.now()
             fields.append("network_approved_at")
-        event.save(update_fields=fields)
+        if fields:
+            event.save(update_fields=[*fields, "updated_at"])
         reason = f"The network reported it {network_status}."
-        if network_status == NetworkStatus.REJECTED and event.status == Status.PENDING:
+        if cell.verdict == Verdict.REJECT:
             cashback_reject(event=event, reason=reason)
-        elif network_status == NetworkStatus.REVERSED and event.status in (
-            Status.PENDING,
-            Status.CONFIRMED,
-        ):
+        elif cell.verdict == Verdict.REVERSE:
             cashback_reverse(event=event, reason=reason)
         event.refresh_from_db()
-    return CashbackOutcome(event, created=False, changed=True)
+    return CashbackOutcome(
+        event, created=False, changed=amended or cell.verdict != Verdict.DUPLICATE
+    )
 
 
 def _move(

@@ -135,10 +135,10 @@ def test_approval_then_reversal_before_confirmation():
 @pytest.mark.parametrize(
     ("first", "then"),
     [
-        ("pending", "reversed"),
         ("rejected", "approved"),
+        ("rejected", "pending"),
+        ("reversed", "approved"),
         ("approved", "pending"),
-        ("approved", "rejected"),
     ],
 )
 def test_moves_outside_the_table_are_refused_and_change_nothing(first, then):

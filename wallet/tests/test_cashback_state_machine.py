@@ -16,11 +16,11 @@ from hypothesis.stateful import (
 )
 
 from accounts.tests.factories import UserFactory
+from config.report_states import Verdict, judge
 from offers.tests.factories import MerchantFactory
 from wallet.models import Account, CashbackEvent
 from wallet.services.audit import wallet_audit
 from wallet.services.cashback import (
-    NETWORK_MOVES,
     CashbackRefused,
     cashback_record,
     cashback_reverse,
@@ -76,17 +76,19 @@ class CashbackMachine(RuleBasedStateMachine):
     @rule(txn=sales, status=st.sampled_from(STATUSES))
     def network_updates_a_sale(self, txn, status):
         user, cashback, ours, theirs = self.model[txn]
+        state = "approved" if (ours, theirs) == ("pending", "approved") else ours
+        verdict = judge(state, status, last_said=theirs).verdict
         try:
             outcome = self._record(txn, user, cashback, cashback, status)
         except CashbackRefused as refused:
-            assert status != theirs and status not in NETWORK_MOVES[theirs]
+            assert verdict == Verdict.REFUSE
             assert refused.code == "invalid_transition"
             return
-        assert status == theirs or status in NETWORK_MOVES[theirs]
-        assert outcome.duplicate == (status == theirs)
-        if status == "rejected" and ours == "pending":
+        assert verdict != Verdict.REFUSE
+        assert outcome.duplicate == (verdict == Verdict.DUPLICATE)
+        if verdict == Verdict.REJECT:
             ours = "rejected"
-        elif status == "reversed" and ours in ("pending", "confirmed"):
+        elif verdict == Verdict.REVERSE:
             ours = "reversed"
         self.model[txn] = [user, cashback, ours, status]
 

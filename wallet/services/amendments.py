@@ -1,0 +1,187 @@
+"""A network changes a sale's amounts after reporting it: a modified order (impact.com
+brands edit pending sales) or a partial chargeback (negative amounts).
+
+The event takes the new amounts, its cashback is worked out again by the click's rule
+from the new totals (never by scaling the old cashback: rounding and caps would drift),
+and the difference goes through the ledger: a pending event's pending credit is adjusted;
+a confirmed one gets an adjustment posting on the shopper's available balance, unguarded
+like a reversal (spent money leaves it negative; later cashback repays it). Each applied
+change is a CashbackAmendment row the statement and the admin explain it from.
+
+Idempotent: new absolute amounts equal to the event's are a repeat; a chargeback (whose
+result depends on what it is applied to) is keyed on the amounts it reports, so a network
+retrying the same chargeback takes it once. Two distinct chargebacks of exactly the same
+amounts are therefore read as one: networks report a later one as new totals.
+
+The caller holds the event's row lock (cashback_network_update), which serialises
+amendments, status moves and the confirmation job (it skips locked events and reads the
+amount after locking), so a confirmation never credits a stale amount.
+"""
+
+from collections.abc import Callable
+from decimal import Decimal
+from typing import TYPE_CHECKING
+
+from config.errors import Refusal
+from config.money import money
+
+from ..models import Account, CashbackAmendment, CashbackEvent
+from .ledger import Line, ledger_post, platform_account, transfer, user_account
+
+if TYPE_CHECKING:
+    from .cashback import AmountReport
+
+ZERO = Decimal("0.00")
+Kind = CashbackAmendment.Kind
+
+
+class MixedAmountSigns(Refusal):
+    """A report that lowers one amount and raises the other is neither new totals nor a
+    chargeback: refused rather than guessed."""
+
+    code = "mixed_amount_signs"
+
+
+def is_chargeback(sale_amount: Decimal | None, commission: Decimal) -> bool:
+    """Negative amounts are a partial chargeback (zero beside them: that amount did not
+    change). Refuses a report mixing a negative and a positive amount."""
+    amounts = [amount for amount in (sale_amount, commission) if amount is not None]
+    negative = any(amount < 0 for amount in amounts)
+    if negative and any(amount > 0 for amount in amounts):
+        raise MixedAmountSigns(
+            detail="A chargeback reports negative amounts only (0 for one that did not "
+            "change); new totals are all zero or more.",
+            field="commission",
+        )
+    return negative
+
+
+def _after_chargeback(current: Decimal | None, taken: Decimal | None) -> Decimal | None:
+    if current is None or taken is None:
+        return current  # no sale amount known, or none charged back
+    return max(ZERO, current + taken)
+
+
+def _new_amounts(
+    event: CashbackEvent, report: "AmountReport"
+) -> tuple[str, Decimal | None, Decimal]:
+    """The kind of change and the event's amounts after it."""
+    if is_chargeback(report.sale_amount, report.commission):
+        return (
+            Kind.CHARGEBACK,
+            _after_chargeback(event.sale_amount, report.sale_amount),
+            _after_chargeback(event.commission, report.commission),
+        )
+    # No sale amount in the report: not reported, the current one stands.
+    sale = event.sale_amount if report.sale_amount is None else report.sale_amount
+    return Kind.CHANGE, sale, report.commission
+
+
+def _key(event: CashbackEvent, kind: str, report: "AmountReport") -> str:
+    if kind == Kind.CHARGEBACK:
+        return f"cashback:{event.pk}:chargeback:{report.sale_amount}:{report.commission}"
+    # New totals are a repeat when they equal the event's (checked before); one key per
+    # applied change, numbered under the event's lock (A → B → A → B applies each).
+    return f"cashback:{event.pk}:change:{event.amendments.count() + 1}"
+
+
+def _money_lines(event: CashbackEvent, cashback_delta: Decimal, commission_delta: Decimal):
+    """The difference, on the account the cashback sits in now."""
+    held = (
+        Account.Kind.AVAILABLE
+        if event.status == CashbackEvent.Status.CONFIRMED
+        else Account.Kind.PENDING
+    )
+    return [
+        *transfer(
+            platform_account(Account.Kind.CASHBACK_EXPENSE, event.currency),
+            user_account(event.user_id, held, event.currency),
+            cashback_delta,
+        ),
+        *transfer(
+            platform_account(Account.Kind.COMMISSION_REVENUE, event.currency),
+            platform_account(Account.Kind.NETWORK_RECEIVABLE, event.currency),
+            commission_delta,
+        ),
+    ]
+
+
+def _memo(amendment: CashbackAmendment, merchant: str) -> str:
+    what = (
+        f"{merchant} charged back part of the order"
+        if amendment.kind == Kind.CHARGEBACK
+        else f"{merchant} changed the order"
+    )
+    if amendment.sale_amount_before is not None and amendment.sale_amount_after is not None:
+        amounts = f"{amendment.sale_amount_before} → {amendment.sale_amount_after}"
+    else:
+        amounts = f"commission {amendment.commission_before} → {amendment.commission_after}"
+    return f"{what}: {amounts}, cashback {amendment.cashback_before} → {amendment.cashback_after}"
+
+
+def _foreign_after(event: CashbackEvent, kind: str, report: "AmountReport") -> dict:
+    """The originally reported amounts, kept beside ours for a sale in another currency."""
+    foreign = report.foreign
+    if foreign is None or foreign.currency != event.original_currency:
+        return {}
+    if kind == Kind.CHARGEBACK:
+        return {
+            "original_sale_amount": _after_chargeback(
+                event.original_sale_amount, foreign.sale_amount
+            ),
+            "original_commission": _after_chargeback(event.original_commission, foreign.commission),
+        }
+    sale = event.original_sale_amount if foreign.sale_amount is None else foreign.sale_amount
+    return {"original_sale_amount": sale, "original_commission": foreign.commission}
+
+
+def cashback_amend(
+    *,
+    event: CashbackEvent,
+    report: "AmountReport",
+) -> CashbackAmendment | None:
+    """Apply `report`'s amounts to a pending or confirmed `event` whose row the caller
+    has locked. None when they change nothing (a repeat)."""
+    kind, sale, commission = _new_amounts(event, report)
+    if (sale, commission) == (event.sale_amount, event.commission):
+        return None  # the same amounts again (every plain repeat of a postback)
+    key = _key(event, kind, report)
+    if kind == Kind.CHARGEBACK and CashbackAmendment.objects.filter(idempotency_key=key).exists():
+        return None  # this chargeback was applied before
+    rule: Callable[[Decimal | None, Decimal], Decimal] = report.cashback_rule
+    cashback = money(rule(sale, commission))
+    amendment = CashbackAmendment.objects.create(
+        event=event,
+        kind=kind,
+        idempotency_key=key,
+        reported_sale_amount=report.sale_amount,
+        reported_commission=report.commission,
+        sale_amount_before=event.sale_amount,
+        sale_amount_after=sale,
+        commission_before=event.commission,
+        commission_after=commission,
+        cashback_before=event.cashback_amount,
+        cashback_after=cashback,
+        event_status=event.status,
+    )
+    lines: list[Line] = _money_lines(
+        event, cashback - event.cashback_amount, commission - event.commission
+    )
+    if lines:  # a change the caps absorb (cashback and commission unchanged) moves nothing
+        ledger_post(
+            kind="cashback.amend",
+            idempotency_key=f"cashback:{event.pk}:amend:{amendment.pk}",
+            lines=lines,
+            memo=_memo(amendment, event.merchant.name)[:255],
+            reference=event.ledger_reference,
+        )
+    changes = {
+        "sale_amount": sale,
+        "commission": commission,
+        "cashback_amount": cashback,
+        **_foreign_after(event, kind, report),
+    }
+    for field, value in changes.items():
+        setattr(event, field, value)
+    event.save(update_fields=[*changes, "updated_at"])
+    return amendment
