@@ -137,14 +137,22 @@ def test_an_absent_sale_amount_keeps_the_current_one(client, sale):
     assert (amendment.reported_sale_amount, amendment.sale_amount_after) == (None, D("100.00"))
 
 
-def test_changing_back_and_forth_applies_every_change(client, sale):
-    for amount, cashback in (("50.00", "5.00"), ("100.00", "10.00"), ("50.00", "5.00")):
-        response = _postback(client, sale, sale_amount=amount)
-        assert (response.status_code, response.json()["duplicate"]) == (200, False)
-        assert _books(sale.user)[0] == D(cashback)
+def test_amounts_the_transaction_carried_before_are_a_resent_report(client, sale):
+    """Idempotent on (transaction, amounts): a late retry of the first report, or a
+    change re-read by the next sync, never undoes a later change."""
+    changed = _postback(client, sale, sale_amount="50.00")
+    assert (changed.status_code, changed.json()["duplicate"]) == (200, False)
+    assert _books(sale.user)[0] == D("5.00")
 
-    assert CashbackAmendment.objects.count() == 3
-    assert Transaction.objects.filter(kind="cashback.amend").count() == 3
+    for amount in ("100.00", "50.00", "100.00"):  # the first report's, then the change's
+        response = _postback(client, sale, sale_amount=amount)
+        assert (response.status_code, response.json()["duplicate"]) == (200, True)
+        assert _books(sale.user)[0] == D("5.00")
+
+    new_totals = _postback(client, sale, sale_amount="80.00")
+    assert (new_totals.json()["duplicate"], _books(sale.user)[0]) == (False, D("8.00"))
+    assert CashbackAmendment.objects.count() == 2
+    assert Transaction.objects.filter(kind="cashback.amend").count() == 2
     call_command("wallet_audit")
 
 

@@ -8,10 +8,14 @@ a confirmed one gets an adjustment posting on the shopper's available balance, u
 like a reversal (spent money leaves it negative; later cashback repays it). Each applied
 change is a CashbackAmendment row the statement and the admin explain it from.
 
-Idempotent: new absolute amounts equal to the event's are a repeat; a chargeback (whose
-result depends on what it is applied to) is keyed on the amounts it reports, so a network
-retrying the same chargeback takes it once. Two distinct chargebacks of exactly the same
-amounts are therefore read as one: networks report a later one as new totals.
+Idempotent on (transaction, amounts), as networks resend: amounts this transaction has
+carried before (its first report's, or any applied change's) are a repeat, so a late
+retry of the original report, or a report re-read by the next sync, never undoes a change;
+a chargeback (whose result depends on what it is applied to) is keyed on the amounts it
+reports, so a network retrying it takes it once. The price: a store that really changes
+an order back to amounts it had before (A → B → A) is read as a repeat, and two distinct
+chargebacks of exactly the same amounts as one; networks report those as new totals,
+which apply.
 
 The caller holds the event's row lock (cashback_network_update), which serialises
 amendments, status moves and the confirmation job (it skips locked events and reads the
@@ -77,12 +81,23 @@ def _new_amounts(
     return Kind.CHANGE, sale, report.commission
 
 
-def _key(event: CashbackEvent, kind: str, report: "AmountReport") -> str:
+def _key(event: CashbackEvent, kind: str, report: "AmountReport", sale, commission) -> str:
     if kind == Kind.CHARGEBACK:
         return f"cashback:{event.pk}:chargeback:{report.sale_amount}:{report.commission}"
-    # New totals are a repeat when they equal the event's (checked before); one key per
-    # applied change, numbered under the event's lock (A → B → A → B applies each).
-    return f"cashback:{event.pk}:change:{event.amendments.count() + 1}"
+    return f"cashback:{event.pk}:amounts:{sale}:{commission}"
+
+
+def _seen_before(event: CashbackEvent, key: str, sale, commission) -> bool:
+    """The transaction carried these amounts before: applied as a change (its key), or in
+    its first report (the first change's "before", or the event's own if none)."""
+    if CashbackAmendment.objects.filter(idempotency_key=key).exists():
+        return True
+    first = (
+        event.amendments.order_by("pk")
+        .values_list("sale_amount_before", "commission_before")
+        .first()
+    )
+    return first == (sale, commission)
 
 
 def _money_lines(event: CashbackEvent, cashback_delta: Decimal, commission_delta: Decimal):
@@ -145,9 +160,9 @@ def cashback_amend(
     kind, sale, commission = _new_amounts(event, report)
     if (sale, commission) == (event.sale_amount, event.commission):
         return None  # the same amounts again (every plain repeat of a postback)
-    key = _key(event, kind, report)
-    if kind == Kind.CHARGEBACK and CashbackAmendment.objects.filter(idempotency_key=key).exists():
-        return None  # this chargeback was applied before
+    key = _key(event, kind, report, sale, commission)
+    if _seen_before(event, key, sale, commission):
+        return None  # a resent report: applied before, or the transaction's first amounts
     rule: Callable[[Decimal | None, Decimal], Decimal] = report.cashback_rule
     cashback = money(rule(sale, commission))
     amendment = CashbackAmendment.objects.create(
