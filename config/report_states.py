@@ -68,19 +68,22 @@ TABLE: dict[str, dict[str, Cell]] = {
         Cell(J, "a reversal of a sale never approved is a rejection (impact.com)"),
     ),
     "approved": _row(
-        Cell(R, "an approval is not taken back by saying pending"),
+        # Affise's 5 and Admitad's approved_but_stalled are holds on an approved sale that
+        # presets read as pending: refusing them would have the network retry until it
+        # gives up; the approval stands.
+        Cell(D, "a hold after approval changes nothing: the approval stands"),
         Cell(D, "the same status again"),
         Cell(V, "rejected after approval is a reversal (Everflow, TUNE, Affise, PAP)"),
         Cell(V, "taken back after approval"),
     ),
     "confirmed": _row(
-        Cell(R, "the cashback is confirmed and cannot go back to pending"),
+        Cell(D, "a hold after confirmation changes nothing: the cashback stays confirmed"),
         Cell(A, "confirmed before the network approved: the approval is recorded, no money"),
         Cell(V, "rejected after confirmation is a reversal"),
         Cell(V, "taken back after confirmation"),
     ),
     "paid": _row(
-        Cell(R, "the commission is already paid out"),
+        Cell(D, "a hold on a paid commission changes nothing"),
         Cell(D, "the same status again: it was approved, then paid"),
         Cell(R, "the commission is already paid out; staff settle it with the partner"),
         Cell(R, "the commission is already paid out; staff settle it with the partner"),

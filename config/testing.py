@@ -12,8 +12,16 @@ from django.test.utils import CaptureQueriesContext
 _TABLE = re.compile(r'(?:\bFROM|\bINTO|^UPDATE)\s+"?(\w+)"?')
 
 
+_PARENTHESES = re.compile(r"\([^()]*\)")
+
+
 def _describe(sql: str) -> str:
-    return f"{sql.split()[0]} {_TABLE.search(sql).group(1)}"
+    """ "VERB table" of the statement itself: subqueries (in parentheses) are set aside,
+    so a SELECT reading another table in a scalar subquery is named by its own FROM."""
+    outer = sql
+    while _PARENTHESES.search(outer):
+        outer = _PARENTHESES.sub("_", outer)
+    return f"{sql.split()[0]} {_TABLE.search(outer).group(1)}"
 
 
 @contextmanager

@@ -140,7 +140,7 @@ def conversion_record(
     goal_code: str,
     txn_id: str,
     amount: Decimal,
-    status: str,
+    status: str | None,
     currency: str,
     customer_ip: str | None = None,
     converted_at: datetime | None = None,
@@ -150,13 +150,14 @@ def conversion_record(
         raise ConversionForbidden(
             "wrong_campaign", "The token is for another campaign than this click's."
         )
+    reported, status = status, status or Status.PENDING  # None: no news about the status
     now = timezone.now()
     with transaction.atomic():
         # A report about a transaction we know is a status update (or a repeat): it may
         # come weeks later, past the attribution window or after its goal was paused.
         existing = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
         if existing is not None:
-            return _report_again(existing, status)
+            return _report_again(existing, reported)
         goal = _goal(campaign, goal_code)
         days = campaign.attribution_window_days
         converted_at = converted_at or now
@@ -177,7 +178,7 @@ def conversion_record(
             # ours is a repeat of it, not one more conversion over the cap.
             twin = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
             if twin is not None:
-                return _report_again(twin, status)
+                return _report_again(twin, reported)
             # A sale reported already declined uses none of the cap.
             broken = "" if status == Status.DECLINED else _over_cap(campaign, commission, now)
             if broken and campaign.over_cap == Campaign.OverCap.REJECT:
@@ -214,7 +215,7 @@ def conversion_record(
                 )
         except IntegrityError:
             # A concurrent twin won the unique index: this is a repeat of its report.
-            return _report_again(Conversion.objects.get(campaign=campaign, txn_id=txn_id), status)
+            return _report_again(Conversion.objects.get(campaign=campaign, txn_id=txn_id), reported)
         counted = status != Status.DECLINED
         Link.objects.filter(pk=click.link_id).update(
             conversions_count=F("conversions_count") + 1,
@@ -224,11 +225,13 @@ def conversion_record(
     return ConversionOutcome(conversion, created=True, changed=True)
 
 
-def _report_again(conversion: Conversion, status: str) -> ConversionOutcome:
+def _report_again(conversion: Conversion, status: str | None) -> ConversionOutcome:
     """A later report about a known conversion, read by its state in the one table both
     postback kinds share (config/report_states.py). Reports arrive as our statuses, the
     advertiser's "rejected" and "reversed" both as declined: the table treats the two
     alike for a conversion (its one final state), so nothing is lost."""
+    if status is None:
+        return ConversionOutcome(conversion, created=False, changed=False)
     reported = "rejected" if status == Status.DECLINED else status
     cell = judge(conversion.status, reported)
     if cell.verdict == Verdict.DUPLICATE:

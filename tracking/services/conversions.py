@@ -5,12 +5,13 @@ from collections.abc import Mapping
 from django.conf import settings
 from django.utils import timezone
 
+from affiliates.models import Conversion
 from affiliates.services.conversions import ClickFacts, ForeignAmount, conversion_record
 from campaigns.models import Campaign
 from config.errors import Refusal
 from config.money import check_amount_size, parse_amount
 from config.tokens import hash_token
-from wallet.services.fx import fx_conversion
+from wallet.services.fx import FxConversion, fx_conversion
 
 from ..models import AffiliateClick, PostbackLog
 from .postbacks import (
@@ -76,11 +77,16 @@ CLICK_FACTS = ("click_id", "link_id", "partner_id", "campaign_id", "sub1", "sub2
 CLICK_FACTS += ("ip", "created_at")
 
 
+def _known(campaign: Campaign, txn_id: str) -> bool:
+    return Conversion.objects.filter(campaign=campaign, txn_id=txn_id).exists()
+
+
 def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     click_id, txn_id = click_and_txn(raw, ("click_id", "txn_id"))
     amount = parse_amount(raw.get("amount") or "0", field="amount")
-    status = STATUSES.get((raw.get("status") or "pending").strip().lower())
-    if status is None:
+    # Absent: pending for a first report, no news for a later one.
+    status = STATUSES.get(raw["status"].strip().lower(), "") if raw.get("status") else None
+    if status == "":
         raise PostbackRejected(
             "unknown_status", "status is pending, approved, declined or reversed."
         )
@@ -94,7 +100,12 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     )
     # Converted before the commission is worked out: a percentage goal pays on the amount
     # in the platform currency, at the rate of the day the customer converted.
-    convert = fx_conversion(currency, timezone.localdate(converted_at))
+    if currency != settings.PLATFORM_CURRENCY and _known(campaign, txn_id):
+        # A later report only moves the status: its amount is not read, so it needs no
+        # rate (today's may not exist yet).
+        convert = FxConversion(currency, None)
+    else:
+        convert = fx_conversion(currency, timezone.localdate(converted_at))
     converted = convert(amount)
     check_amount_size(converted, field="amount")
     return conversion_record(

@@ -19,6 +19,7 @@ from decimal import Decimal
 from typing import TYPE_CHECKING
 
 from django.conf import settings
+from django.db.models import Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, Forbidden, NotFound, Refusal
@@ -26,13 +27,14 @@ from config.money import parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
+from wallet.models import CashbackEvent
 from wallet.services.cashback import (
     CashbackOutcome,
     CashbackRefused,
     ForeignAmounts,
     cashback_record,
 )
-from wallet.services.fx import fx_conversion
+from wallet.services.fx import FxConversion, fx_conversion
 from wallet.services.rules import cashback_amount, choose_rate
 
 from ..models import Click, PostbackLog
@@ -118,7 +120,7 @@ class NetworkSale:
     sale_amount: Decimal | None  # None: the network reported only its commission
     commission: Decimal  # negative amounts: a partial chargeback of a known transaction
     currency: str  # as reported
-    status: str
+    status: str | None  # None: the report says nothing about the status
     sale_at: datetime | None = None
     category: str = ""
 
@@ -194,7 +196,8 @@ def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
         ),
         commission=parse_amount(params["commission"], allow_negative=True, field="commission"),
         currency=reported_currency(params),
-        status=_status(network, (params.get("status") or "pending").strip()),
+        # Absent: "pending" for a first report; no news about the status for a later one.
+        status=_status(network, params["status"].strip()) if params.get("status") else None,
         sale_at=parse_sale_date(params.get("sale_date")),
         category=(params.get("category") or "").strip().lower()[:100],
     )
@@ -256,13 +259,25 @@ def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes
 # --- applying ----------------------------------------------------------------------------
 
 
-def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
-    click = (
+_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate")
+
+
+def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None:
+    """The click, and on it (known_sale_at, known_category_code, …) the event this
+    transaction already is, if any: one statement, each subquery one probe of the
+    (network, txn) unique index, so a first report pays no extra round trip."""
+    event = CashbackEvent.objects.filter(network=network, external_txn_id=sale.txn_id)
+    return (
         Click.objects.select_related("merchant")
         .only(*_CLICK_COLUMNS)
+        .annotate(**{f"known_{name}": Subquery(event.values(name)[:1]) for name in _KNOWN})
         .filter(click_id=sale.click_id)
         .first()
     )
+
+
+def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
+    click = _click_and_known_sale(network, sale)
     if click is None:
         raise PostbackNotFound("unknown_click", f"No click {sale.click_id}.")
     if click.merchant.network_id != network.pk:
@@ -271,8 +286,21 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         )
     if click.user_id is None:
         raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
-    sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at)
-    convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
+    if click.known_sale_at is None:
+        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at)
+        category = sale.category
+        convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
+    else:
+        # A later report about a sale we hold is read as of that sale: its date, its
+        # category unless the report names one, and its exchange rate, so a status update
+        # days later is not mistaken for new amounts because today's rate differs.
+        sale_at = click.known_sale_at
+        category = sale.category or click.known_category_code
+        convert = (
+            FxConversion(click.known_original_currency, click.known_fx_rate)
+            if click.known_fx_rate is not None and sale.currency == click.known_original_currency
+            else fx_conversion(sale.currency, timezone.localdate(sale_at))
+        )
     sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
     rate = choose_rate(
         terms=CashbackTerms(
@@ -280,7 +308,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         ),
         share=click.cashback_share,
         rates=click.rates,
-        category=sale.category,
+        category=category,
         sale_date=timezone.localdate(sale_at),
         has_sale_amount=sale.sale_amount is not None,
         currency=settings.PLATFORM_CURRENCY,
@@ -305,7 +333,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
             currency=settings.PLATFORM_CURRENCY,
             network_status=sale.status,
             sale_at=sale_at,
-            category_code=sale.category,
+            category_code=category,
             rate_label=rate.label,
             foreign=(
                 ForeignAmounts(convert.currency, sale.sale_amount, sale.commission, convert.rate)

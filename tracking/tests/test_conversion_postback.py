@@ -424,12 +424,6 @@ def test_a_conversion_first_reported_declined_earns_nothing(client, link):
             "pending",
             "it was turned down for good and cannot be reopened. It takes rejected or reversed.",
         ),
-        (
-            "approved",
-            "pending",
-            "an approval is not taken back by saying pending. "
-            "It takes approved, rejected or reversed.",
-        ),
     ],
 )
 def test_a_move_outside_the_table_is_409_and_changes_nothing(client, link, first, then, why):

@@ -52,7 +52,8 @@ EVENT_CELLS = {
     ("pending", "rejected"): (False, "rejected", "rejected", ["cashback.reject"]),
     # impact.com: REVERSED for a sale never approved is a rejection.
     ("pending", "reversed"): (False, "rejected", "reversed", ["cashback.reject"]),
-    ("approved", "pending"): "approved, rejected or reversed",
+    # A hold after approval (Affise 5, Admitad approved_but_stalled): the approval stands.
+    ("approved", "pending"): (True, "pending", "approved", []),
     ("approved", "approved"): (True, "pending", "approved", []),
     # Everflow, TUNE, Affise, PAP: rejected after approval is a reversal.
     ("approved", "rejected"): (False, "reversed", "rejected", ["cashback.reverse"]),
@@ -63,22 +64,23 @@ EVENT_CELLS = {
     ("confirmed", "approved"): (False, "confirmed", "approved", []),
     ("confirmed", "rejected"): (False, "reversed", "rejected", ["cashback.reverse"]),
     ("confirmed", "reversed"): (False, "reversed", "reversed", ["cashback.reverse"]),
-    ("confirmed_approved", "pending"): "approved, rejected or reversed",
+    ("confirmed_approved", "pending"): (True, "confirmed", "approved", []),
     ("confirmed_approved", "approved"): (True, "confirmed", "approved", []),
     ("confirmed_approved", "rejected"): (False, "reversed", "rejected", ["cashback.reverse"]),
     ("confirmed_approved", "reversed"): (False, "reversed", "reversed", ["cashback.reverse"]),
     ("rejected", "pending"): "rejected or reversed",
     ("rejected", "approved"): "rejected or reversed",
     ("rejected", "rejected"): (True, "rejected", "rejected", []),
-    ("rejected", "reversed"): (True, "rejected", "reversed", []),
+    # A duplicate keeps the word that put the event where it is.
+    ("rejected", "reversed"): (True, "rejected", "rejected", []),
     ("reversed", "pending"): "rejected or reversed",
     ("reversed", "approved"): "rejected or reversed",
-    ("reversed", "rejected"): (True, "reversed", "rejected", []),
+    ("reversed", "rejected"): (True, "reversed", "reversed", []),
     ("reversed", "reversed"): (True, "reversed", "reversed", []),
     ("staff_rejected", "pending"): (True, "rejected", "pending", []),
     ("staff_rejected", "approved"): "rejected or reversed",
-    ("staff_rejected", "rejected"): (True, "rejected", "rejected", []),
-    ("staff_rejected", "reversed"): (True, "rejected", "reversed", []),
+    ("staff_rejected", "rejected"): (True, "rejected", "pending", []),
+    ("staff_rejected", "reversed"): (True, "rejected", "pending", []),
 }
 # What the event's status leaves on the books: (shopper pending, shopper available,
 # network receivable). The sale: 100.00 at 10%, commission 20.00 → cashback 10.00.
@@ -200,22 +202,23 @@ CONVERSION_CELLS = {
     ("pending", "pending"): (True, "pending", []),
     ("pending", "approved"): (False, "approved", []),
     **{("pending", word): (False, "declined", []) for word in DECLINES},
-    ("approved", "pending"): ("409", "invalid_transition", "approved, rejected or reversed"),
+    # A hold after approval: the approval stands.
+    ("approved", "pending"): (True, "approved", []),
     ("approved", "approved"): (True, "approved", []),
     **{("approved", word): (False, "declined", []) for word in DECLINES},
-    ("credited", "pending"): ("409", "invalid_transition", "approved, rejected or reversed"),
+    ("credited", "pending"): (True, "approved", []),
     ("credited", "approved"): (True, "approved", []),
     # Credited to the partner's payable balance already: the decline takes it back.
     **{("credited", word): (False, "declined", ["commission.reverse"]) for word in DECLINES},
     ("declined", "pending"): ("409", "invalid_transition", "rejected or reversed"),
     ("declined", "approved"): ("409", "invalid_transition", "rejected or reversed"),
     **{("declined", word): (True, "declined", []) for word in DECLINES},
-    ("in_payout", "pending"): ("409", "invalid_transition", "approved, rejected or reversed"),
+    ("in_payout", "pending"): (True, "approved", []),
     ("in_payout", "approved"): (True, "approved", []),
     **{("in_payout", word): ("409", "in_payout", None) for word in DECLINES},
-    ("paid", "pending"): ("409", "invalid_transition", "approved"),
+    ("paid", "pending"): (True, "paid", []),
     ("paid", "approved"): (True, "paid", []),
-    **{("paid", word): ("409", "invalid_transition", "approved") for word in DECLINES},
+    **{("paid", word): ("409", "invalid_transition", "pending or approved") for word in DECLINES},
 }
 
 

@@ -143,7 +143,7 @@ def cashback_record(
     commission: Decimal,
     cashback: Decimal,
     currency: str,
-    network_status: str,
+    network_status: str | None,
     sale_at: datetime | None = None,
     category_code: str = "",
     rate_label: str = "",
@@ -157,6 +157,7 @@ def cashback_record(
     read by the event's state (cashback_network_update), its amounts applied if they
     changed. Negative amounts charge back part of a known sale: for a transaction we do
     not know they are refused (the sale may still arrive), and nothing is recorded.
+    No `network_status`: pending for a first report, no news for a later one.
     """
     report = (
         AmountReport(sale_amount, commission, cashback_rule, foreign)
@@ -181,6 +182,7 @@ def cashback_record(
             )
         try:
             with transaction.atomic():
+                first_status = network_status or NetworkStatus.PENDING
                 event = CashbackEvent.objects.create(
                     user_id=user_id,
                     network=network,
@@ -199,13 +201,13 @@ def cashback_record(
                     original_sale_amount=foreign.sale_amount if foreign else None,
                     original_commission=foreign.commission if foreign else None,
                     fx_rate=foreign.rate if foreign else None,
-                    status=_initial_status(network_status),
-                    network_status=network_status,
+                    status=_initial_status(first_status),
+                    network_status=first_status,
                     auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
                     expected_confirmation_at=timezone.now()
                     + timedelta(days=merchant.confirmation_days),
                     network_approved_at=(
-                        timezone.now() if network_status == NetworkStatus.APPROVED else None
+                        timezone.now() if first_status == NetworkStatus.APPROVED else None
                     ),
                 )
         except IntegrityError:
@@ -237,7 +239,7 @@ def _state(event: CashbackEvent) -> str:
 
 
 def cashback_network_update(
-    *, event: CashbackEvent, network_status: str, report: AmountReport | None = None
+    *, event: CashbackEvent, network_status: str | None, report: AmountReport | None = None
 ) -> CashbackOutcome:
     """Apply what the network now says about an event it reported before.
 
@@ -251,6 +253,7 @@ def cashback_network_update(
         is_chargeback(report.sale_amount, report.commission)  # mixed signs: refused first
     with transaction.atomic():
         event = CashbackEvent.objects.select_for_update().get(pk=event.pk)
+        network_status = network_status or event.network_status  # no status: no news
         state = _state(event)
         cell = judge(state, network_status, last_said=event.network_status)
         if cell.verdict == Verdict.REFUSE:
@@ -265,7 +268,9 @@ def cashback_network_update(
             and cashback_amend(event=event, report=report) is not None
         )
         fields = []
-        if network_status != event.network_status:
+        # A duplicate keeps the word that put the event where it is (a hold after an
+        # approval must not read as "not approved" to the confirmation job).
+        if cell.verdict != Verdict.DUPLICATE and network_status != event.network_status:
             event.network_status = network_status
             fields.append("network_status")
         if cell.verdict == Verdict.APPROVE:

@@ -138,7 +138,7 @@ def test_approval_then_reversal_before_confirmation():
         ("rejected", "approved"),
         ("rejected", "pending"),
         ("reversed", "approved"),
-        ("approved", "pending"),
+        ("reversed", "pending"),
     ],
 )
 def test_moves_outside_the_table_are_refused_and_change_nothing(first, then):
