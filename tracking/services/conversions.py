@@ -50,6 +50,13 @@ def conversion_postback_handle(
         )
     log.source = campaign.slug
     log.authenticated = True
+    return conversion_postback_process(campaign=campaign, raw=raw, ip=ip, log=log)
+
+
+def conversion_postback_process(
+    *, campaign: Campaign, raw: Mapping[str, str], ip: str | None, log: PostbackLog
+) -> PostbackReply:
+    """Validate and record an already-authenticated conversion postback (also replays)."""
     log.txn_id = raw.get("txn_id", "")[:255]
     try:
         outcome = _apply(campaign, raw, ip)

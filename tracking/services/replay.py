@@ -10,11 +10,19 @@ from urllib.parse import parse_qsl
 
 from django.db import DatabaseError
 
+from campaigns.models import Campaign
 from offers.models import Network
 
 from ..models import PostbackLog
+from .conversions import conversion_postback_process
 from .postback_log import postback_log_save
-from .postbacks import PostbackReply, PostbackUnavailable, finish, network_postback_process
+from .postbacks import (
+    PostbackNotFound,
+    PostbackReply,
+    PostbackUnavailable,
+    finish,
+    network_postback_process,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -104,14 +112,43 @@ def network_report_import(*, network: Network, rows: Iterable[tuple[int, dict]])
     return network_rows_apply(network=network, rows=rows, method="REPORT")
 
 
+def _replay_conversion(logged: PostbackLog, campaigns: dict[str, Campaign | None]) -> PostbackLog:
+    """A conversion postback again, for the campaign that authenticated it (its slug is
+    the log's source)."""
+    if logged.source not in campaigns:
+        campaigns[logged.source] = Campaign.objects.filter(slug=logged.source).first()
+    raw = params_from_log(logged)
+    log = PostbackLog(
+        kind=PostbackLog.Kind.CONVERSION,
+        source=logged.source,
+        method="REPLAY",
+        query=dict(raw),
+        remote_ip=logged.remote_ip,
+        authenticated=True,
+    )
+    campaign = campaigns[logged.source]
+    if campaign is None:
+        finish(log, PostbackReply.error(PostbackNotFound("unknown_campaign", "No such campaign.")))
+    else:
+        conversion_postback_process(campaign=campaign, raw=raw, ip=logged.remote_ip, log=log)
+    postback_log_save(log)
+    return log
+
+
 def postbacks_replay(*, logs: Iterable[PostbackLog]) -> ReplayReport:
-    """Apply logged postbacks again. Only ones that passed authentication are taken: a
-    forged request must never turn into money by being replayed."""
+    """Apply logged postbacks again (network and conversion ones). Only ones that passed
+    authentication are taken: a forged request must never turn into money by being
+    replayed."""
     report = ReplayReport()
+    campaigns: dict[str, Campaign | None] = {}
     for log in logs:
-        if not log.authenticated or log.network is None:
+        if not log.authenticated:
             continue
-        report.add(
-            log.pk, _apply(log.network, params_from_log(log), method="REPLAY", ip=log.remote_ip)
-        )
+        if log.kind == PostbackLog.Kind.CONVERSION:
+            report.add(log.pk, _replay_conversion(log, campaigns))
+        elif log.network is not None:
+            report.add(
+                log.pk,
+                _apply(log.network, params_from_log(log), method="REPLAY", ip=log.remote_ip),
+            )
     return report

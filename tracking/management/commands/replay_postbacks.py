@@ -19,23 +19,26 @@ def _since(value: str) -> datetime:
 
 class Command(BaseCommand):
     help = (
-        "Re-apply logged network postbacks received since a moment (e.g. after an outage). "
-        "Safe to repeat: postbacks are idempotent. Only authenticated ones are replayed."
+        "Re-apply logged network and conversion postbacks received since a moment (after an "
+        "outage, or once a missing FX rate is added). Safe to repeat: postbacks are "
+        "idempotent. Only authenticated ones are replayed."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("--since", required=True, help="Date or ISO datetime.")
         parser.add_argument("--network", help="Only this network's slug.")
+        parser.add_argument("--campaign", help="Only this campaign's conversion postbacks.")
 
-    def handle(self, *args, since, network=None, **options):
+    def handle(self, *args, since, network=None, campaign=None, **options):
         logs = PostbackLog.objects.filter(
-            kind=PostbackLog.Kind.NETWORK,
             authenticated=True,
             method__in=["GET", "POST"],
             received_at__gte=_since(since),
         ).select_related("network")
         if network:
-            logs = logs.filter(network__slug=network)
+            logs = logs.filter(kind=PostbackLog.Kind.NETWORK, network__slug=network)
+        if campaign:
+            logs = logs.filter(kind=PostbackLog.Kind.CONVERSION, source=campaign)
         report = postbacks_replay(logs=logs.order_by("id").iterator(chunk_size=500))
         for log_id, code, detail in report.failures:
             self.stderr.write(f"postback log {log_id}: {code}: {detail}")
