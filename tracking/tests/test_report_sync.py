@@ -17,9 +17,10 @@ from offers.models import Network
 from offers.tests.factories import MerchantFactory, NetworkFactory
 from tracking.models import Click, PostbackLog
 from tracking.services import replay
+from tracking.services.report_sync.base import RowFailure
 from tracking.services.report_sync.cj import action_rows
 from tracking.tasks import sync_network_reports
-from wallet.models import Account, CashbackEvent, Entry, Transaction
+from wallet.models import Account, CashbackAmendment, CashbackEvent, Entry, Transaction
 
 from .factories import ClickFactory
 from .report_fakes import awin_time, cj_time, running_api
@@ -314,7 +315,43 @@ def _cj_record(commission_id, action_id, click, sale, commission, status, *, pos
     }
 
 
-def test_cj_sync_pages_through_records_and_nets_corrections_per_action(cj):
+def _cj_correction(commission_id, action_id, click, sale, commission, *, posted, **extra):
+    """A correction record: CJ's new record of the amounts an action changes by."""
+    return _cj_record(
+        commission_id,
+        action_id,
+        click,
+        sale,
+        commission,
+        "new",
+        posted=posted,
+        original=False,
+        correctionReason="RETURNED_MERCHANDISE",
+        **extra,
+    )
+
+
+def _audit_is_clean() -> None:
+    out = io.StringIO()
+    call_command("wallet_audit", stdout=out)
+    assert "every invariant holds" in out.getvalue()
+
+
+def _chargebacks() -> list[tuple]:
+    return list(
+        CashbackAmendment.objects.values_list(
+            "event__external_txn_id",
+            "kind",
+            "reported_sale_amount",
+            "reported_commission",
+            "sale_amount_after",
+            "commission_after",
+            "cashback_after",
+        )
+    )
+
+
+def test_cj_sync_pages_through_records_and_passes_each_correction_on_as_a_change(cj):
     network = _network(cj, "cj", "5123456")
     first, second, returned = _clicks(network, 3)
     cj.records = [
@@ -322,36 +359,39 @@ def test_cj_sync_pages_through_records_and_nets_corrections_per_action(cj):
         _cj_record(12, 12, second, "50.00", "10.00", "locked", posted=ago(days=4)),
         _cj_record(13, 13, returned, "80.00", "8.00", "new", posted=ago(days=3)),
         # The third order came back: CJ adds a correction record for it.
-        _cj_record(
-            14,
-            13,
-            returned,
-            "-80.00",
-            "-8.00",
-            "new",
-            posted=ago(days=1),
-            original=False,
-            correctionReason="RETURNED_MERCHANDISE",
-        ),
+        _cj_correction(14, 13, returned, "-80.00", "-8.00", posted=ago(days=1)),
     ]
     since = (NOW - timedelta(days=10)).date().isoformat()
 
     out, err = _sync("cj-net", "--since", since)
 
-    assert "3 success." in out and err == ""
+    # One row per record: the correction is a change of its own.
+    assert "4 success." in out and err == ""
     # Two records a page: two pages, one window.
     assert len(cj.requests) == 2 and len(cj.windows) == 1
     first_state = _state()
     assert first_state[0] == [
         ("11", "pending", "pending", Decimal("100.00"), Decimal("20.00"), Decimal("10.00"), "USD"),
         ("12", "pending", "approved", Decimal("50.00"), Decimal("10.00"), Decimal("5.00"), "USD"),
-        ("13", "rejected", "rejected", Decimal("80.00"), Decimal("8.00"), Decimal("8.00"), "USD"),
+        # Returned in full: the sale goes to zero and stays what CJ says (new: pending).
+        ("13", "pending", "pending", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), "USD"),
     ]
-    # Returned within the window: never credited.
-    assert not Entry.objects.filter(account__owner=returned.user).exists()
+    assert _chargebacks() == [
+        (
+            "13",
+            "chargeback",
+            Decimal("-80.00"),
+            Decimal("-8.00"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+            Decimal("0.00"),
+        )
+    ]
+    # Credited 8.00 pending, then taken back: nothing left pending for the shopper.
+    assert Account.objects.get(owner=returned.user, kind="pending").balance == Decimal("0.00")
 
     out, _err = _sync("cj-net", "--since", since)
-    assert "3 duplicate." in out
+    assert "4 duplicate." in out
     assert _state() == first_state
     assert set(PostbackLog.objects.values_list("method", flat=True)) == {"SYNC"}
 
@@ -360,6 +400,7 @@ def test_cj_sync_pages_through_records_and_nets_corrections_per_action(cj):
 
     assert CashbackEvent.objects.get(external_txn_id="11").network_status == "approved"
     assert all(r["headers"]["Authorization"] == f"Bearer {TOKEN}" for r in cj.requests)
+    _audit_is_clean()
 
 
 def test_rows_that_fail_are_counted_and_the_others_still_apply(cj, monkeypatch):
@@ -400,33 +441,206 @@ def test_rows_that_fail_are_counted_and_the_others_still_apply(cj, monkeypatch):
     assert "1 duplicate, 1 failure, 1 success." in out
 
 
-def test_cj_corrections_of_a_sale_reported_earlier_pass_on_as_changes():
+def test_cj_records_are_rows_of_their_own_in_commission_id_order():
     click_id = "7d1a5f38-0d5c-4f0e-9c57-2b1c4c0b8f11"
-    later = [
+    sale = {
+        "commissionId": "30",
+        "originalActionId": "21",
+        "original": True,
+        "shopperId": click_id,
+        "actionStatus": "locked",
+        "correctionReason": None,
+        "eventDate": "2026-11-01T10:00:00Z",
+        "saleAmountUsd": "100.00",
+        "pubCommissionAmountUsd": "20.00",
+    }
+    correction = {
+        **sale,
+        "original": False,
+        "actionStatus": "new",
+        "correctionReason": "RETURNED_MERCHANDISE",
+        "eventDate": "2026-11-02T10:00:00Z",
+    }
+    # Returned out of order; the later correction carries no shopperId.
+    records = [
         {
+            **correction,
+            "commissionId": "32",
+            "shopperId": None,
+            "saleAmountUsd": "-10.00",
+            "pubCommissionAmountUsd": None,
+        },
+        sale,
+        {
+            **correction,
             "commissionId": "31",
-            "originalActionId": "21",
-            "original": False,
-            "shopperId": click_id,
-            "actionStatus": "new",
-            "correctionReason": "RETURNED_MERCHANDISE",
-            "eventDate": "2026-11-02T10:00:00Z",
             "saleAmountUsd": "-20.00",
             "pubCommissionAmountUsd": "-2.005",
-        }
+        },
     ]
+    change = {"click_id": click_id, "txn_id": "21", "currency": "USD", "status": "pending"}
 
-    assert action_rows(later) == [
+    assert action_rows(records) == [
         {
-            "click_id": click_id,
-            "txn_id": "21",
+            **change,
+            "sale_amount": "100.00",
+            "commission": "20.00",
+            "status": "approved",
+            "sale_date": "2026-11-01T10:00:00+00:00",
+        },
+        {
+            **change,
             "sale_amount": "-20.00",
             "commission": "-2.01",
-            "currency": "USD",
-            "status": "pending",
             "sale_date": "2026-11-02T10:00:00+00:00",
-        }
+        },
+        # The click is the original's; a commission left out did not change.
+        {
+            **change,
+            "sale_amount": "-10.00",
+            "commission": "0.00",
+            "sale_date": "2026-11-02T10:00:00+00:00",
+        },
     ]
+    # A correction alone is still the change, not a sale of its own.
+    assert action_rows(records[2:]) == action_rows(records)[1:2]
+    # Alone and without a shopperId, it cannot be worked out: a failed row saying why.
+    assert action_rows(records[:1]) == [
+        RowFailure(
+            "21",
+            "correction_without_click",
+            "CJ correction 32 of action 21 (sale -10.00, commission 0.00 USD) has no "
+            "shopperId and its sale is not in this window, so its cashback cannot be worked "
+            "out: sync again over a range holding the sale (--since), or take it back by hand.",
+        )
+    ]
+    # One that changes no amount (to the cent) changes nothing: never a new total of zero.
+    assert action_rows([{**correction, "saleAmountUsd": "0", "pubCommissionAmountUsd": "0"}]) == []
+    assert (
+        action_rows([{**correction, "saleAmountUsd": None, "pubCommissionAmountUsd": "-0.004"}])
+        == []
+    )
+
+
+def test_a_correction_read_again_without_its_sale_is_the_same_chargeback(cj):
+    """The overlap: the next run re-reads the last days, which may hold a correction but
+    no longer its sale. It must be the change applied before, not a new one."""
+    network = _network(cj, "cj", "5123456")
+    (click,) = _clicks(network, 1)
+    cj.records = [
+        _cj_record(41, 41, click, "100.00", "20.00", "new", posted=ago(days=10)),
+        _cj_correction(42, 41, click, "-40.00", "-8.00", posted=ago(days=2)),
+    ]
+
+    out, err = _sync("cj-net", "--since", ago(days=12).isoformat())
+
+    assert "2 success." in out and err == ""
+    state = _state()
+    assert state[0] == [
+        ("41", "pending", "pending", Decimal("60.00"), Decimal("12.00"), Decimal("6.00"), "USD")
+    ]
+    chargeback = (
+        "41",
+        "chargeback",
+        Decimal("-40.00"),
+        Decimal("-8.00"),
+        Decimal("60.00"),
+        Decimal("12.00"),
+        Decimal("6.00"),
+    )
+    assert _chargebacks() == [chargeback]
+
+    # The next run's window starts after the sale: only the correction is in it.
+    out, err = _sync("cj-net", "--since", ago(days=5).isoformat())
+
+    assert cj.windows[-1][0] == ago(days=5)
+    assert "1 duplicate." in out and err == ""
+    assert _state() == state
+    assert _chargebacks() == [chargeback]
+    _audit_is_clean()
+
+
+def test_reading_the_same_cj_range_again_changes_nothing(cj):
+    network = _network(cj, "cj", "5123456")
+    (click,) = _clicks(network, 1)
+    cj.records = [
+        _cj_record(51, 51, click, "100.00", "20.00", "new", posted=ago(days=6)),
+        _cj_correction(52, 51, click, "-40.00", "-8.00", posted=ago(days=4)),
+        _cj_correction(53, 51, click, "-10.00", "-2.00", posted=ago(days=3)),
+    ]
+    since = ago(days=8).isoformat()
+
+    out, _err = _sync("cj-net", "--since", since)
+
+    assert "3 success." in out
+    state = _state()
+    assert state[0] == [
+        ("51", "pending", "pending", Decimal("50.00"), Decimal("10.00"), Decimal("5.00"), "USD")
+    ]
+    amendments = _chargebacks()
+    assert [row[2:] for row in amendments] == [
+        (Decimal("-40.00"), Decimal("-8.00"), Decimal("60.00"), Decimal("12.00"), Decimal("6.00")),
+        (Decimal("-10.00"), Decimal("-2.00"), Decimal("50.00"), Decimal("10.00"), Decimal("5.00")),
+    ]
+
+    for _run in range(2):
+        out, err = _sync("cj-net", "--since", since)
+        assert "3 duplicate." in out and err == ""
+        assert _state() == state
+        assert _chargebacks() == amendments
+    _audit_is_clean()
+
+
+def test_cj_corrections_we_cannot_apply_are_failed_rows_that_change_nothing(cj):
+    network = _network(cj, "cj", "5123456")
+    raised, returned = _clicks(network, 2)
+    cj.records = [
+        _cj_record(61, 61, raised, "100.00", "20.00", "new", posted=ago(days=10)),
+        _cj_record(62, 62, returned, "80.00", "8.00", "new", posted=ago(days=10)),
+    ]
+    _sync("cj-net", "--since", ago(days=12).isoformat())
+    state = _state()
+    logged = PostbackLog.objects.count()
+    cj.records += [
+        # The advertiser raised the first sale: not a change our rules can take from it.
+        _cj_correction(63, 61, raised, "10.00", "2.00", posted=ago(days=2)),
+        # The second came back, but this correction names no shopper and its sale is
+        # outside the window read.
+        _cj_correction(64, 62, returned, "-80.00", "-8.00", posted=ago(days=2), shopperId=None),
+    ]
+
+    out, err = _sync("cj-net", "--since", ago(days=5).isoformat())
+
+    raise_message = (
+        "CJ correction 63 of action 61 raises it (sale 10.00, commission 2.00 USD). A report "
+        "changes a sale by new totals or by negative amounts (a chargeback); a raise is "
+        "neither, so it is not applied: adjust the shopper's cashback by hand if it stands."
+    )
+    assert "2 failure." in out
+    assert err.splitlines() == [
+        f"cj-net: txn 61: correction_raises_amount: {raise_message}",
+        "cj-net: txn 62: correction_without_click: CJ correction 64 of action 62 (sale "
+        "-80.00, commission -8.00 USD) has no shopperId and its sale is not in this window, "
+        "so its cashback cannot be worked out: sync again over a range holding the sale "
+        "(--since), or take it back by hand.",
+    ]
+    assert _state() == state
+    assert _chargebacks() == []
+    assert PostbackLog.objects.count() == logged
+
+    # As the message says: a range holding the sale gives the correction its click.
+    out, err = _sync("cj-net", "--since", ago(days=12).isoformat())
+
+    assert "2 duplicate, 1 failure, 1 success." in out
+    assert err.splitlines() == [f"cj-net: txn 61: correction_raises_amount: {raise_message}"]
+    assert _state()[0] == [
+        ("61", "pending", "pending", Decimal("100.00"), Decimal("20.00"), Decimal("10.00"), "USD"),
+        ("62", "pending", "pending", Decimal("0.00"), Decimal("0.00"), Decimal("0.00"), "USD"),
+    ]
+    assert [row[:4] for row in _chargebacks()] == [
+        ("62", "chargeback", Decimal("-80.00"), Decimal("-8.00"))
+    ]
+    _audit_is_clean()
 
 
 # --- the hourly task ----------------------------------------------------------------------

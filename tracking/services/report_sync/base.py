@@ -4,7 +4,9 @@ An adapter reads one window of a network's transaction report and yields each sa
 the parameters a postback would carry, under our names (click_id, txn_id, sale_amount,
 commission, currency, status, sale_date, category). The sync service applies them
 through the same service as postbacks, so a report row and a postback about the same
-sale are one event, and a row seen twice is a duplicate.
+sale are one event, and a row seen twice is a duplicate. An entry the adapter cannot
+express as a postback is yielded as a RowFailure instead: counted and shown to staff
+with its reason, never applied and never silently left out.
 """
 
 from collections.abc import Iterable, Iterator
@@ -19,6 +21,16 @@ from offers.models import Network
 MAX_WINDOW = timedelta(days=31)
 
 Row = dict[str, str]
+
+
+@dataclass(frozen=True)
+class RowFailure:
+    """A report entry that cannot be applied as a postback: a failed row, with a code and
+    a sentence telling staff why and what to do."""
+
+    txn_id: str
+    code: str
+    detail: str
 
 
 class ReportSyncFailed(Refusal):
@@ -48,9 +60,12 @@ class ReportAdapter(Protocol):
     #: The base URL the network documents, used when the network's api_endpoint is blank.
     default_endpoint: str
 
-    def fetch(self, network: Network, since: datetime, until: datetime) -> Iterable[Row]:
+    def fetch(
+        self, network: Network, since: datetime, until: datetime
+    ) -> Iterable[Row | RowFailure]:
         """The sales the report holds for [since, until) (at most MAX_WINDOW apart), as
-        postback parameters. Raises ReportSyncFailed if the report cannot be read."""
+        postback parameters, in the order they are to be applied. Raises
+        ReportSyncFailed if the report cannot be read."""
         ...
 
 

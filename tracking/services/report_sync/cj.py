@@ -15,11 +15,23 @@ event. Not orderId: the advertiser assigns it, it may be empty, and one order ca
 several commissionable actions. Not commissionId: each correction would look like a new
 sale.
 
-Records of one action found in the same window are added up into one report of the
-sale as it now stands (a cancellation that brings it to zero is a rejection), so
-re-reading a window reports the same totals again: a duplicate. A correction whose sale
-was reported in an earlier window is passed on as the change it is (negative: a partial
-chargeback, as the amount-change rules say).
+Each record is passed on as it is, one row per record, never added up with the others of
+its action: an original record as the sale (its amounts, status, date and click), a
+correction as the change it reports (negative amounts: a partial chargeback, keyed on
+those amounts, as the wallet's amount-change rules say). Why not net an action's records
+into one total: the sync re-reads an overlap, and a staff re-run any range, so a later
+window can hold a correction without its original. Netted, the same correction is a total
+in one window (100 - 40 = 60, a change to 60) and a chargeback of 40 in the next, which
+the wallet cannot tell from a new one and takes again. As records, every window says the
+same things about the sale (100, then minus 40), and each was applied once: a duplicate.
+A correction keeps its own status (a sale returned in full simply goes to zero), and takes
+its click from its own shopperId, else from another record of its action in the window.
+
+Not applied, and counted as a failed row for staff: a correction with no click to work out
+its cashback by (no shopperId, its sale not in the window: re-run a range holding it), and
+one raising an amount (an advertiser's restatement upwards): our rules take a raise only as
+new totals, which a correction does not carry, so staff adjust it by hand. A correction
+changing no amount changes nothing and is left out.
 
 Amounts: the records' USD fields. The publisher-currency fields do not say which currency
 they are in (that is the CJ account's setting, not part of the record), while USD is
@@ -36,7 +48,7 @@ from decimal import Decimal, InvalidOperation
 from config.money import money
 from offers.models import Network
 
-from .base import ReportSyncFailed, Row, credentials, endpoint
+from .base import ReportSyncFailed, Row, RowFailure, credentials, endpoint
 from .http import request_json
 from .values import compact, utc_time
 
@@ -77,49 +89,127 @@ def _decimal(value) -> Decimal | None:
         raise ValueError(value) from None
 
 
-def action_row(action_id: str, records: list[dict]) -> Row:
-    """One action's records (in the order CJ returned them) as one report."""
-    originals = [record for record in records if record.get("original") is True]
-    first, latest = (originals or records)[0], records[-1]
-    status = STATUSES.get(str(latest.get("actionStatus") or "").lower(), "")
+def _amount(value) -> str:
+    """CJ's DecimalNumber as our money; what does not parse is passed on as written, for
+    the postback service to refuse (that row alone fails)."""
     try:
-        commission = sum(_decimal(r.get("pubCommissionAmountUsd")) or 0 for r in records)
-        sales = [_decimal(r.get("saleAmountUsd")) for r in records]
-    except ValueError as exc:
-        # Passed on as written: the postback service refuses it and this row alone fails.
-        return compact({"click_id": "", "txn_id": action_id, "commission": str(exc)})
-    sale = sum(s for s in sales if s is not None) if any(s is not None for s in sales) else None
-    if originals and commission == 0 and any(r.get("correctionReason") for r in records):
-        # Fully corrected away: the sale as first reported, rejected.
-        status = "rejected"
-        commission = _decimal(first.get("pubCommissionAmountUsd")) or Decimal(0)
-        sale = _decimal(first.get("saleAmountUsd"))
-    shopper = next((str(r["shopperId"]) for r in records if r.get("shopperId")), "")
+        number = _decimal(value)
+    except ValueError:
+        return str(value)
+    return "" if number is None else format(money(number), "f")
+
+
+def _status(record: dict) -> str:
+    status = str(record.get("actionStatus") or "")
+    return STATUSES.get(status.lower(), status)
+
+
+def _click(record: dict) -> str:
+    return str(record.get("shopperId") or "")
+
+
+def _commission_order(record: dict) -> tuple[bool, int, str]:
+    """CJ's order: a later record of an action has a higher commissionId."""
+    text = str(record.get("commissionId") or "")
+    return (not text.isdigit(), int(text) if text.isdigit() else 0, text)
+
+
+def _row(action_id: str, record: dict, *, click: str, sale: str, commission: str) -> Row:
     return compact(
         {
-            "click_id": shopper,
+            "click_id": click,
             "txn_id": action_id,
-            "sale_amount": "" if sale is None else format(money(sale), "f"),
-            "commission": format(money(commission), "f"),
+            "sale_amount": sale,
+            "commission": commission,
             "currency": "USD",
-            "status": status or str(latest.get("actionStatus") or ""),
-            "sale_date": utc_time(first.get("eventDate")),
+            "status": _status(record),
+            "sale_date": utc_time(record.get("eventDate")),
         }
     )
 
 
-def action_rows(records: list[dict]) -> list[Row]:
+def correction_row(action_id: str, record: dict, *, click: str) -> Row | RowFailure | None:
+    """A correction as the change it reports, or why it cannot be applied (None: it
+    changes no amount)."""
+    what = f"CJ correction {record.get('commissionId')} of action {action_id}"
+    try:
+        sale = _decimal(record.get("saleAmountUsd"))
+        commission = _decimal(record.get("pubCommissionAmountUsd"))
+    except ValueError:
+        # Passed on as written: the postback service refuses it and this row alone fails.
+        return _row(
+            action_id,
+            record,
+            click=click,
+            sale=_amount(record.get("saleAmountUsd")),
+            commission=_amount(record.get("pubCommissionAmountUsd")),
+        )
+    # Rounded first: a change that rounds to 0.00 is none (and "-0.00" beside no other
+    # amount would read as a new total of zero).
+    sale = None if sale is None else money(sale)
+    commission = money(commission or 0)
+    amounts = [a for a in (sale, commission) if a is not None]
+    if not any(amounts):
+        return None
+    said = f"sale {'—' if sale is None else sale}, commission {commission} USD"
+    if any(a > 0 for a in amounts):
+        return RowFailure(
+            action_id,
+            "correction_raises_amount",
+            f"{what} raises it ({said}). A report changes a sale by new totals or by "
+            "negative amounts (a chargeback); a raise is neither, so it is not applied: "
+            "adjust the shopper's cashback by hand if it stands.",
+        )
+    if not click:
+        return RowFailure(
+            action_id,
+            "correction_without_click",
+            f"{what} ({said}) has no shopperId and its sale is not in this window, so its "
+            "cashback cannot be worked out: sync again over a range holding the sale "
+            "(--since), or take it back by hand.",
+        )
+    return _row(
+        action_id,
+        record,
+        click=click,
+        sale="" if sale is None else format(sale, "f"),
+        # An amount the correction leaves out did not change: 0 beside a negative one.
+        commission=format(commission, "f"),
+    )
+
+
+def action_rows(records: list[dict]) -> list[Row | RowFailure]:
+    """One row per record: actions in the order CJ returned them, each action's records
+    oldest first, originals as the sale and corrections as changes."""
     actions: dict[str, list[dict]] = {}
     for record in records:
         action_id = str(record.get("originalActionId") or record.get("commissionId") or "")
         actions.setdefault(action_id, []).append(record)
-    return [action_row(action_id, group) for action_id, group in actions.items()]
+    rows: list[Row | RowFailure] = []
+    for action_id, group in actions.items():
+        # The original's click first: every record of an action is the same shopper's sale.
+        by_original = sorted(group, key=lambda record: record.get("original") is False)
+        action_click = next((_click(r) for r in by_original if _click(r)), "")
+        for record in sorted(group, key=_commission_order):
+            if record.get("original") is False:
+                row = correction_row(action_id, record, click=_click(record) or action_click)
+            else:
+                row = _row(
+                    action_id,
+                    record,
+                    click=_click(record),
+                    sale=_amount(record.get("saleAmountUsd")),
+                    commission=_amount(record.get("pubCommissionAmountUsd")),
+                )
+            if row is not None:
+                rows.append(row)
+    return rows
 
 
 class CjAdapter:
     default_endpoint = "https://commissions.api.cj.com"
 
-    def fetch(self, network: Network, since: datetime, until: datetime) -> list[Row]:
+    def fetch(self, network: Network, since: datetime, until: datetime) -> list[Row | RowFailure]:
         cid, token = credentials(network)
         url = f"{endpoint(network, self)}/query"
         records: list[dict] = []

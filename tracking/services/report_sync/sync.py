@@ -24,7 +24,16 @@ from offers.models import Network
 
 from ..replay import ReplayReport, network_rows_apply
 from .awin import AwinAdapter
-from .base import ReportAdapter, ReportNotConfigured, ReportSyncFailed, Window, credentials, windows
+from .base import (
+    ReportAdapter,
+    ReportNotConfigured,
+    ReportSyncFailed,
+    Row,
+    RowFailure,
+    Window,
+    credentials,
+    windows,
+)
 from .cj import CjAdapter
 
 logger = logging.getLogger(__name__)
@@ -82,6 +91,16 @@ def _advance_cursor(network: Network, to: datetime) -> None:
         network.reports_synced_until = to
 
 
+def _postbacks(rows: list[Row | RowFailure], report: ReplayReport):
+    """The rows to apply, in order; an adapter's failed entries are counted where they
+    stand (lazily, so the report lists failures in the order the rows came)."""
+    for row in rows:
+        if isinstance(row, RowFailure):
+            report.fail(row.txn_id or "(no txn id)", row.code, row.detail)
+        else:
+            yield row.get("txn_id") or "(no txn id)", row
+
+
 def network_reports_sync(
     *, network: Network, since: datetime | None = None, until: datetime | None = None
 ) -> SyncReport:
@@ -101,7 +120,7 @@ def network_reports_sync(
             break
         network_rows_apply(
             network=network,
-            rows=((row.get("txn_id") or "(no txn id)", row) for row in rows),
+            rows=_postbacks(rows, report.rows),
             method="SYNC",
             report=report.rows,
         )
