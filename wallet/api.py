@@ -60,6 +60,7 @@ class CashbackEventSerializer(serializers.ModelSerializer):
             "sale_amount",
             "cashback",
             "currency",
+            "rate_label",  # how the cashback was worked out, e.g. "8% of the sale (Laptops)"
             # A sale reported in another currency: what the network sent and the rate used
             # (blank and null otherwise); the amounts above are in `currency`.
             "original_currency",

@@ -148,3 +148,17 @@ def test_a_euro_conversion_status_update_needs_no_rate_for_today(client):
 
     assert approved.status_code == 200, approved.content
     assert Conversion.objects.get().status == "approved"
+
+
+def test_the_shopper_sees_how_the_cashback_was_worked_out(client):
+    click = ClickFactory(merchant__name="Acme", merchant__shopper_share=D("50"))
+    _postback(client, click, commission="20.00")  # no sale amount: half the commission
+    client.force_login(click.user)
+
+    listed = client.get(reverse("api-me-cashback")).json()["results"][0]
+    page = client.get(reverse("tracking:activity")).content.decode()
+    memo = Transaction.objects.get(kind="cashback.pending").memo
+
+    assert (listed["cashback"], listed["rate_label"]) == ("10.00", "50% of the store's commission")
+    assert "50% of the store&#x27;s commission" in page
+    assert memo == "Cashback pending: Acme (50% of the store's commission)"

@@ -219,7 +219,8 @@ def cashback_record(
                 event=existing, network_status=network_status, report=report
             )
         if event.status == Status.PENDING:
-            _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}")
+            how = f" ({event.rate_label})" if event.rate_label else ""
+            _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}{how}")
     return CashbackOutcome(event, created=True, changed=True)
 
 
