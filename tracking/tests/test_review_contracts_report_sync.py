@@ -14,6 +14,7 @@ from django.utils import timezone
 from affiliates import outbound
 from offers.tests.factories import MerchantFactory, NetworkFactory
 from tracking.models import Click
+from tracking.services.report_sync import network_reports_sync
 from tracking.tasks import sync_network_report
 from wallet.models import CashbackEvent, Entry
 
@@ -157,3 +158,17 @@ def test_an_answer_we_cannot_read_stops_the_window_and_applies_nothing(answer, a
     assert (CashbackEvent.objects.count(), Entry.objects.count()) == (0, 0)
     network.refresh_from_db()
     assert network.reports_synced_until is None
+
+
+def test_an_error_message_never_carries_part_of_the_token(answer):
+    # The network echoes the token near the end of a long message: cut to 200 characters
+    # before the token was taken out, its first half would be left in.
+    network, _click = _network("cj")
+    message = "x" * (200 - len(TOKEN) // 2) + TOKEN
+    answer["text"] = json.dumps({"data": None, "errors": [{"message": message}]})
+
+    report = network_reports_sync(network=network)
+
+    assert report.failed.code == "report_unavailable"
+    assert "xxx" in report.failed.detail
+    assert TOKEN[: len(TOKEN) // 2] not in report.failed.detail

@@ -246,9 +246,12 @@ class CjAdapter:
         if not isinstance(page, dict):
             errors = answer.get("errors") if isinstance(answer, dict) else None
             errors = errors if isinstance(errors, list) else []
+            # The token out before cutting, or a cut could leave part of it in.
             messages = "; ".join(
-                str(error.get("message", ""))[:200] for error in errors if isinstance(error, dict)
-            ).replace(token, "…")
+                str(error.get("message", "")).replace(token, "…")[:200]
+                for error in errors
+                if isinstance(error, dict)
+            )
             raise ReportSyncFailed(
                 detail=f"CJ commissions: no results ({messages or 'unexpected answer'})."
             )
