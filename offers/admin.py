@@ -63,8 +63,35 @@ class NetworkForm(forms.ModelForm):
             "api_credentials",
         )
 
+    # Where the stored token is sent: its endpoint, or (blank) the adapter's documented one.
+    TOKEN_TARGET = ("api_endpoint", "report_adapter")
+
+    def clean_api_endpoint(self):
+        endpoint = self.cleaned_data["api_endpoint"]
+        if endpoint and not endpoint.lower().startswith("https://"):
+            raise forms.ValidationError("https:// only: the access token travels in every request.")
+        return endpoint
+
     def clean_api_credentials(self):
+        self.credentials_entered = bool(self.cleaned_data["api_credentials"])
         return self.cleaned_data["api_credentials"] or self.instance.api_credentials
+
+    def clean(self):
+        cleaned = super().clean()
+        # The token is write-only: sending the stored one somewhere new would let whoever
+        # runs that host read it. Whoever moves it must know it.
+        moved = any(name in self.changed_data for name in self.TOKEN_TARGET)
+        if (
+            moved
+            and self.instance.api_credentials
+            and not getattr(self, "credentials_entered", False)
+        ):
+            self.add_error(
+                "api_credentials",
+                "Enter the API credentials again: the endpoint or adapter they are sent to "
+                "changed.",
+            )
+        return cleaned
 
 
 @admin.register(Network)

@@ -45,7 +45,14 @@ def parse_sale_date(raw: str | None, *, field: str = "sale_date") -> datetime | 
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
-    return moment
+    try:
+        # An offset can carry a date at the calendar's edge past year 1 or 9999 in UTC,
+        # where no comparison or conversion of it works.
+        return moment.astimezone(UTC)
+    except OverflowError:
+        raise InvalidSaleDate(
+            detail=f"{field} {text[:40]!r} is outside the calendar.", field=field
+        ) from None
 
 
 def check_sale_date(

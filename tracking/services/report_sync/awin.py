@@ -22,7 +22,7 @@ from urllib.parse import quote, urlencode
 
 from offers.models import Network
 
-from .base import ReportSyncFailed, Row, credentials, endpoint
+from .base import MALFORMED, ReportSyncFailed, Row, RowFailure, credentials, endpoint, malformed
 from .http import request_json
 from .values import amount, compact, utc_time
 
@@ -75,7 +75,7 @@ def transaction_row(transaction: dict) -> Row:
 class AwinAdapter:
     default_endpoint = "https://api.awin.com"
 
-    def fetch(self, network: Network, since: datetime, until: datetime) -> list[Row]:
+    def fetch(self, network: Network, since: datetime, until: datetime) -> list[Row | RowFailure]:
         publisher, token = credentials(network)
         base = endpoint(network, self)
         found: dict[str, dict] = {}
@@ -95,4 +95,10 @@ class AwinAdapter:
             for transaction in answer:
                 if isinstance(transaction, dict):
                     found[str(transaction.get("id"))] = transaction
-        return [transaction_row(transaction) for transaction in found.values()]
+        rows: list[Row | RowFailure] = []
+        for tx_id, transaction in found.items():
+            try:
+                rows.append(transaction_row(transaction))
+            except MALFORMED:
+                rows.append(malformed(tx_id, f"Awin transaction {tx_id[:40]}"))
+        return rows

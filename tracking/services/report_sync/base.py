@@ -50,6 +50,21 @@ class ReportAuthFailed(ReportSyncFailed):
     code = "report_auth_failed"
 
 
+# What reading an entry of an unexpected shape raises: a field of another type (a list
+# for an object, a number for a list), a number no amount can be (1e999999, NaN), digits
+# past int()'s limit. Such an entry is a failed row; the others still apply.
+MALFORMED = (AttributeError, TypeError, ValueError, ArithmeticError)
+
+
+def malformed(txn_id: str, what: str) -> RowFailure:
+    return RowFailure(
+        txn_id,
+        "malformed_row",
+        f"{what} is not shaped as the network's report API documents, so it is not "
+        "applied: check it in the network's own report.",
+    )
+
+
 @dataclass(frozen=True)
 class Window:
     start: datetime

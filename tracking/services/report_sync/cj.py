@@ -48,7 +48,7 @@ from decimal import Decimal, InvalidOperation
 from config.money import money
 from offers.models import Network
 
-from .base import ReportSyncFailed, Row, RowFailure, credentials, endpoint
+from .base import MALFORMED, ReportSyncFailed, Row, RowFailure, credentials, endpoint, malformed
 from .http import request_json
 from .values import compact, utc_time
 
@@ -187,22 +187,32 @@ def action_rows(records: list[dict]) -> list[Row | RowFailure]:
         actions.setdefault(action_id, []).append(record)
     rows: list[Row | RowFailure] = []
     for action_id, group in actions.items():
-        # The original's click first: every record of an action is the same shopper's sale.
-        by_original = sorted(group, key=lambda record: record.get("original") is False)
-        action_click = next((_click(r) for r in by_original if _click(r)), "")
-        for record in sorted(group, key=_commission_order):
-            if record.get("original") is False:
-                row = correction_row(action_id, record, click=_click(record) or action_click)
-            else:
-                row = _row(
-                    action_id,
-                    record,
-                    click=_click(record),
-                    sale=_amount(record.get("saleAmountUsd")),
-                    commission=_amount(record.get("pubCommissionAmountUsd")),
-                )
-            if row is not None:
-                rows.append(row)
+        try:
+            rows.extend(_action_rows(action_id, group))
+        except MALFORMED:
+            # None of the action applies: its records cannot be put in order or read.
+            rows.append(malformed(action_id, f"A record of CJ action {action_id[:40]}"))
+    return rows
+
+
+def _action_rows(action_id: str, group: list[dict]) -> list[Row | RowFailure]:
+    # The original's click first: every record of an action is the same shopper's sale.
+    by_original = sorted(group, key=lambda record: record.get("original") is False)
+    action_click = next((_click(r) for r in by_original if _click(r)), "")
+    rows: list[Row | RowFailure] = []
+    for record in sorted(group, key=_commission_order):
+        if record.get("original") is False:
+            row = correction_row(action_id, record, click=_click(record) or action_click)
+        else:
+            row = _row(
+                action_id,
+                record,
+                click=_click(record),
+                sale=_amount(record.get("saleAmountUsd")),
+                commission=_amount(record.get("pubCommissionAmountUsd")),
+            )
+        if row is not None:
+            rows.append(row)
     return rows
 
 
@@ -216,7 +226,10 @@ class CjAdapter:
         after = None
         for _page in range(MAX_PAGES):
             page = self._page(url, token, commissions_query(cid, since, until, after))
-            records.extend(r for r in page.get("records") or [] if isinstance(r, dict))
+            page_records = page.get("records") or []
+            if not isinstance(page_records, list):
+                raise ReportSyncFailed(detail="CJ commissions: records is not a list.")
+            records.extend(r for r in page_records if isinstance(r, dict))
             if page.get("payloadComplete") is True:
                 return action_rows(records)
             after = page.get("maxCommissionId")
@@ -232,11 +245,13 @@ class CjAdapter:
         page = data.get("publisherCommissions") if isinstance(data, dict) else None
         if not isinstance(page, dict):
             errors = answer.get("errors") if isinstance(answer, dict) else None
+            errors = errors if isinstance(errors, list) else []
+            # The token out before cutting, or a cut could leave part of it in.
             messages = "; ".join(
-                str(error.get("message", ""))[:200]
-                for error in errors or []
+                str(error.get("message", "")).replace(token, "…")[:200]
+                for error in errors
                 if isinstance(error, dict)
-            ).replace(token, "…")
+            )
             raise ReportSyncFailed(
                 detail=f"CJ commissions: no results ({messages or 'unexpected answer'})."
             )

@@ -63,5 +63,5 @@ def request_json(
         )
     try:
         return json.loads(result.body, parse_float=Decimal)
-    except ValueError:
+    except (ValueError, RecursionError):  # nesting past the recursion limit is no report
         raise ReportSyncFailed(detail=f"{what}: the answer is not JSON.") from None
