@@ -31,12 +31,15 @@ def parse_sale_date(raw: str | None, *, field: str = "sale_date") -> datetime | 
         return None
     if _UNIX_SECONDS.fullmatch(text):
         return datetime.fromtimestamp(int(text), tz=UTC)
+    moment = None
     try:
         # Networks write "2026-11-30 14:05:00" as often as the T form; both are ISO 8601.
-        moment = parse_datetime(text)
-        if moment is None:
-            day = parse_date(text)
-            moment = datetime.combine(day, time.min) if day else None
+        # ASCII only, as amounts: Django's parsers also read other scripts' digits.
+        if text.isascii():
+            moment = parse_datetime(text)
+            if moment is None:
+                day = parse_date(text)
+                moment = datetime.combine(day, time.min) if day else None
     except ValueError:
         moment = None  # the right shape with impossible values, e.g. month 13
     if moment is None:

@@ -151,9 +151,27 @@ def test_no_date_means_the_time_it_was_received(client, sender):
     assert before <= sender.stored() <= timezone.now()
 
 
-@pytest.mark.parametrize("raw", ["yesterday", "2026-13-01", "2026-11-30T25:00", "12345", "1e9"])
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "yesterday",
+        "2026-13-01",
+        "2026-11-30T25:00",
+        "12345",
+        "1e9",
+        "\u0662\u0660\u0662\u0666-11-30",
+    ],
+)
 def test_garbage_is_refused(client, sender, raw):
     _assert_refused(sender.send(client, raw), sender, 400, "invalid_sale_date")
+
+
+def test_only_ascii_digits_name_a_date(client, sender):
+    """Django's date parsers read any script's digits; amounts refuse them, dates too."""
+    today = timezone.localdate().isoformat()
+    arabic_indic = today.translate({ord(d): 0x0660 + int(d) for d in "0123456789"})
+
+    _assert_refused(sender.send(client, arabic_indic), sender, 400, "invalid_sale_date")
 
 
 def test_a_sale_before_its_click_is_refused(client, sender):
