@@ -223,6 +223,9 @@ POSTBACK_HMAC_TOLERANCE = env.int("POSTBACK_HMAC_TOLERANCE", default=300)
 SALE_DATE_CLOCK_SKEW = env.int("SALE_DATE_CLOCK_SKEW", default=300)
 # A sale in another currency uses the latest FX rate at most this many days before its date.
 FX_RATE_MAX_AGE_DAYS = env.int("FX_RATE_MAX_AGE_DAYS", default=7)
+# A rate more than this many percent away from the same currency's nearest one is taken
+# only when staff confirm it (a slipped decimal point multiplies every foreign sale).
+FX_RATE_MAX_JUMP_PERCENT = env.int("FX_RATE_MAX_JUMP_PERCENT", default=20)
 
 # Report sync (networks whose report API we read: Awin, CJ). Each run re-reads this many
 # hours before where the last one stopped, because networks add sales to days already

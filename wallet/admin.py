@@ -44,7 +44,13 @@ from .models import (
 )
 from .services.adjustments import adjustment_approve, adjustment_reject, adjustment_request
 from .services.cashback_decisions import cashback_decide
-from .services.fx import InvalidFxRate, fx_currency_check, fx_rate_check
+from .services.fx import (
+    FxRateJump,
+    InvalidFxRate,
+    fx_currency_check,
+    fx_jump_check,
+    fx_rate_check,
+)
 from .services.payouts import payout_batch_mark_paid, payout_mark_failed, payout_mark_paid
 from .services.withdrawals import withdrawal_approve, withdrawal_reject
 
@@ -283,6 +289,13 @@ class CashbackEventAdmin(FieldsReadOnlyMixin, BigTableAdmin):
 
 
 class FxRateForm(forms.ModelForm):
+    confirm_jump = forms.BooleanField(
+        required=False,
+        label="The rate really moved that much",
+        help_text="Needed for a rate more than FX_RATE_MAX_JUMP_PERCENT away from the "
+        "currency's nearest one.",
+    )
+
     class Meta:
         model = FxRate
         fields = ("date", "currency", "rate", "source")
@@ -302,6 +315,16 @@ class FxRateForm(forms.ModelForm):
         except InvalidFxRate as refused:
             raise forms.ValidationError(refused.detail) from refused
 
+    def clean(self):
+        data = super().clean()
+        currency, day, rate = data.get("currency"), data.get("date"), data.get("rate")
+        if currency and day and rate and not data.get("confirm_jump"):
+            try:
+                fx_jump_check(currency, day, rate)
+            except FxRateJump as refused:
+                self.add_error("rate", refused.detail)
+        return data
+
 
 @admin.register(FxRate)
 class FxRateAdmin(AuditedAdminMixin, admin.ModelAdmin):
@@ -313,7 +336,7 @@ class FxRateAdmin(AuditedAdminMixin, admin.ModelAdmin):
     ordering = ("-date", "currency")
     readonly_fields = ("created_at", "updated_at")
     # Changing a rate later never touches sales already converted: each keeps its own.
-    fields = ("date", "currency", "rate", "source", "created_at", "updated_at")
+    fields = ("date", "currency", "rate", "confirm_jump", "source", "created_at", "updated_at")
 
 
 # --- withdrawals and payouts ---------------------------------------------------------

@@ -104,6 +104,44 @@ def fx_rate_check(value: Decimal) -> Decimal:
     return value
 
 
+class FxRateJump(InvalidFxRate):
+    code = "fx_rate_jump"
+
+
+# How far either side of a date a neighbouring rate is looked for.
+_NEIGHBOUR_DAYS = 31
+
+
+def fx_jump_check(currency: str, day: date, rate: Decimal, *, known=None) -> None:
+    """Refuse a rate more than FX_RATE_MAX_JUMP_PERCENT away from the same currency's
+    nearest rate on another day (in the table, or in `known`: {(currency, day): rate} of
+    the same file): 108 typed for 1.08 would pay every foreign sale a hundredfold."""
+    nearby = FxRate.objects.filter(
+        currency=currency,
+        date__gte=day - timedelta(days=_NEIGHBOUR_DAYS),
+        date__lte=day + timedelta(days=_NEIGHBOUR_DAYS),
+    ).exclude(date=day)
+    others = dict(nearby.values_list("date", "rate"))
+    others |= {
+        other_day: other_rate
+        for (other_currency, other_day), other_rate in (known or {}).items()
+        if other_currency == currency
+        and other_day != day
+        and abs((other_day - day).days) <= _NEIGHBOUR_DAYS
+    }
+    if not others:
+        return
+    nearest = min(others, key=lambda other_day: (abs((other_day - day).days), other_day))
+    neighbour = others[nearest]
+    limit = Decimal(settings.FX_RATE_MAX_JUMP_PERCENT)
+    if abs(rate / neighbour - 1) * 100 > limit:
+        raise FxRateJump(
+            detail=f"{currency} {rate} on {day} is more than {limit}% away from {neighbour} "
+            f"on {nearest}; confirm it if the rate really moved that much.",
+            field="rate",
+        )
+
+
 def _fx_row(cells: list[str]) -> tuple[str, date, Decimal]:
     if len(cells) != 3:
         raise InvalidFxRate(detail=f"Expected 3 columns (date,currency,rate), got {len(cells)}.")
@@ -131,7 +169,9 @@ class FxImport:
         return f"{self.added} added, {self.changed} changed, {self.unchanged} unchanged"
 
 
-def fx_rates_import(*, rows: Iterable[tuple[int, list[str]]], source: str) -> FxImport:
+def fx_rates_import(
+    *, rows: Iterable[tuple[int, list[str]]], source: str, allow_jumps: bool = False
+) -> FxImport:
     """Upsert rates from `(line number, [date, currency, rate])` rows, all or nothing.
 
     A file is one source's rates for a span of days: applying only its good rows would
@@ -139,7 +179,8 @@ def fx_rates_import(*, rows: Iterable[tuple[int, list[str]]], source: str) -> Fx
     (or a (currency, date) named twice) refuses the whole file and every bad row is
     reported with its line. A first row reading `date,currency,rate` is a header.
     Importing the same file again changes nothing. Events already converted keep the rate
-    they were converted at."""
+    they were converted at. A rate far from its currency's nearest one (fx_jump_check) is
+    a bad row unless `allow_jumps`."""
     report = FxImport()
     wanted: dict[tuple[str, date], Decimal] = {}
     seen_on: dict[tuple[str, date], int] = {}
@@ -160,6 +201,12 @@ def fx_rates_import(*, rows: Iterable[tuple[int, list[str]]], source: str) -> Fx
             continue
         seen_on[currency, day] = line
         wanted[currency, day] = rate
+    if not allow_jumps:
+        for (currency, day), rate in wanted.items():
+            try:
+                fx_jump_check(currency, day, rate, known=wanted)
+            except FxRateJump as exc:
+                report.errors.append((seen_on[currency, day], f"{exc.code}: {exc.detail}"))
     if report.errors or not wanted:
         return report
     with transaction.atomic():

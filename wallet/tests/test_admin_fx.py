@@ -125,3 +125,25 @@ def test_the_list_filters_and_searches_by_currency(client):
         (3, "EUR"),
         (2, "EUR"),
     ]
+
+
+def test_a_rate_far_from_its_neighbour_needs_confirming(client):
+    """108 typed for 1.08 would pay every foreign sale a hundredfold."""
+    FxRate.objects.create(date=date(2026, 11, 1), currency="EUR", rate=D("1.0800"))
+    client.force_login(_staff_in("Finance"))
+
+    slipped = client.post(ADD, _form(rate="108"))
+
+    assert slipped.status_code == 200
+    assert "more than 20% away from 1.0800000000" in slipped.content.decode()
+    assert FxRate.objects.count() == 1
+
+    near = client.post(ADD, _form(rate="1.1500"))  # 6.5%: an ordinary move
+    confirmed = client.post(ADD, _form(date="2026-11-03", rate="1.5000", confirm_jump="on"))
+
+    assert (near.status_code, confirmed.status_code) == (302, 302)
+    assert sorted(FxRate.objects.values_list("rate", flat=True)) == [
+        D("1.0800"),
+        D("1.1500"),
+        D("1.5000"),
+    ]

@@ -185,12 +185,12 @@ def test_a_postback_refused_for_want_of_a_rate_is_replayed_once_the_rate_exists(
 # --- import_fx_rates ---------------------------------------------------------------------
 
 
-def _import(tmp_path, text: str, name="rates.csv"):
+def _import(tmp_path, text: str, name="rates.csv", *flags):
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     out, err = io.StringIO(), io.StringIO()
     try:
-        call_command("import_fx_rates", str(path), stdout=out, stderr=err)
+        call_command("import_fx_rates", str(path), *flags, stdout=out, stderr=err)
     except CommandError as exc:
         return out.getvalue(), err.getvalue(), str(exc)
     return out.getvalue(), err.getvalue(), None
@@ -277,3 +277,21 @@ def test_an_imported_rate_converts_the_next_postback(client, click, tmp_path):
 
     assert response.status_code == 200, response.content
     assert CashbackEvent.objects.get().sale_amount == D("120.00")
+
+
+def test_a_slipped_decimal_point_refuses_the_file_unless_the_jump_is_allowed(tmp_path):
+    FxRate.objects.create(date=date(2026, 11, 1), currency="EUR", rate=D("1.08"))
+    text = "2026-11-02,EUR,1.09\n2026-11-03,EUR,109\n"
+
+    out, err, failed = _import(tmp_path, text)
+
+    assert failed == "1 row(s) failed; nothing was imported."
+    assert err == (
+        "rates.csv:2: fx_rate_jump: EUR 109 on 2026-11-03 is more than 20% away from 1.09 on "
+        "2026-11-02; confirm it if the rate really moved that much.\n"
+    )
+    assert FxRate.objects.count() == 1
+
+    _out, _err, allowed = _import(tmp_path, text, "rates.csv", "--allow-jumps")
+    assert allowed is None
+    assert FxRate.objects.get(date=date(2026, 11, 3)).rate == D("109")

@@ -15,13 +15,21 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("path", type=Path)
+        parser.add_argument(
+            "--allow-jumps",
+            action="store_true",
+            help="Take rates more than FX_RATE_MAX_JUMP_PERCENT away from the currency's "
+            "nearest one (a real devaluation), which are refused otherwise.",
+        )
 
-    def handle(self, *args, path: Path, **options):
+    def handle(self, *args, path: Path, allow_jumps: bool = False, **options):
         try:
             with path.open(encoding="utf-8-sig", newline="") as handle:
                 reader = csv.reader(handle)
                 report = fx_rates_import(
-                    rows=((reader.line_num, row) for row in reader), source=f"file {path.name}"
+                    rows=((reader.line_num, row) for row in reader),
+                    source=f"file {path.name}",
+                    allow_jumps=allow_jumps,
                 )
         except (OSError, UnicodeDecodeError, csv.Error) as exc:
             raise CommandError(f"Cannot read {path}: {exc}") from exc
