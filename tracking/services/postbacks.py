@@ -23,7 +23,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, Forbidden, NotFound, Refusal
-from config.money import parse_amount
+from config.money import check_amount_size, parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
@@ -302,6 +302,11 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
             else fx_conversion(sale.currency, timezone.localdate(sale_at))
         )
     sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
+    # The limit holds in the platform currency: a rate can take an amount past it (and a
+    # huge one past what the money columns hold).
+    for field, amount in (("sale_amount", sale_amount), ("commission", commission)):
+        if amount is not None:
+            check_amount_size(amount, field=field)
     rate = choose_rate(
         terms=CashbackTerms(
             click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped

@@ -45,6 +45,14 @@ def parse_sale_date(raw: str | None, *, field: str = "sale_date") -> datetime | 
         )
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
+    try:
+        # Year 1 east of UTC (or 9999 west of it) is no moment in UTC or in TIME_ZONE:
+        # comparing or showing it would overflow. No sale lies there anyway.
+        timezone.localtime(moment).astimezone(UTC)
+    except OverflowError:
+        raise InvalidSaleDate(
+            detail=f"{field} {text[:40]!r} is outside the calendar.", field=field
+        ) from None
     return moment
 
 

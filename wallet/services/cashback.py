@@ -309,8 +309,11 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending → rejected: the pending credit is withdrawn."""
     refuse_own_account(actor=actor, owner_id=event.user_id, doing="reject cashback")
     with transaction.atomic():
+        # The amounts as they are now: a network may have changed them since the caller
+        # read the event (staff's bulk actions), and the withdrawal must match the credit.
+        locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
         if not _move(
-            event,
+            locked,
             allowed_from={Status.PENDING},
             to=Status.REJECTED,
             stamp="rejected_at",
@@ -318,7 +321,7 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
             actor=actor,
         ):
             return False
-        _post(event, "reject", _undo(_pending_credit(event)), reason, actor)
+        _post(locked, "reject", _undo(_pending_credit(locked)), reason, actor)
     return True
 
 
