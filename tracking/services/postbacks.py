@@ -276,7 +276,11 @@ def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None
     )
 
 
-def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
+def apply_sale(
+    network: Network, sale: NetworkSale, *, received_at: datetime | None = None
+) -> CashbackOutcome:
+    """Record `sale`. `received_at`: when the report reached us, if not now (a replay):
+    a report without a sale date is dated then, and converted at that day's rate."""
     click = _click_and_known_sale(network, sale)
     if click is None:
         raise PostbackNotFound("unknown_click", f"No click {sale.click_id}.")
@@ -287,7 +291,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
     if click.user_id is None:
         raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
     if click.known_sale_at is None:
-        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at)
+        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at, now=received_at)
         category = sale.category
         convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
     else:
@@ -367,9 +371,14 @@ def _event_body(outcome: CashbackOutcome) -> dict:
 
 
 def network_postback_process(
-    *, network: Network, raw: Mapping[str, str], log: PostbackLog
+    *,
+    network: Network,
+    raw: Mapping[str, str],
+    log: PostbackLog,
+    received_at: datetime | None = None,
 ) -> PostbackReply:
-    """Validate and record an already-authenticated postback; fills in `log`."""
+    """Validate and record an already-authenticated postback; fills in `log`.
+    `received_at`: when a replayed postback first arrived."""
     log.network = network
     try:
         params = canonical_params(network, raw)
@@ -377,7 +386,7 @@ def network_postback_process(
         return finish(log, PostbackReply.error(exc))
     log.txn_id = params.get("txn_id", "")[:255]
     try:
-        outcome = apply_sale(network, sale_from_params(network, params))
+        outcome = apply_sale(network, sale_from_params(network, params), received_at=received_at)
     except Refusal as exc:  # ours, or one from below (an amount the ledger will not post)
         return finish(log, PostbackReply.error(exc))
     log.event = outcome.event
