@@ -259,7 +259,7 @@ def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes
 # --- applying ----------------------------------------------------------------------------
 
 
-_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate")
+_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate", "sale_amount")
 
 
 def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None:
@@ -319,7 +319,8 @@ def apply_sale(
         rates=click.rates,
         category=category,
         sale_date=timezone.localdate(sale_at),
-        has_sale_amount=sale.sale_amount is not None,
+        # A later report without one keeps the sale's amount, which the cashback is of.
+        has_sale_amount=sale.sale_amount is not None or click.known_sale_amount is not None,
         currency=settings.PLATFORM_CURRENCY,
     )
 

@@ -150,6 +150,12 @@ def _foreign_after(event: CashbackEvent, kind: str, report: "AmountReport") -> d
     return {"original_sale_amount": sale, "original_commission": foreign.commission}
 
 
+def _rate_after(report: "AmountReport") -> dict:
+    if not report.rate_label:
+        return {}  # a caller that did not say which rate its rule applies
+    return {"category_code": report.category_code, "rate_label": report.rate_label}
+
+
 def cashback_amend(
     *,
     event: CashbackEvent,
@@ -195,6 +201,9 @@ def cashback_amend(
         "commission": commission,
         "cashback_amount": cashback,
         **_foreign_after(event, kind, report),
+        # The rate the new cashback was worked out by (a later report may name another
+        # category than its sale's): the statement says what was paid.
+        **_rate_after(report),
     }
     for field, value in changes.items():
         setattr(event, field, value)
