@@ -1,6 +1,7 @@
 """The conversion postback: an advertiser tells us a partner's click converted."""
 
 from collections.abc import Mapping
+from datetime import datetime
 
 from django.conf import settings
 from django.utils import timezone
@@ -54,12 +55,18 @@ def conversion_postback_handle(
 
 
 def conversion_postback_process(
-    *, campaign: Campaign, raw: Mapping[str, str], ip: str | None, log: PostbackLog
+    *,
+    campaign: Campaign,
+    raw: Mapping[str, str],
+    ip: str | None,
+    log: PostbackLog,
+    received_at: datetime | None = None,
 ) -> PostbackReply:
-    """Validate and record an already-authenticated conversion postback (also replays)."""
+    """Validate and record an already-authenticated conversion postback (also replays:
+    `received_at` is when it first arrived, the conversion's time if it names none)."""
     log.txn_id = raw.get("txn_id", "")[:255]
     try:
-        outcome = _apply(campaign, raw, ip)
+        outcome = _apply(campaign, raw, ip, received_at)
     except Refusal as exc:  # ours, the conversion service's, or an amount's
         return finish(log, PostbackReply.error(exc))
     conversion = outcome.conversion
@@ -88,7 +95,7 @@ def _known(campaign: Campaign, txn_id: str) -> bool:
     return Conversion.objects.filter(campaign=campaign, txn_id=txn_id).exists()
 
 
-def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
+def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None, received_at=None):
     click_id, txn_id = click_and_txn(raw, ("click_id", "txn_id"))
     amount = parse_amount(raw.get("amount") or "0", field="amount")
     # Absent: pending for a first report, no news for a later one.
@@ -103,7 +110,7 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None):
     if click is None:
         raise PostbackNotFound("unknown_click", f"No click {click_id}.")
     converted_at = check_sale_date(
-        converted_at, clicked_at=click.created_at, field="conversion_date"
+        converted_at, clicked_at=click.created_at, now=received_at, field="conversion_date"
     )
     # Converted before the commission is worked out: a percentage goal pays on the amount
     # in the platform currency, at the rate of the day the customer converted.

@@ -23,7 +23,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from config.errors import Conflict, Forbidden, NotFound, Refusal
-from config.money import parse_amount
+from config.money import check_amount_size, parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
 from offers.models import CashbackTerms, Network
 from offers.models.network import parse_allowlist
@@ -259,7 +259,7 @@ def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes
 # --- applying ----------------------------------------------------------------------------
 
 
-_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate")
+_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate", "sale_amount")
 
 
 def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None:
@@ -276,7 +276,11 @@ def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None
     )
 
 
-def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
+def apply_sale(
+    network: Network, sale: NetworkSale, *, received_at: datetime | None = None
+) -> CashbackOutcome:
+    """Record `sale`. `received_at`: when the report reached us, if not now (a replay):
+    a report without a sale date is dated then, and converted at that day's rate."""
     click = _click_and_known_sale(network, sale)
     if click is None:
         raise PostbackNotFound("unknown_click", f"No click {sale.click_id}.")
@@ -287,7 +291,7 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
     if click.user_id is None:
         raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
     if click.known_sale_at is None:
-        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at)
+        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at, now=received_at)
         category = sale.category
         convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
     else:
@@ -302,6 +306,11 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
             else fx_conversion(sale.currency, timezone.localdate(sale_at))
         )
     sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
+    # The limit holds in the platform currency: a rate can take an amount past it (and a
+    # huge one past what the money columns hold).
+    for field, amount in (("sale_amount", sale_amount), ("commission", commission)):
+        if amount is not None:
+            check_amount_size(amount, field=field)
     rate = choose_rate(
         terms=CashbackTerms(
             click.cashback_type, click.cashback_value, click.cashback_max, click.cashback_uncapped
@@ -310,7 +319,8 @@ def apply_sale(network: Network, sale: NetworkSale) -> CashbackOutcome:
         rates=click.rates,
         category=category,
         sale_date=timezone.localdate(sale_at),
-        has_sale_amount=sale.sale_amount is not None,
+        # A later report without one keeps the sale's amount, which the cashback is of.
+        has_sale_amount=sale.sale_amount is not None or click.known_sale_amount is not None,
         currency=settings.PLATFORM_CURRENCY,
     )
 
@@ -362,9 +372,14 @@ def _event_body(outcome: CashbackOutcome) -> dict:
 
 
 def network_postback_process(
-    *, network: Network, raw: Mapping[str, str], log: PostbackLog
+    *,
+    network: Network,
+    raw: Mapping[str, str],
+    log: PostbackLog,
+    received_at: datetime | None = None,
 ) -> PostbackReply:
-    """Validate and record an already-authenticated postback; fills in `log`."""
+    """Validate and record an already-authenticated postback; fills in `log`.
+    `received_at`: when a replayed postback first arrived."""
     log.network = network
     try:
         params = canonical_params(network, raw)
@@ -372,7 +387,7 @@ def network_postback_process(
         return finish(log, PostbackReply.error(exc))
     log.txn_id = params.get("txn_id", "")[:255]
     try:
-        outcome = apply_sale(network, sale_from_params(network, params))
+        outcome = apply_sale(network, sale_from_params(network, params), received_at=received_at)
     except Refusal as exc:  # ours, or one from below (an amount the ledger will not post)
         return finish(log, PostbackReply.error(exc))
     log.event = outcome.event

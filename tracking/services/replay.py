@@ -66,7 +66,9 @@ def params_from_log(log: PostbackLog) -> dict[str, str]:
     return params
 
 
-def _apply(network: Network, raw: Mapping[str, str], *, method: str, ip=None) -> PostbackLog:
+def _apply(
+    network: Network, raw: Mapping[str, str], *, method: str, ip=None, received_at=None
+) -> PostbackLog:
     log = PostbackLog(
         kind=PostbackLog.Kind.NETWORK,
         source=network.slug,
@@ -78,7 +80,7 @@ def _apply(network: Network, raw: Mapping[str, str], *, method: str, ip=None) ->
         authenticated=True,
     )
     try:
-        network_postback_process(network=network, raw=raw, log=log)
+        network_postback_process(network=network, raw=raw, log=log, received_at=received_at)
     except DatabaseError:
         # As the view does: nothing was half-written, the row fails alone and the others
         # still apply; it can be applied again later (rows are idempotent).
@@ -130,7 +132,13 @@ def _replay_conversion(logged: PostbackLog, campaigns: dict[str, Campaign | None
     if campaign is None:
         finish(log, PostbackReply.error(PostbackNotFound("unknown_campaign", "No such campaign.")))
     else:
-        conversion_postback_process(campaign=campaign, raw=raw, ip=logged.remote_ip, log=log)
+        conversion_postback_process(
+            campaign=campaign,
+            raw=raw,
+            ip=logged.remote_ip,
+            log=log,
+            received_at=logged.received_at,
+        )
     postback_log_save(log)
     return log
 
@@ -149,6 +157,13 @@ def postbacks_replay(*, logs: Iterable[PostbackLog]) -> ReplayReport:
         elif log.network is not None:
             report.add(
                 log.pk,
-                _apply(log.network, params_from_log(log), method="REPLAY", ip=log.remote_ip),
+                _apply(
+                    log.network,
+                    params_from_log(log),
+                    method="REPLAY",
+                    ip=log.remote_ip,
+                    # A report without a sale date is dated when it arrived, not now.
+                    received_at=log.received_at,
+                ),
             )
     return report

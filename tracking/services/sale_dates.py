@@ -49,8 +49,9 @@ def parse_sale_date(raw: str | None, *, field: str = "sale_date") -> datetime | 
     if timezone.is_naive(moment):
         moment = timezone.make_aware(moment)
     try:
-        # An offset can carry a date at the calendar's edge past year 1 or 9999 in UTC,
-        # where no comparison or conversion of it works.
+        # Year 1 east of UTC (or 9999 west of it) is no moment in UTC or in TIME_ZONE:
+        # comparing or showing it would overflow. No sale lies there anyway.
+        timezone.localtime(moment)
         return moment.astimezone(UTC)
     except OverflowError:
         raise InvalidSaleDate(

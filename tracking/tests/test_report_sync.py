@@ -414,10 +414,10 @@ def test_rows_that_fail_are_counted_and_the_others_still_apply(cj, monkeypatch):
     ]
     real_process = replay.network_postback_process
 
-    def database_fails_on_22(*, network, raw, log):
+    def database_fails_on_22(*, network, raw, log, **kwargs):
         if raw["txn_id"] == "22":
             raise OperationalError("the database went away")
-        return real_process(network=network, raw=raw, log=log)
+        return real_process(network=network, raw=raw, log=log, **kwargs)
 
     monkeypatch.setattr(replay, "network_postback_process", database_fails_on_22)
 

@@ -87,10 +87,17 @@ def _key(event: CashbackEvent, kind: str, report: "AmountReport", sale, commissi
     return f"cashback:{event.pk}:amounts:{sale}:{commission}"
 
 
-def _seen_before(event: CashbackEvent, key: str, sale, commission) -> bool:
+def _seen_before(event: CashbackEvent, kind: str, key: str, sale, commission) -> bool:
     """The transaction carried these amounts before: applied as a change (its key), or in
-    its first report (the first change's "before", or the event's own if none)."""
+    its first report (the first change's "before", or the event's own if none). New
+    totals are also a repeat of the totals any earlier change left, a chargeback's too;
+    a chargeback is keyed on what it takes (its result depends on what it applies to)."""
     if CashbackAmendment.objects.filter(idempotency_key=key).exists():
+        return True
+    if (
+        kind == Kind.CHANGE
+        and event.amendments.filter(sale_amount_after=sale, commission_after=commission).exists()
+    ):
         return True
     first = (
         event.amendments.order_by("pk")
@@ -150,6 +157,12 @@ def _foreign_after(event: CashbackEvent, kind: str, report: "AmountReport") -> d
     return {"original_sale_amount": sale, "original_commission": foreign.commission}
 
 
+def _rate_after(report: "AmountReport") -> dict:
+    if not report.rate_label:
+        return {}  # a caller that did not say which rate its rule applies
+    return {"category_code": report.category_code, "rate_label": report.rate_label}
+
+
 def cashback_amend(
     *,
     event: CashbackEvent,
@@ -161,7 +174,7 @@ def cashback_amend(
     if (sale, commission) == (event.sale_amount, event.commission):
         return None  # the same amounts again (every plain repeat of a postback)
     key = _key(event, kind, report, sale, commission)
-    if _seen_before(event, key, sale, commission):
+    if _seen_before(event, kind, key, sale, commission):
         return None  # a resent report: applied before, or the transaction's first amounts
     rule: Callable[[Decimal | None, Decimal], Decimal] = report.cashback_rule
     cashback = money(rule(sale, commission))
@@ -195,6 +208,9 @@ def cashback_amend(
         "commission": commission,
         "cashback_amount": cashback,
         **_foreign_after(event, kind, report),
+        # The rate the new cashback was worked out by (a later report may name another
+        # category than its sale's): the statement says what was paid.
+        **_rate_after(report),
     }
     for field, value in changes.items():
         setattr(event, field, value)

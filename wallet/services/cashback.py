@@ -47,12 +47,15 @@ class ForeignAmounts:
 class AmountReport:
     """The amounts a later report about a known transaction carries, in the platform
     currency; negative ones are a partial chargeback. `cashback_rule(sale, commission)`
-    works out the cashback for amounts under the click's terms."""
+    works out the cashback for amounts under the click's terms, at the rate of
+    `category_code` that `rate_label` describes (the event states them once it applies)."""
 
     sale_amount: Decimal | None
     commission: Decimal
     cashback_rule: Callable[[Decimal | None, Decimal], Decimal]
     foreign: ForeignAmounts | None = None
+    category_code: str = ""
+    rate_label: str = ""
 
 
 @dataclass(frozen=True)
@@ -160,7 +163,7 @@ def cashback_record(
     No `network_status`: pending for a first report, no news for a later one.
     """
     report = (
-        AmountReport(sale_amount, commission, cashback_rule, foreign)
+        AmountReport(sale_amount, commission, cashback_rule, foreign, category_code, rate_label)
         if cashback_rule is not None
         else None
     )
@@ -310,8 +313,11 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
     """Pending → rejected: the pending credit is withdrawn."""
     refuse_own_account(actor=actor, owner_id=event.user_id, doing="reject cashback")
     with transaction.atomic():
+        # The amounts as they are now: a network may have changed them since the caller
+        # read the event (staff's bulk actions), and the withdrawal must match the credit.
+        locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
         if not _move(
-            event,
+            locked,
             allowed_from={Status.PENDING},
             to=Status.REJECTED,
             stamp="rejected_at",
@@ -319,7 +325,7 @@ def cashback_reject(*, event: CashbackEvent, reason: str, actor=None) -> bool:
             actor=actor,
         ):
             return False
-        _post(event, "reject", _undo(_pending_credit(event)), reason, actor)
+        _post(locked, "reject", _undo(_pending_credit(locked)), reason, actor)
     return True
 
 
