@@ -283,7 +283,7 @@ def test_a_slipped_decimal_point_refuses_the_file_unless_the_jump_is_allowed(tmp
     FxRate.objects.create(date=date(2026, 11, 1), currency="EUR", rate=D("1.08"))
     text = "2026-11-02,EUR,1.09\n2026-11-03,EUR,109\n"
 
-    out, err, failed = _import(tmp_path, text)
+    _out, err, failed = _import(tmp_path, text)
 
     assert failed == "1 row(s) failed; nothing was imported."
     assert err == (
