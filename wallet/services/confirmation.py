@@ -83,7 +83,7 @@ def _confirm_batch(now, size: int) -> tuple[list[CashbackEvent], int]:
         events = list(
             due_events(now)
             .select_for_update(skip_locked=True)
-            .only("pk", "user_id", "cashback_amount", "currency", "created_at")
+            .only("pk", "user_id", "cashback_amount", "currency", "created_at", "sale_at")
             .order_by("pk")[:size]
         )
         if not events:
@@ -158,10 +158,11 @@ def _bonus(referral: Referral, to_user_id: int, amount: Decimal, step: str) -> P
 def _referral_rewards(events: list[CashbackEvent], now) -> list[PostingRequest]:
     """A referrer earns the configured bonus when their friend's first cashback confirms
     (and, if configured, the friend a welcome bonus), plus optionally a share of the
-    friend's cashback for their first N days."""
+    friend's cashback on what they buy in their first N days."""
     by_user: dict[int, list[CashbackEvent]] = defaultdict(list)
     for event in events:
-        by_user[event.user_id].append(event)
+        if event.cashback_amount > 0:  # a sale charged back to nothing earns no one a bonus
+            by_user[event.user_id].append(event)
     referrals = Referral.objects.select_for_update().filter(
         referred_id__in=by_user, status__in=[Referral.Status.PENDING, Referral.Status.ACTIVE]
     )
@@ -182,7 +183,7 @@ def _referral_rewards(events: list[CashbackEvent], now) -> list[PostingRequest]:
         if share:
             for event in by_user[referral.referred_id]:
                 cut = money(event.cashback_amount * share / Decimal(100))
-                if cut and event.created_at - referral.created_at <= share_until:
+                if cut and event.sale_at - referral.created_at <= share_until:
                     postings.append(
                         _bonus(referral, referral.referrer_id, cut, f"share:{event.pk}")
                     )

@@ -160,6 +160,19 @@ def test_first_confirmed_cashback_of_a_referred_friend_pays_the_bonus_once():
     assert wallet_audit() == []
 
 
+@override_settings(REFERRAL_BONUS_REFERRER=D("5.00"), REFERRAL_BONUS_REFERRED=D("1.00"))
+def test_a_sale_charged_back_to_nothing_activates_no_referral():
+    referral = ReferralFactory()
+    recorded_event(referral.referred, cashback="0.00", commission="2.00", status="approved")
+
+    report = cashback_confirm_due()
+
+    referral.refresh_from_db()
+    assert (report.confirmed, report.referral_rewards) == (1, 0)
+    assert (referral.status, referral.total_earned) == ("pending", D("0.00"))
+    assert not Transaction.objects.filter(kind="referral.bonus").exists()
+
+
 @override_settings(
     REFERRAL_BONUS_REFERRER=D("0"), REFERRAL_SHARE_PERCENT=D("10"), REFERRAL_SHARE_DAYS=30
 )
