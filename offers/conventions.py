@@ -29,6 +29,7 @@ OUR_PARAMS = (
     "status",
     "sale_date",
     "category",
+    "adjustment_id",
 )
 OUR_STATUSES = ("pending", "approved", "rejected", "reversed")
 # Shown in place of the token: only its hash is stored, and it is shown once, when made.

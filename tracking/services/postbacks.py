@@ -123,6 +123,8 @@ class NetworkSale:
     status: str | None  # None: the report says nothing about the status
     sale_at: datetime | None = None
     category: str = ""
+    currency_given: bool = True  # False: the report named none (the platform's, or the sale's)
+    adjustment_id: str = ""  # the network's id of a correction: keys a chargeback
 
 
 # --- reading the request ---------------------------------------------------------------
@@ -196,6 +198,8 @@ def sale_from_params(network: Network, params: dict[str, str]) -> NetworkSale:
         ),
         commission=parse_amount(params["commission"], allow_negative=True, field="commission"),
         currency=reported_currency(params),
+        currency_given=bool((params.get("currency") or "").strip()),
+        adjustment_id=(params.get("adjustment_id") or "").strip()[:100],
         # Absent: "pending" for a first report; no news about the status for a later one.
         status=_status(network, params["status"].strip()) if params.get("status") else None,
         sale_at=parse_sale_date(params.get("sale_date")),
@@ -298,12 +302,18 @@ def apply_sale(
         # A later report about a sale we hold is read as of that sale: its date, its
         # category unless the report names one, and its exchange rate, so a status update
         # days later is not mistaken for new amounts because today's rate differs.
+        # A report naming no currency speaks in the sale's own.
         sale_at = click.known_sale_at
         category = sale.category or click.known_category_code
+        currency = (
+            sale.currency
+            if sale.currency_given
+            else click.known_original_currency or settings.PLATFORM_CURRENCY
+        )
         convert = (
             FxConversion(click.known_original_currency, click.known_fx_rate)
-            if click.known_fx_rate is not None and sale.currency == click.known_original_currency
-            else fx_conversion(sale.currency, timezone.localdate(sale_at))
+            if click.known_fx_rate is not None and currency == click.known_original_currency
+            else fx_conversion(currency, timezone.localdate(sale_at))
         )
     sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
     # The limit holds in the platform currency: a rate can take an amount past it (and a
@@ -351,6 +361,7 @@ def apply_sale(
                 else None
             ),
             cashback_rule=rule,
+            adjustment_id=sale.adjustment_id,
         )
     except CashbackRefused as exc:
         raise PostbackConflict(exc.code, exc.detail) from exc

@@ -162,3 +162,39 @@ def test_the_shopper_sees_how_the_cashback_was_worked_out(client):
     assert (listed["cashback"], listed["rate_label"]) == ("10.00", "50% of the store's commission")
     assert "50% of the store&#x27;s commission" in page
     assert memo == "Cashback pending: Acme (50% of the store's commission)"
+
+
+def test_a_later_report_naming_no_currency_speaks_in_the_sales_own(client):
+    _rate(timezone.localdate(), "1.1000")
+    click = ClickFactory()
+    _postback(client, click, sale_amount="100.00", commission="20.00", currency="EUR")
+
+    update = _postback(client, click, sale_amount="100.00", commission="20.00", status="approved")
+
+    assert (update.status_code, update.json()["event"]["cashback"]) == (200, "11.00")
+    event = CashbackEvent.objects.get()
+    assert (event.sale_amount, event.original_sale_amount, event.network_status) == (
+        D("110.00"),
+        D("100.00"),
+        "approved",
+    )
+    assert CashbackAmendment.objects.count() == 0
+
+
+def test_chargebacks_the_network_names_are_told_apart_by_their_id(client):
+    click = ClickFactory()
+    _postback(client, click, sale_amount="100.00", commission="20.00")  # cashback 10.00
+
+    first = _postback(client, click, sale_amount="-10.00", commission="-2.00", adjustment_id="A1")
+    retry = _postback(client, click, sale_amount="-10.00", commission="-2.00", adjustment_id="A1")
+    second = _postback(client, click, sale_amount="-10.00", commission="-2.00", adjustment_id="A2")
+
+    assert [r.json()["duplicate"] for r in (first, retry, second)] == [False, True, False]
+    event = CashbackEvent.objects.get()
+    assert (event.sale_amount, event.commission, event.cashback_amount) == (
+        D("80.00"),
+        D("16.00"),
+        D("8.00"),
+    )
+    assert _pending(click.user) == D("8.00")
+    assert CashbackAmendment.objects.count() == 2

@@ -493,6 +493,7 @@ def test_cj_records_are_rows_of_their_own_in_commission_id_order():
             "sale_amount": "-20.00",
             "commission": "-2.01",
             "sale_date": "2026-11-02T10:00:00+00:00",
+            "adjustment_id": "31",
         },
         # The click is the original's; a commission left out did not change.
         {
@@ -500,6 +501,7 @@ def test_cj_records_are_rows_of_their_own_in_commission_id_order():
             "sale_amount": "-10.00",
             "commission": "0.00",
             "sale_date": "2026-11-02T10:00:00+00:00",
+            "adjustment_id": "32",
         },
     ]
     # A correction alone is still the change, not a sale of its own.

@@ -82,6 +82,10 @@ def _new_amounts(
 
 
 def _key(event: CashbackEvent, kind: str, report: "AmountReport", sale, commission) -> str:
+    if kind == Kind.CHARGEBACK and report.adjustment_id:
+        # The network names each correction (CJ's commissionId): two returns of the same
+        # amounts are two chargebacks, a retry of one is a repeat.
+        return f"cashback:{event.pk}:chargeback:id:{report.adjustment_id}"
     if kind == Kind.CHARGEBACK:
         return f"cashback:{event.pk}:chargeback:{report.sale_amount}:{report.commission}"
     return f"cashback:{event.pk}:amounts:{sale}:{commission}"

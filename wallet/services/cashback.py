@@ -56,6 +56,7 @@ class AmountReport:
     foreign: ForeignAmounts | None = None
     category_code: str = ""
     rate_label: str = ""
+    adjustment_id: str = ""  # the network's id of a chargeback, when it gives one
 
 
 @dataclass(frozen=True)
@@ -152,6 +153,7 @@ def cashback_record(
     rate_label: str = "",
     foreign: ForeignAmounts | None = None,
     cashback_rule: Callable[[Decimal | None, Decimal], Decimal] | None = None,
+    adjustment_id: str = "",
 ) -> CashbackOutcome:
     """Record a network's report of a sale, once per (network, txn_id).
 
@@ -163,7 +165,15 @@ def cashback_record(
     No `network_status`: pending for a first report, no news for a later one.
     """
     report = (
-        AmountReport(sale_amount, commission, cashback_rule, foreign, category_code, rate_label)
+        AmountReport(
+            sale_amount,
+            commission,
+            cashback_rule,
+            foreign,
+            category_code,
+            rate_label,
+            adjustment_id,
+        )
         if cashback_rule is not None
         else None
     )

@@ -18,12 +18,13 @@ sale.
 Each record is passed on as it is, one row per record, never added up with the others of
 its action: an original record as the sale (its amounts, status, date and click), a
 correction as the change it reports (negative amounts: a partial chargeback, keyed on
-those amounts, as the wallet's amount-change rules say). Why not net an action's records
-into one total: the sync re-reads an overlap, and a staff re-run any range, so a later
-window can hold a correction without its original. Netted, the same correction is a total
-in one window (100 - 40 = 60, a change to 60) and a chargeback of 40 in the next, which
-the wallet cannot tell from a new one and takes again. As records, every window says the
-same things about the sale (100, then minus 40), and each was applied once: a duplicate.
+its commissionId passed as `adjustment_id`, so two returns of the same amounts are two).
+Why not net an action's records into one total: the sync re-reads an overlap, and a
+staff re-run any range, so a later window can hold a correction without its original.
+Netted, the same correction is a total in one window (100 - 40 = 60, a change to 60) and
+a chargeback of 40 in the next, which the wallet cannot tell from a new one and takes
+again. As records, every window says the same things about the sale (100, then minus
+40), and each was applied once: a duplicate.
 A correction keeps its own status (a sale returned in full simply goes to zero), and takes
 its click from its own shopperId, else from another record of its action in the window.
 
@@ -168,7 +169,7 @@ def correction_row(action_id: str, record: dict, *, click: str) -> Row | RowFail
             "cashback cannot be worked out: sync again over a range holding the sale "
             "(--since), or take it back by hand.",
         )
-    return _row(
+    row = _row(
         action_id,
         record,
         click=click,
@@ -176,6 +177,8 @@ def correction_row(action_id: str, record: dict, *, click: str) -> Row | RowFail
         # An amount the correction leaves out did not change: 0 beside a negative one.
         commission=format(commission, "f"),
     )
+    # Its own id keys the chargeback: two returns of the same amounts are two.
+    return {**row, "adjustment_id": str(record.get("commissionId") or "")[:100]}
 
 
 def action_rows(records: list[dict]) -> list[Row | RowFailure]:
