@@ -280,6 +280,32 @@ def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None
     )
 
 
+def _read_as_of_sale(
+    click: Click, sale: NetworkSale, received_at: datetime | None
+) -> tuple[datetime, str, FxConversion]:
+    """When the sale happened, its category and how to convert its amounts.
+
+    A first report is checked against its click and converted at its sale date's rate. A
+    later report about a sale we hold is read as of that sale: its date, its category and
+    currency unless the report names them, and its exchange rate, so a status update days
+    later is not mistaken for new amounts because today's rate differs."""
+    if click.known_sale_at is None:
+        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at, now=received_at)
+        return sale_at, sale.category, fx_conversion(sale.currency, timezone.localdate(sale_at))
+    sale_at = click.known_sale_at
+    currency = (
+        sale.currency
+        if sale.currency_given
+        else click.known_original_currency or settings.PLATFORM_CURRENCY
+    )
+    convert = (
+        FxConversion(click.known_original_currency, click.known_fx_rate)
+        if click.known_fx_rate is not None and currency == click.known_original_currency
+        else fx_conversion(currency, timezone.localdate(sale_at))
+    )
+    return sale_at, sale.category or click.known_category_code, convert
+
+
 def apply_sale(
     network: Network, sale: NetworkSale, *, received_at: datetime | None = None
 ) -> CashbackOutcome:
@@ -294,27 +320,7 @@ def apply_sale(
         )
     if click.user_id is None:
         raise AnonymousClick(detail="That click was made logged out: nobody earns cashback on it.")
-    if click.known_sale_at is None:
-        sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at, now=received_at)
-        category = sale.category
-        convert = fx_conversion(sale.currency, timezone.localdate(sale_at))
-    else:
-        # A later report about a sale we hold is read as of that sale: its date, its
-        # category unless the report names one, and its exchange rate, so a status update
-        # days later is not mistaken for new amounts because today's rate differs.
-        # A report naming no currency speaks in the sale's own.
-        sale_at = click.known_sale_at
-        category = sale.category or click.known_category_code
-        currency = (
-            sale.currency
-            if sale.currency_given
-            else click.known_original_currency or settings.PLATFORM_CURRENCY
-        )
-        convert = (
-            FxConversion(click.known_original_currency, click.known_fx_rate)
-            if click.known_fx_rate is not None and currency == click.known_original_currency
-            else fx_conversion(currency, timezone.localdate(sale_at))
-        )
+    sale_at, category, convert = _read_as_of_sale(click, sale, received_at)
     sale_amount, commission = convert(sale.sale_amount), convert(sale.commission)
     # The limit holds in the platform currency: a rate can take an amount past it (and a
     # huge one past what the money columns hold).
