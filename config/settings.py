@@ -233,6 +233,8 @@ FX_RATE_MAX_JUMP_PERCENT = env.int("FX_RATE_MAX_JUMP_PERCENT", default=20)
 NETWORK_REPORTS_OVERLAP_HOURS = env.int("NETWORK_REPORTS_OVERLAP_HOURS", default=7 * 24)
 NETWORK_REPORTS_FIRST_SYNC_DAYS = env.int("NETWORK_REPORTS_FIRST_SYNC_DAYS", default=31)
 NETWORK_REPORTS_TIMEOUT = env.int("NETWORK_REPORTS_TIMEOUT", default=60)
+# The longest one network's sync may hold its lock (a killed worker's lock expires).
+NETWORK_REPORTS_LOCK_SECONDS = env.int("NETWORK_REPORTS_LOCK_SECONDS", default=3 * 3600)
 NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
 # Only for tests and closed networks: let a report API base URL be a private address.
 NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)

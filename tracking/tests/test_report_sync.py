@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 from django.conf import settings as django_settings
 from django.contrib.auth.models import Group
+from django.core.cache import cache
 from django.core.management import CommandError, call_command
 from django.db import OperationalError
 from django.urls import reverse
@@ -703,3 +704,18 @@ def test_an_administrator_configures_report_sync_in_the_network_admin(client):
     assert 'name="reports_synced_until"' not in page  # shown, not editable
     assert "Reports synced until" in page
     assert TOKEN not in page
+
+
+def test_a_sync_already_running_for_a_network_is_not_started_twice(awin):
+    network = _network(awin, "awin", "12345")
+    cache.add(f"report-sync:{network.pk}", 1, timeout=60)  # another worker's run
+
+    with pytest.raises(CommandError, match=r"A sync of awin-net is running already\."):
+        _sync("awin-net")
+
+    assert awin.requests == []
+    network.refresh_from_db()
+    assert network.reports_synced_until is None
+    cache.delete(f"report-sync:{network.pk}")
+    _sync("awin-net")  # once it ends, the next run goes ahead
+    assert awin.requests

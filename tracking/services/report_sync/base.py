@@ -46,6 +46,11 @@ class ReportNotConfigured(ReportSyncFailed):
     code = "report_not_configured"
 
 
+class ReportSyncRunning(ReportSyncFailed):
+    http_status = 409
+    code = "sync_running"
+
+
 class ReportAuthFailed(ReportSyncFailed):
     code = "report_auth_failed"
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -28,6 +29,7 @@ from .base import (
     ReportAdapter,
     ReportNotConfigured,
     ReportSyncFailed,
+    ReportSyncRunning,
     Row,
     RowFailure,
     Window,
@@ -109,6 +111,19 @@ def network_reports_sync(
     a failure while reading stops at that window and is returned in the report."""
     adapter = adapter_for(network)
     credentials(network)
+    # One sync per network at a time: a slow one still running when the next hour's
+    # starts would read the same windows again (harmless, as rows are idempotent, but
+    # every request twice). The lock expires on its own if its worker is killed.
+    lock = f"report-sync:{network.pk}"
+    if not cache.add(lock, 1, timeout=settings.NETWORK_REPORTS_LOCK_SECONDS):
+        raise ReportSyncRunning(detail=f"A sync of {network.slug} is running already.")
+    try:
+        return _sync_windows(network, adapter, since=since, until=until)
+    finally:
+        cache.delete(lock)
+
+
+def _sync_windows(network, adapter, *, since, until) -> SyncReport:
     since, until = sync_range(network, since=since, until=until, now=timezone.now())
     report = SyncReport(since=since, until=until)
     for window in windows(since, until):
