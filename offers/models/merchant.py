@@ -129,11 +129,13 @@ class MerchantCommission(models.Model):
         "offers.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     label = models.CharField(max_length=120, help_text='Shown to shoppers, e.g. "Electronics".')
-    code = models.SlugField(
+    # Not a slug: networks name categories their own way ("Home & Garden", "CG.12").
+    code = models.CharField(
         max_length=100,
         blank=True,
         help_text="The category code the network reports with a sale (its `category`), e.g. "
-        "laptops. Blank: shown to shoppers, never matched.",
+        "laptops; matched ignoring case and surrounding spaces. Blank: shown to shoppers, "
+        "never matched.",
     )
     commission_type = models.CharField(
         max_length=16, choices=CashbackType.choices, default=CashbackType.PERCENTAGE

@@ -20,7 +20,7 @@ def rate_card_build(merchant_id: int) -> list[dict]:
     )
     return [
         {
-            "code": rate.code,
+            "code": rate.code.strip().lower(),  # as a reported category is read
             "label": rate.label,
             "type": rate.commission_type,
             "value": _plain(rate.shopper_value),
