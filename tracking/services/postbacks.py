@@ -368,6 +368,7 @@ def apply_sale(
             ),
             cashback_rule=rule,
             adjustment_id=sale.adjustment_id,
+            known=click.known_sale_at is not None,
         )
     except CashbackRefused as exc:
         raise PostbackConflict(exc.code, exc.detail) from exc

@@ -347,6 +347,24 @@ def test_a_postback_makes_exactly_these_queries(client):
     ]
 
 
+def test_a_later_report_about_a_known_sale_makes_exactly_these_queries(client):
+    """The click's read tells the service the sale exists: no INSERT is tried and failed."""
+    click = ClickFactory()
+    url = _url(click.merchant.network)
+    client.get(url, _params(click, txn_id="T-known"))
+
+    with data_statements() as statements:
+        response = client.get(url, _params(click, txn_id="T-known"))
+
+    assert (response.status_code, response.json()["duplicate"]) == (200, True)
+    assert statements == [
+        "SELECT offers_network",
+        "SELECT tracking_click",
+        "SELECT wallet_cashbackevent",
+        "INSERT tracking_postbacklog",
+    ]
+
+
 def test_user_of_the_click_gets_the_money_not_the_caller(client):
     click = ClickFactory()
     intruder = UserFactory()

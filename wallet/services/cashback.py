@@ -154,6 +154,7 @@ def cashback_record(
     foreign: ForeignAmounts | None = None,
     cashback_rule: Callable[[Decimal | None, Decimal], Decimal] | None = None,
     adjustment_id: str = "",
+    known: bool = False,
 ) -> CashbackOutcome:
     """Record a network's report of a sale, once per (network, txn_id).
 
@@ -162,7 +163,8 @@ def cashback_record(
     read by the event's state (cashback_network_update), its amounts applied if they
     changed. Negative amounts charge back part of a known sale: for a transaction we do
     not know they are refused (the sale may still arrive), and nothing is recorded.
-    No `network_status`: pending for a first report, no news for a later one.
+    No `network_status`: pending for a first report, no news for a later one. `known`:
+    the caller saw the event exists already (a later report), so no INSERT is tried.
     """
     report = (
         AmountReport(
@@ -177,22 +179,22 @@ def cashback_record(
         if cashback_rule is not None
         else None
     )
+    chargeback = commission < 0 or (sale_amount is not None and sale_amount < 0)
     with transaction.atomic():
-        if commission < 0 or (sale_amount is not None and sale_amount < 0):
-            known = (
+        if known or chargeback:
+            existing = (
                 CashbackEvent.objects.select_for_update()
                 .filter(network=network, external_txn_id=txn_id)
                 .first()
             )
-            if known is None:
+            if existing is not None:
+                return _network_update_locked(existing, network_status, report)
+            if chargeback:
                 raise CashbackRefused(
                     "unknown_transaction",
                     f"Negative amounts charge back a sale, and transaction {txn_id} was never "
                     "reported; send the sale first.",
                 )
-            return cashback_network_update(
-                event=known, network_status=network_status, report=report
-            )
         try:
             with transaction.atomic():
                 first_status = network_status or NetworkStatus.PENDING
@@ -228,9 +230,7 @@ def cashback_record(
             existing = CashbackEvent.objects.select_for_update().get(
                 network=network, external_txn_id=txn_id
             )
-            return cashback_network_update(
-                event=existing, network_status=network_status, report=report
-            )
+            return _network_update_locked(existing, network_status, report)
         if event.status == Status.PENDING:
             how = f" ({event.rate_label})" if event.rate_label else ""
             _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}{how}")
@@ -263,40 +263,48 @@ def cashback_network_update(
     the event is live (pending or confirmed) and stays so; a rejected or reversed event
     ignores them. network_status keeps the network's last word, in our vocabulary.
     """
+    with transaction.atomic():
+        locked = CashbackEvent.objects.select_for_update().get(pk=event.pk)
+        return _network_update_locked(locked, network_status, report)
+
+
+def _network_update_locked(
+    event: CashbackEvent, network_status: str | None, report: AmountReport | None
+) -> CashbackOutcome:
+    """cashback_network_update for an event this transaction holds the lock of."""
     if report is not None:
         is_chargeback(report.sale_amount, report.commission)  # mixed signs: refused first
-    with transaction.atomic():
-        event = CashbackEvent.objects.select_for_update().get(pk=event.pk)
-        network_status = network_status or event.network_status  # no status: no news
-        state = _state(event)
-        cell = judge(state, network_status, last_said=event.network_status)
-        if cell.verdict == Verdict.REFUSE:
-            raise CashbackRefused(
-                "invalid_transition",
-                refusal_detail(txn_id=event.external_txn_id, state=state, reported=network_status),
-            )
-        amended = (
-            report is not None
-            and cell.verdict in (Verdict.DUPLICATE, Verdict.APPROVE)
-            and event.status in (Status.PENDING, Status.CONFIRMED)
-            and cashback_amend(event=event, report=report) is not None
+    network_status = network_status or event.network_status  # no status: no news
+    state = _state(event)
+    cell = judge(state, network_status, last_said=event.network_status)
+    if cell.verdict == Verdict.REFUSE:
+        raise CashbackRefused(
+            "invalid_transition",
+            refusal_detail(txn_id=event.external_txn_id, state=state, reported=network_status),
         )
-        fields = []
-        # A duplicate keeps the word that put the event where it is (a hold after an
-        # approval must not read as "not approved" to the confirmation job).
-        if cell.verdict != Verdict.DUPLICATE and network_status != event.network_status:
-            event.network_status = network_status
-            fields.append("network_status")
-        if cell.verdict == Verdict.APPROVE:
-            event.network_approved_at = timezone.now()
-            fields.append("network_approved_at")
-        if fields:
-            event.save(update_fields=[*fields, "updated_at"])
-        reason = f"The network reported it {network_status}."
-        if cell.verdict == Verdict.REJECT:
-            cashback_reject(event=event, reason=reason)
-        elif cell.verdict == Verdict.REVERSE:
-            cashback_reverse(event=event, reason=reason)
+    amended = (
+        report is not None
+        and cell.verdict in (Verdict.DUPLICATE, Verdict.APPROVE)
+        and event.status in (Status.PENDING, Status.CONFIRMED)
+        and cashback_amend(event=event, report=report) is not None
+    )
+    fields = []
+    # A duplicate keeps the word that put the event where it is (a hold after an
+    # approval must not read as "not approved" to the confirmation job).
+    if cell.verdict != Verdict.DUPLICATE and network_status != event.network_status:
+        event.network_status = network_status
+        fields.append("network_status")
+    if cell.verdict == Verdict.APPROVE:
+        event.network_approved_at = timezone.now()
+        fields.append("network_approved_at")
+    if fields:
+        event.save(update_fields=[*fields, "updated_at"])
+    reason = f"The network reported it {network_status}."
+    if cell.verdict == Verdict.REJECT:
+        cashback_reject(event=event, reason=reason)
+        event.refresh_from_db()  # moved by the service, not on this copy
+    elif cell.verdict == Verdict.REVERSE:
+        cashback_reverse(event=event, reason=reason)
         event.refresh_from_db()
     return CashbackOutcome(
         event, created=False, changed=amended or cell.verdict != Verdict.DUPLICATE
