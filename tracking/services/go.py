@@ -1,10 +1,14 @@
 """/go/<slug>/: a partner's link. One SELECT (link, campaign, partner), one INSERT."""
 
 import hashlib
+import uuid
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
+from django.db import connection
+from django.utils import timezone
 
 from affiliates.models import Link, Partner
 from campaigns.models import Campaign
@@ -62,30 +66,77 @@ def first_visit(link_id: int, ip: str | None, user_agent: str) -> bool:
     return cache.add(f"go:seen:{digest}", 1, timeout=settings.AFFILIATE_UNIQUE_CLICK_WINDOW)
 
 
+@dataclass(frozen=True)
+class RecordedClick:
+    """What the redirect needs of the click it just wrote."""
+
+    click_id: uuid.UUID
+    sub1: str
+    sub2: str
+    sub3: str
+
+
+_CLICK_FIELDS = (
+    "click_id",
+    "link_id",
+    "partner_id",
+    "campaign_id",
+    "sub1",
+    "sub2",
+    "sub3",
+    *UTM,
+    "ip",
+    "user_agent",
+    "device_type",
+    "referrer",
+    "country",
+    "is_unique",
+    "is_bot",
+    "created_at",
+)
+# One parameterised INSERT, written once: the ORM's create() spends more time building a
+# model instance and compiling SQL than the database spends writing the row.
+_INSERT_CLICK = (
+    f"INSERT INTO {AffiliateClick._meta.db_table} ({', '.join(_CLICK_FIELDS)}) "  # noqa: S608
+    f"VALUES ({', '.join(['%s'] * len(_CLICK_FIELDS))})"
+)
+
+
 def affiliate_click_record(
     *, link: Link, params, ip, user_agent, device, referrer, country
-) -> AffiliateClick:
+) -> RecordedClick:
     is_bot = device == "bot"
     unique = first_visit(link.pk, ip, user_agent) and not is_bot
-    return AffiliateClick.objects.create(
-        link_id=link.pk,
-        partner_id=link.partner.pk,
-        campaign_id=link.campaign.pk,
+    click = RecordedClick(
+        click_id=uuid.uuid4(),
         sub1=(params.get("sub1") or link.sub1)[:255],
         sub2=(params.get("sub2") or link.sub2)[:255],
         sub3=(params.get("sub3") or link.sub3)[:255],
-        **{name: params.get(name, "")[:255] for name in UTM},
-        ip=ip,
-        user_agent=user_agent,
-        device_type=device,
-        referrer=referrer[:512],
-        country=country,
-        is_unique=unique,
-        is_bot=is_bot,
     )
+    values = [
+        click.click_id if connection.features.has_native_uuid_field else click.click_id.hex,
+        link.pk,
+        link.partner.pk,
+        link.campaign.pk,
+        click.sub1,
+        click.sub2,
+        click.sub3,
+        *(params.get(name, "")[:255] for name in UTM),
+        ip,
+        user_agent,
+        device,
+        referrer[:512],
+        country,
+        unique,
+        is_bot,
+        connection.ops.adapt_datetimefield_value(timezone.now()),
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(_INSERT_CLICK, values)
+    return click
 
 
-def link_destination(link: Link, click: AffiliateClick) -> str:
+def link_destination(link: Link, click: RecordedClick) -> str:
     values = {
         "click_id": str(click.click_id),
         "sub1": click.sub1,

@@ -5,6 +5,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from affiliates.models import Link, Partner
 from affiliates.tests.factories import LinkFactory
@@ -75,6 +76,8 @@ def test_a_click_redirects_with_its_id_and_sub1_and_records_everything(client, s
     assert (click.ip, click.device_type, click.country) == ("198.51.100.7", "desktop", "DE")
     assert (click.user_agent, click.referrer) == (CHROME, "https://blog.example.org/post")
     assert (click.is_unique, click.is_bot) == (True, False)
+    # Written by one raw INSERT: the time reads back aware and now, the click id as sent.
+    assert abs((timezone.now() - click.created_at).total_seconds()) < 5
     assert "no-store" in response["Cache-Control"]
     assert response["X-Robots-Tag"] == "noindex, nofollow"
 
