@@ -7,11 +7,10 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db import connection
-from django.utils import timezone
 
 from affiliates.models import Link, Partner
 from campaigns.models import Campaign
+from config.fast_insert import insert_row
 from config.request_meta import describe_user_agent
 
 from ..models import AffiliateClick
@@ -76,32 +75,6 @@ class RecordedClick:
     sub3: str
 
 
-_CLICK_FIELDS = (
-    "click_id",
-    "link_id",
-    "partner_id",
-    "campaign_id",
-    "sub1",
-    "sub2",
-    "sub3",
-    *UTM,
-    "ip",
-    "user_agent",
-    "device_type",
-    "referrer",
-    "country",
-    "is_unique",
-    "is_bot",
-    "created_at",
-)
-# One parameterised INSERT, written once: the ORM's create() spends more time building a
-# model instance and compiling SQL than the database spends writing the row.
-_INSERT_CLICK = (
-    f"INSERT INTO {AffiliateClick._meta.db_table} ({', '.join(_CLICK_FIELDS)}) "  # noqa: S608
-    f"VALUES ({', '.join(['%s'] * len(_CLICK_FIELDS))})"
-)
-
-
 def affiliate_click_record(
     *, link: Link, params, ip, user_agent, device, referrer, country
 ) -> RecordedClick:
@@ -113,26 +86,26 @@ def affiliate_click_record(
         sub2=(params.get("sub2") or link.sub2)[:255],
         sub3=(params.get("sub3") or link.sub3)[:255],
     )
-    values = [
-        click.click_id if connection.features.has_native_uuid_field else click.click_id.hex,
-        link.pk,
-        link.partner.pk,
-        link.campaign.pk,
-        click.sub1,
-        click.sub2,
-        click.sub3,
-        *(params.get(name, "")[:255] for name in UTM),
-        ip,
-        user_agent,
-        device,
-        referrer[:512],
-        country,
-        unique,
-        is_bot,
-        connection.ops.adapt_datetimefield_value(timezone.now()),
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(_INSERT_CLICK, values)
+    insert_row(
+        AffiliateClick,
+        {
+            "click_id": click.click_id,
+            "link": link.pk,
+            "partner": link.partner.pk,
+            "campaign": link.campaign.pk,
+            "sub1": click.sub1,
+            "sub2": click.sub2,
+            "sub3": click.sub3,
+            **{name: params.get(name, "")[:255] for name in UTM},
+            "ip": ip,
+            "user_agent": user_agent,
+            "device_type": device,
+            "referrer": referrer[:512],
+            "country": country,
+            "is_unique": unique,
+            "is_bot": is_bot,
+        },
+    )
     return click
 
 
