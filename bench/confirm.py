@@ -273,14 +273,18 @@ def main(argv=None) -> int:
     # Alternate the contenders and keep each one's best run: caches warm up, the
     # machine is busy now and then, and neither side should pay for that alone.
     timings, results = {"job": [], "baseline": []}, {}
+    # This process's CPU (Python, driver, Django) per run: the part the job adds on top
+    # of PostgreSQL's work, which both contenders share.
+    cpu = {"job": [], "baseline": []}
     for _round in range(args.repeat):
         for name, contender in (("job", _run_job), ("baseline", _run_baseline)):
             connection.close()
             recreate(config, run, template=template)
             use_database(run)
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             confirmed = contender(args.batch_size)
             timings[name].append(time.perf_counter() - started)
+            cpu[name].append(time.process_time() - cpu_started)
             assert confirmed == args.events, f"{name} confirmed {confirmed} of {args.events}"
             results[name] = _balances()
             if name == "job" and _round == 0:
@@ -291,6 +295,11 @@ def main(argv=None) -> int:
         print(
             f"{name:9} best {best:7.2f}s  {args.events / best:10,.0f} events/s  (runs: {', '.join(f'{t:.2f}' for t in runs)})"
         )
+    per_event = {name: min(runs) / args.events * 1e6 for name, runs in cpu.items()}
+    print(
+        f"app CPU per event: job {per_event['job']:.0f} µs, baseline {per_event['baseline']:.0f} µs"
+        f"  (best run; PostgreSQL's own CPU is not in these)"
+    )
     timings = {name: min(runs) for name, runs in timings.items()}
     assert results["job"] == results["baseline"], "the job and the baseline disagree on balances"
     connection.close()

@@ -23,6 +23,7 @@ from accounts.services.own_account import refuse_own_account
 from accounts.services.referrals import referrals_credit
 from accounts.services.transitions import transition, transition_claimed
 from config.money import money
+from config.sql_arrays import any_of
 
 from ..models import Account, CashbackEvent
 from ..signals import cashback_confirmed
@@ -78,14 +79,18 @@ def cashback_confirm_due(
     return report
 
 
-def _confirm_batch(now, size: int) -> tuple[list[CashbackEvent], int]:
+# What confirming needs of an event, as plain rows (named tuples): a batch has thousands,
+# and a model instance each cost more than the SQL that moves their money.
+EVENT_COLUMNS = ("pk", "user_id", "cashback_amount", "currency", "sale_at")
+
+
+def _rows(events):
+    return list(events.values_list(*EVENT_COLUMNS, named=True))
+
+
+def _confirm_batch(now, size: int) -> tuple[list, int]:
     with transaction.atomic():
-        events = list(
-            due_events(now)
-            .select_for_update(skip_locked=True)
-            .only("pk", "user_id", "cashback_amount", "currency", "created_at", "sale_at")
-            .order_by("pk")[:size]
-        )
+        events = _rows(due_events(now).select_for_update(skip_locked=True).order_by("pk")[:size])
         if not events:
             return [], 0
         transition_claimed(
@@ -114,22 +119,22 @@ def cashback_confirm(*, event: CashbackEvent, actor=None) -> bool:
             updates={"confirmed_at": now, "updated_at": now},
         ):
             return False
-        confirm_locked_events([CashbackEvent.objects.get(pk=event.pk)], now, actor=actor)
+        confirm_locked_events(_rows(CashbackEvent.objects.filter(pk=event.pk)), now, actor=actor)
     return True
 
 
-def confirm_locked_events(events: list[CashbackEvent], now, actor=None) -> int:
-    """Post the money of events this transaction has just moved to confirmed (and the
-    referral rewards they trigger); tell their shoppers after commit. Returns how many
-    referral rewards were paid."""
+def confirm_locked_events(events: list, now, actor=None) -> int:
+    """Post the money of events (rows of EVENT_COLUMNS) this transaction has just moved to
+    confirmed, and the referral rewards they trigger; tell their shoppers after commit.
+    Returns how many referral rewards were paid."""
     postings = [
         PostingRequest(
-            kind="cashback.confirm",
-            idempotency_key=f"cashback:{event.pk}:confirm",
-            lines=_confirm_lines(event),
-            memo="Cashback confirmed",
-            reference=event.ledger_reference,
-            actor=actor,
+            "cashback.confirm",
+            f"cashback:{event.pk}:confirm",
+            _confirm_lines(event),
+            "Cashback confirmed",
+            f"cashback_event:{event.pk}",  # CashbackEvent.ledger_reference
+            actor,
         )
         for event in events
         if event.cashback_amount
@@ -155,16 +160,17 @@ def _bonus(referral: Referral, to_user_id: int, amount: Decimal, step: str) -> P
     )
 
 
-def _referral_rewards(events: list[CashbackEvent], now) -> list[PostingRequest]:
+def _referral_rewards(events: list, now) -> list[PostingRequest]:
     """A referrer earns the configured bonus when their friend's first cashback confirms
     (and, if configured, the friend a welcome bonus), plus optionally a share of the
     friend's cashback on what they buy in their first N days."""
-    by_user: dict[int, list[CashbackEvent]] = defaultdict(list)
+    by_user: dict[int, list] = defaultdict(list)
     for event in events:
         if event.cashback_amount > 0:  # a sale charged back to nothing earns no one a bonus
             by_user[event.user_id].append(event)
     referrals = Referral.objects.select_for_update().filter(
-        referred_id__in=by_user, status__in=[Referral.Status.PENDING, Referral.Status.ACTIVE]
+        referred_id__in=any_of(by_user, "bigint"),
+        status__in=[Referral.Status.PENDING, Referral.Status.ACTIVE],
     )
     postings, earned, activated = [], {}, []
     share = settings.REFERRAL_SHARE_PERCENT

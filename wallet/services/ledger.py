@@ -11,8 +11,8 @@ ledger_post: domain rows first, accounts last, everywhere.
 
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
@@ -21,6 +21,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, Refusal
 from config.money import check_amount_size, money
+from config.sql_arrays import any_of
 
 from ..models import Account, Entry, Transaction
 
@@ -46,8 +47,9 @@ class IdempotencyConflict(Conflict):
     code = "idempotency_conflict"
 
 
-@dataclass(frozen=True)
-class AccountKey:
+# Keys, lines and requests are named tuples: a batch builds tens of thousands of them, and
+# a locked account row `(owner_id, kind, currency)` is its own key without conversion.
+class AccountKey(NamedTuple):
     owner_id: int | None
     kind: str
     currency: str
@@ -62,8 +64,7 @@ def platform_account(kind: str, currency: str | None = None) -> AccountKey:
     return AccountKey(None, kind, currency or settings.PLATFORM_CURRENCY)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
     account: AccountKey
     amount: Decimal
     # Refuse the posting if this line would take the account below zero (spending);
@@ -78,14 +79,39 @@ def transfer(source: AccountKey, target: AccountKey, amount: Decimal, *, guard=F
     return [Line(source, -amount, guard), Line(target, amount)]
 
 
-@dataclass(frozen=True)
 class Posting:
-    transaction: Transaction
-    created: bool  # False: the idempotency key was posted before; nothing moved now
+    """The transaction a request posted (created) or found under its key (not created:
+    nothing moved now). A batch inserts its transactions from arrays, so the model
+    instance is only built if someone asks for it."""
+
+    __slots__ = ("_row", "_transaction", "created")
+
+    def __init__(self, transaction: "Transaction | None", created: bool, *, row=None):
+        self.created, self._transaction, self._row = created, transaction, row
+
+    @property
+    def transaction(self) -> Transaction:
+        if self._transaction is None:
+            pk, r, created_at = self._row
+            self._transaction = Transaction(
+                pk=pk,
+                kind=r.kind,
+                idempotency_key=r.idempotency_key,
+                memo=r.memo[:255],
+                reference=r.reference,
+                actor_id=_actor_id(r.actor),
+                currency=r.lines[0].account.currency,
+                created_at=created_at,
+            )
+            self._transaction._state.adding = False
+            self._transaction._state.db = connection.alias
+        return self._transaction
+
+    def __repr__(self):
+        return f"Posting({self.transaction!r}, created={self.created})"
 
 
-@dataclass(frozen=True)
-class PostingRequest:
+class PostingRequest(NamedTuple):
     kind: str
     idempotency_key: str
     lines: Sequence[Line]
@@ -115,7 +141,11 @@ def _key_of(account: Account) -> AccountKey:
     return AccountKey(account.owner_id, account.kind, account.currency)
 
 
-def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
+def _actor_id(actor) -> int | None:
+    return actor.pk if actor is not None and actor.pk else None
+
+
+def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, list]:
     """Create missing accounts, then lock all of them in id order.
 
     Selected by owner and kind lists rather than one OR per key (a batch has thousands);
@@ -128,16 +158,21 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
     currencies = {k.currency for k in keys}
     locked = (
         Account.objects.select_for_update()
-        # Only what posting needs: a batch locks thousands, and every column is parsed.
-        .only("owner_id", "kind", "currency", "balance")
         .filter(
-            Q(owner_id__in=owners, kind__in=user_kinds)
+            Q(owner_id__in=any_of(owners, "bigint"), kind__in=user_kinds)
             | Q(owner__isnull=True, kind__in=platform_kinds),
             currency__in=currencies,
         )
         .order_by("pk")
+        # Plain rows, [id, balance] by key: a batch locks thousands of accounts, and a
+        # model instance each was most of the time spent here.
+        .values_list("owner_id", "kind", "currency", "pk", "balance")
     )
-    accounts = {_key_of(account): account for account in locked}
+
+    def rows():
+        return {(o, k, c): [pk, balance] for o, k, c, pk, balance in locked.all()}
+
+    accounts = rows()
     if not keys <= accounts.keys():
         Account.objects.bulk_create(
             [
@@ -146,12 +181,12 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, Account]:
             ],
             ignore_conflicts=True,  # a concurrent posting may create the same account
         )
-        accounts = {_key_of(account): account for account in locked.all()}
+        accounts = rows()
     return {key: accounts[key] for key in keys}
 
 
-def _write_balances(accounts) -> None:
-    """Store new balances of locked accounts in one statement."""
+def _write_balances(accounts: list[list]) -> None:
+    """Store new balances of locked accounts ([id, balance] each) in one statement."""
     if connection.vendor == "postgresql":
         # bulk_update would build one CASE branch per account; unnest() scales.
         with connection.cursor() as cursor:
@@ -159,10 +194,14 @@ def _write_balances(accounts) -> None:
                 "UPDATE wallet_account SET balance = v.balance "
                 "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) "
                 "WHERE wallet_account.id = v.id",
-                [[a.pk for a in accounts], [a.balance for a in accounts]],
+                [[pk for pk, _ in accounts], [balance for _, balance in accounts]],
             )
     else:
-        Account.objects.bulk_update(accounts, ["balance"], batch_size=1000)
+        Account.objects.bulk_update(
+            [Account(pk=pk, balance=balance) for pk, balance in accounts],
+            ["balance"],
+            batch_size=1000,
+        )
 
 
 def _replay(existing: Transaction, lines: list[Line]) -> Posting:
@@ -175,52 +214,51 @@ def _replay(existing: Transaction, lines: list[Line]) -> Posting:
 
 
 def _existing(keys: Iterable[str]) -> dict[str, Transaction]:
-    found = Transaction.objects.filter(idempotency_key__in=keys).prefetch_related(
-        "entries__account"
-    )
+    found = Transaction.objects.filter(
+        idempotency_key__in=any_of(keys, "varchar")
+    ).prefetch_related("entries__account")
     return {txn.idempotency_key: txn for txn in found}
 
 
-def _insert(requests: list[PostingRequest]) -> list[Transaction]:
-    rows = [
-        Transaction(
-            kind=r.kind,
-            idempotency_key=r.idempotency_key,
-            memo=r.memo[:255],
-            reference=r.reference,
-            actor=r.actor if r.actor is not None and r.actor.pk else None,
-            currency=r.lines[0].account.currency,
-            created_at=timezone.now(),
+def _insert(requests: list[PostingRequest]) -> list[Posting]:
+    """Insert one transaction per request; their postings, in request order."""
+    now = timezone.now()
+    if connection.vendor != "postgresql" or len(requests) < 50:
+        rows = Transaction.objects.bulk_create(
+            Transaction(
+                kind=r.kind,
+                idempotency_key=r.idempotency_key,
+                memo=r.memo[:255],
+                reference=r.reference,
+                actor_id=_actor_id(r.actor),
+                currency=r.lines[0].account.currency,
+                created_at=now,
+            )
+            for r in requests
         )
-        for r in requests
-    ]
-    if connection.vendor != "postgresql" or len(rows) < 50:
-        return Transaction.objects.bulk_create(rows)
-    # A big batch on PostgreSQL: one array per column instead of a parameter per value.
+        return [Posting(row, True) for row in rows]
+    # A big batch on PostgreSQL: one array per column instead of a parameter per value,
+    # and no model instance per row.
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO wallet_transaction "
             "(kind, idempotency_key, memo, reference, actor_id, currency, created_at) "
-            "SELECT * FROM unnest(%s::varchar[], %s::varchar[], %s::varchar[], %s::varchar[], "
-            "%s::bigint[], %s::varchar[], %s::timestamptz[]) RETURNING id, idempotency_key",
+            "SELECT k, i, m, r, a, c, %s FROM unnest(%s::varchar[], %s::varchar[], "
+            "%s::varchar[], %s::varchar[], %s::bigint[], %s::varchar[]) AS v(k, i, m, r, a, c) "
+            "RETURNING id, idempotency_key",
             [
-                [getattr(t, f) for t in rows]
-                for f in (
-                    "kind",
-                    "idempotency_key",
-                    "memo",
-                    "reference",
-                    "actor_id",
-                    "currency",
-                    "created_at",
-                )
+                now,
+                [r.kind for r in requests],
+                [r.idempotency_key for r in requests],
+                [r.memo[:255] for r in requests],
+                [r.reference for r in requests],
+                [_actor_id(r.actor) for r in requests],
+                [r.lines[0].account.currency for r in requests],
             ],
         )
-        ids = {key: pk for pk, key in cursor.fetchall()}
-    for row in rows:
-        row.pk = ids[row.idempotency_key]
-        row._state.adding, row._state.db = False, connection.alias
-    return rows
+        ids = dict(cursor.fetchall())
+    by_key = {key: pk for pk, key in ids.items()}
+    return [Posting(None, True, row=(by_key[r.idempotency_key], r, now)) for r in requests]
 
 
 def _insert_entries(rows: list[tuple]) -> None:
@@ -266,10 +304,7 @@ def ledger_post_many(requests: Sequence[PostingRequest]) -> list[Posting]:
     of transactions, one lock of every account involved, one update of their balances,
     one insert of entries. Postings apply in the given order (guards and balance_after
     see the ones before). Keys posted before are replayed, not posted again."""
-    requests = [
-        PostingRequest(r.kind, r.idempotency_key, _validated(r.lines), r.memo, r.reference, r.actor)
-        for r in requests
-    ]
+    requests = [r._replace(lines=_validated(r.lines)) for r in requests]
     if len({r.idempotency_key for r in requests}) != len(requests):
         raise UnbalancedPosting("Each posting in a batch needs its own idempotency key.")
     with transaction.atomic():
@@ -289,30 +324,33 @@ def ledger_post_many(requests: Sequence[PostingRequest]) -> list[Posting]:
         created = dict(zip((r.idempotency_key for r in fresh), inserted, strict=True))
         _apply(fresh, created)
     return [
-        Posting(created[r.idempotency_key], True)
+        created[r.idempotency_key]
         if r.idempotency_key in created
         else _replay(existing[r.idempotency_key], r.lines)
         for r in requests
     ]
 
 
-def _apply(requests: list[PostingRequest], transactions: dict[str, Transaction]) -> None:
+def _apply(requests: list[PostingRequest], postings: dict[str, Posting]) -> None:
     if not requests:
         return
     accounts = _lock_accounts({line.account for r in requests for line in r.lines})
     entries = []
     for r in requests:
-        txn_id = transactions[r.idempotency_key].pk
-        for line in r.lines:
-            account = accounts[line.account]
-            account.balance += line.amount
-            entries.append((txn_id, account.pk, line.amount, account.balance))
+        posting = postings[r.idempotency_key]
+        txn_id = posting._row[0] if posting._transaction is None else posting._transaction.pk
+        for key, amount, _guard in r.lines:
+            account = accounts[key]
+            account[1] += amount
+            entries.append((txn_id, account[0], amount, account[1]))
         # Guards see this posting whole: a line spending money the same posting brings in
         # (available -> hold -> available) is not refused half-way.
-        for line in r.lines:
-            account = accounts[line.account]
-            if line.guard and account.balance < 0:
-                raise InsufficientFunds(account, account.balance)
+        for key, _amount, guard in r.lines:
+            pk, balance = accounts[key]
+            if guard and balance < 0:
+                account = Account(pk=pk, owner_id=key.owner_id, kind=key.kind)
+                account.currency, account.balance = key.currency, balance
+                raise InsufficientFunds(account, balance)
     # Rows are locked, so writing the new balances cannot lose a concurrent update.
     _write_balances(list(accounts.values()))
     _insert_entries(entries)

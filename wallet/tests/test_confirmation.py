@@ -98,6 +98,36 @@ def test_a_batch_that_dies_half_way_leaves_nothing_and_the_rerun_finishes(monkey
     assert wallet_audit() == []
 
 
+def test_a_batch_killed_after_posting_rolls_back_and_the_rerun_credits_each_event_once(
+    monkeypatch,
+):
+    user = UserFactory()
+    for n in range(4):
+        recorded_event(user, cashback="1.00", status="approved", txn=f"P{n}")
+    real = confirmation.confirm_locked_events
+    calls = []
+
+    def dies_after_posting_the_second_batch(events, now, actor=None):
+        rewards = real(events, now, actor)
+        calls.append(len(events))
+        if len(calls) == 2:
+            raise RuntimeError("worker killed")
+        return rewards
+
+    monkeypatch.setattr(confirmation, "confirm_locked_events", dies_after_posting_the_second_batch)
+    with pytest.raises(RuntimeError, match="worker killed"):
+        cashback_confirm_due(batch_size=2)
+    monkeypatch.undo()
+    assert Transaction.objects.filter(kind="cashback.confirm").count() == 2
+    assert balances(user)["available"] == D("2.00")
+
+    assert cashback_confirm_due(batch_size=2).confirmed == 2
+    assert cashback_confirm_due(batch_size=2).confirmed == 0
+    assert balances(user) == {"available": D("4.00"), "pending": D("0.00"), "hold": D("0.00")}
+    assert Transaction.objects.filter(kind="cashback.confirm").count() == 4
+    assert wallet_audit() == []
+
+
 def test_dry_run_counts_and_changes_nothing():
     user = UserFactory()
     recorded_event(user, cashback="2.50", status="approved")
