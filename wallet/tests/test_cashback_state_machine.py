@@ -90,7 +90,9 @@ class CashbackMachine(RuleBasedStateMachine):
             ours = "rejected"
         elif verdict == Verdict.REVERSE:
             ours = "reversed"
-        self.model[txn] = [user, cashback, ours, status]
+        # A duplicate keeps the word that put the event where it is (a hold after an
+        # approval leaves it approved).
+        self.model[txn] = [user, cashback, ours, theirs if verdict == Verdict.DUPLICATE else status]
 
     @rule(txn=sales)
     def confirmation_job_runs(self, txn):
