@@ -14,7 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
-from config.sql_arrays import any_of
+from config.sql_arrays import any_of, array_literal
 
 from ..models import StatusChange
 
@@ -116,7 +116,16 @@ def transition_claimed(
 def _insert_history(content_type_id, pks, field, was, to, actor, reason) -> None:
     """The history of a batch in one INSERT … SELECT over the array of ids: the rows differ
     only in object_id, so no model instance is built per row."""
-    row = [content_type_id, list(pks), field, was, to, actor and actor.pk, reason, timezone.now()]
+    row = [
+        content_type_id,
+        array_literal(pks, "bigint"),
+        field,
+        was,
+        to,
+        actor and actor.pk,
+        reason,
+        timezone.now(),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {StatusChange._meta.db_table} (content_type_id, object_id, field, "
