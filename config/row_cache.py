@@ -14,6 +14,7 @@ process making the change drops its own rows at once as well, so it never serves
 row to itself (its tests run inside a transaction that never commits).
 """
 
+import contextlib
 import secrets
 import time
 from collections.abc import Callable, Hashable
@@ -63,15 +64,23 @@ class RowCache:
         """The row for `key` (None if there is none), from this process's copy when the
         version has not moved."""
         self._check_version()
-        row = self._rows.get(key, _MISSING)
+        # Taken before the load: if the rows are dropped while it runs (another thread saw
+        # a new version), what it read goes into the dropped dict, not the new one.
+        rows = self._rows
+        row = rows.get(key, _MISSING)
         if row is _MISSING:
             row = self._load(key)
-            rows = self._rows
             if len(rows) >= self._max_rows:
-                # Oldest first: a scan of made-up keys cannot grow the process.
-                rows.pop(next(iter(rows)), None)
+                self._evict_oldest(rows)
             rows[key] = row
         return row
+
+    @staticmethod
+    def _evict_oldest(rows: dict) -> None:
+        """Oldest first: a scan of made-up keys cannot grow the process."""
+        # StopIteration, RuntimeError: emptied or changed by another thread meanwhile.
+        with contextlib.suppress(StopIteration, RuntimeError):
+            rows.pop(next(iter(rows)), None)
 
     def _check_version(self) -> None:
         now = clock()

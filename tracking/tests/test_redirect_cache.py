@@ -375,3 +375,18 @@ def test_the_cache_keeps_a_bounded_number_of_rows():
 
     assert (small.get(3), small.get(2)) == (6, 4)
     assert sorted(small._rows) == [2, 3]
+
+
+def test_a_row_loaded_while_the_rows_are_dropped_is_not_kept():
+    loads = []
+
+    def load(key):
+        loads.append(key)
+        racing.forget()  # as when another thread sees a new version during this load
+        return key
+
+    racing = RowCache("racing-test", load, depends_on=())
+    racing.get(1)
+    racing.get(1)
+
+    assert loads == [1, 1]
