@@ -1,7 +1,12 @@
 """What a redirect pays for that only pages need: measured in tracking's benchmark,
 kept out of the hot paths here."""
 
+import os
+import subprocess
+import sys
+
 import pytest
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.cache import cache
@@ -48,3 +53,22 @@ def test_the_redis_cache_keeps_one_client_for_every_call():
     assert cache.add("hot-path-cost", 1, timeout=5) is True
     assert cache.add("hot-path-cost", 2, timeout=5) is False
     assert cache.incr("hot-path-cost") == 2
+
+
+def test_a_web_worker_builds_its_url_routes_and_user_agent_rules_when_it_starts():
+    """Not in its first click-outs, which waited seconds for them."""
+    probe = (
+        "import sys, config.wsgi, ua_parser; "
+        "print('parser' in vars(ua_parser), 'tracking.views' in sys.modules)"
+    )
+    result = subprocess.run(  # noqa: S603 (our own interpreter and code)
+        [sys.executable, "-c", probe],
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings"},
+        cwd=settings.BASE_DIR,
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
+
+    assert result.stdout.split() == ["True", "True"]
