@@ -14,6 +14,7 @@ from django.db import connection, models, transaction
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
+from config.row_cache import rows_changed
 from config.sql_arrays import any_of, array_literal
 
 from ..models import StatusChange
@@ -53,6 +54,8 @@ def transition(
             if was not in allowed:
                 return False
             row.update(**columns)
+        # A status the redirects read (partner) reaches their caches once committed.
+        rows_changed(type(obj))
         StatusChange.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=obj.pk,
@@ -93,6 +96,7 @@ def transition_claimed(
     if moved != len(pks):
         # A programming error, not a refusal: the caller's lock did not hold these rows.
         raise RuntimeError(f"{len(pks) - moved} claimed rows were not {was!r} under the lock")
+    rows_changed(model)
     content_type = ContentType.objects.get_for_model(model)
     actor = _actor(actor)
     if postgres:
