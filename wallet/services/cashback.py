@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from accounts.services import transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
+from config.fast_insert import insert_instance
 from config.report_states import Verdict, judge, refusal_detail
 
 from ..models import Account, CashbackEvent
@@ -195,37 +196,33 @@ def cashback_record(
                     f"Negative amounts charge back a sale, and transaction {txn_id} was never "
                     "reported; send the sale first.",
                 )
-        try:
-            with transaction.atomic():
-                first_status = network_status or NetworkStatus.PENDING
-                event = CashbackEvent.objects.create(
-                    user_id=user_id,
-                    network=network,
-                    merchant=merchant,
-                    offer_id=offer_id,
-                    click_uuid=click_uuid,
-                    external_txn_id=txn_id,
-                    sale_amount=sale_amount,
-                    commission=commission,
-                    cashback_amount=cashback,
-                    currency=currency,
-                    sale_at=sale_at or timezone.now(),
-                    category_code=category_code,
-                    rate_label=rate_label,
-                    original_currency=foreign.currency if foreign else "",
-                    original_sale_amount=foreign.sale_amount if foreign else None,
-                    original_commission=foreign.commission if foreign else None,
-                    fx_rate=foreign.rate if foreign else None,
-                    status=_initial_status(first_status),
-                    network_status=first_status,
-                    auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
-                    expected_confirmation_at=timezone.now()
-                    + timedelta(days=merchant.confirmation_days),
-                    network_approved_at=(
-                        timezone.now() if first_status == NetworkStatus.APPROVED else None
-                    ),
-                )
-        except IntegrityError:
+        first_status = network_status or NetworkStatus.PENDING
+        now = timezone.now()
+        event = CashbackEvent(
+            user_id=user_id,
+            network=network,
+            merchant=merchant,
+            offer_id=offer_id,
+            click_uuid=click_uuid,
+            external_txn_id=txn_id,
+            sale_amount=sale_amount,
+            commission=commission,
+            cashback_amount=cashback,
+            currency=currency,
+            sale_at=sale_at or now,
+            category_code=category_code,
+            rate_label=rate_label,
+            original_currency=foreign.currency if foreign else "",
+            original_sale_amount=foreign.sale_amount if foreign else None,
+            original_commission=foreign.commission if foreign else None,
+            fx_rate=foreign.rate if foreign else None,
+            status=_initial_status(first_status),
+            network_status=first_status,
+            auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
+            expected_confirmation_at=now + timedelta(days=merchant.confirmation_days),
+            network_approved_at=now if first_status == NetworkStatus.APPROVED else None,
+        )
+        if not insert_instance(event, unless_conflict_on=("network", "external_txn_id")):
             # Reported before (or concurrently: the unique index made us wait for it).
             existing = CashbackEvent.objects.select_for_update().get(
                 network=network, external_txn_id=txn_id
