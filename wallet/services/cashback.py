@@ -12,14 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services import transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
 from config.fast_insert import insert_instance
+from config.fast_select import select_row
 from config.report_states import Verdict, judge, refusal_detail
 
 from ..models import Account, CashbackEvent
@@ -183,11 +185,7 @@ def cashback_record(
     chargeback = commission < 0 or (sale_amount is not None and sale_amount < 0)
     with transaction.atomic():
         if known or chargeback:
-            existing = (
-                CashbackEvent.objects.select_for_update()
-                .filter(network=network, external_txn_id=txn_id)
-                .first()
-            )
+            existing = _locked_event(network.pk, txn_id)
             if existing is not None:
                 return _network_update_locked(existing, network_status, report)
             if chargeback:
@@ -224,14 +222,38 @@ def cashback_record(
         )
         if not insert_instance(event, unless_conflict_on=("network", "external_txn_id")):
             # Reported before (or concurrently: the unique index made us wait for it).
-            existing = CashbackEvent.objects.select_for_update().get(
-                network=network, external_txn_id=txn_id
-            )
+            existing = _locked_event(network.pk, txn_id)
+            if existing is None:
+                raise CashbackEvent.DoesNotExist(f"{txn_id} conflicted, then vanished")
             return _network_update_locked(existing, network_status, report)
         if event.status == Status.PENDING:
             how = f" ({event.rate_label})" if event.rate_label else ""
             _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}{how}")
     return CashbackOutcome(event, created=True, changed=True)
+
+
+_EVENT_FIELDS = tuple(field.attname for field in CashbackEvent._meta.concrete_fields)
+
+
+@cache
+def _locked_event_read() -> tuple[str, list]:
+    meta = CashbackEvent._meta
+    selected = ", ".join(meta.get_field(name).column for name in _EVENT_FIELDS)
+    sql = (
+        f"SELECT {selected} FROM {meta.db_table} "  # noqa: S608 (names from the model)
+        "WHERE network_id = %s AND external_txn_id = %s FOR UPDATE"
+    )
+    if connection.vendor == "sqlite":
+        sql = sql.removesuffix(" FOR UPDATE")  # SQLite locks the whole database anyway
+    return sql, [(CashbackEvent, meta.get_field(name).name) for name in _EVENT_FIELDS]
+
+
+def _locked_event(network_id: int, txn_id: str) -> CashbackEvent | None:
+    """The event of (network, txn), locked; read by hand, as every later report reads it:
+    the ORM compiled this query anew each time."""
+    sql, columns = _locked_event_read()
+    row = select_row(sql, [network_id, txn_id], columns)
+    return None if row is None else CashbackEvent.from_db(connection.alias, _EVENT_FIELDS, row)
 
 
 def _initial_status(network_status: str) -> str:

@@ -165,18 +165,20 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, list]:
     user_kinds = {k.kind for k in keys if k.owner_id is not None}
     platform_kinds = {k.kind for k in keys if k.owner_id is None}
     currencies = {k.currency for k in keys}
-    locked = (
-        Account.objects.select_for_update()
-        .filter(
-            Q(owner_id__in=any_of(owners, "bigint"), kind__in=user_kinds)
-            | Q(owner__isnull=True, kind__in=platform_kinds),
-            currency__in=currencies,
+
+    def orm_rows():
+        return (
+            Account.objects.select_for_update()
+            .filter(
+                Q(owner_id__in=any_of(owners, "bigint"), kind__in=user_kinds)
+                | Q(owner__isnull=True, kind__in=platform_kinds),
+                currency__in=currencies,
+            )
+            .order_by("pk")
+            # Plain rows, [id, balance] by key: a batch locks thousands of accounts, and
+            # a model instance each was most of the time spent here.
+            .values_list("owner_id", "kind", "currency", "pk", "balance")
         )
-        .order_by("pk")
-        # Plain rows, [id, balance] by key: a batch locks thousands of accounts, and a
-        # model instance each was most of the time spent here.
-        .values_list("owner_id", "kind", "currency", "pk", "balance")
-    )
 
     def rows():
         if connection.vendor == "postgresql":
@@ -189,7 +191,7 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, list]:
                 )
                 found = cursor.fetchall()
         else:
-            found = locked.all()
+            found = orm_rows()
         return {(o, k, c): [pk, balance] for o, k, c, pk, balance in found}
 
     accounts = rows()
