@@ -160,7 +160,7 @@ def test_network_postback_while_postgresql_is_unreachable(proxy, moment, caplog)
     }
     # The ledger writes its entries last: cut there, after the event, the transaction and
     # the balances were written.
-    _break(proxy, moment, last_statement=b"INSERT INTO wallet_entry")
+    _break(proxy, moment, last_statement=b'INSERT INTO "wallet_entry"')
 
     with caplog.at_level(logging.ERROR, logger="tracking.views"):
         refused = _get(url, params)
