@@ -1,7 +1,7 @@
 import logging
 
 from django.contrib.auth.decorators import login_required
-from django.db import DatabaseError
+from django.db import DatabaseError, IntegrityError
 from django.http import Http404, HttpResponse, HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
@@ -16,6 +16,7 @@ from .models import Click, PostbackLog
 from .services.clicks import (
     click_record,
     destination_url,
+    forget_click_out_rows,
     merchant_for_click,
     offer_allows,
     offer_for_click,
@@ -87,17 +88,25 @@ def _click_out(request, *, merchant, offer):
     country = client_country(request)
     if not offer_allows(offer, country=country, device=device):
         return _unavailable(request, "This offer is not available where you are.", 403)
-    click = click_record(
-        merchant=merchant,
-        offer=offer,
-        terms=offer.cashback_terms() if offer else merchant.cashback_terms(),
-        user_id=user.pk if user else None,
-        ip=client_ip(request),
-        user_agent=agent,
-        device_type=device,
-        referrer=request.META.get("HTTP_REFERER", ""),
-        country=country,
-    )
+    try:
+        click = click_record(
+            merchant=merchant,
+            offer=offer,
+            terms=offer.cashback_terms() if offer else merchant.cashback_terms(),
+            user_id=user.pk if user else None,
+            ip=client_ip(request),
+            user_agent=agent,
+            device_type=device,
+            referrer=request.META.get("HTTP_REFERER", ""),
+            country=country,
+        )
+    except IntegrityError:
+        # The cached row was deleted by another process less than a second ago (its
+        # version not read yet): answer as for a row that is gone, and read it afresh.
+        forget_click_out_rows()
+        if offer is not None:
+            return _unavailable(request, "This offer has ended or does not exist.", 404)
+        return _unavailable(request, "This store is not available.", 404)
     template = offer.effective_tracking_url if offer else merchant.tracking_url
     response = HttpResponseRedirect(
         destination_url(template, click=click, merchant=merchant, offer=offer)

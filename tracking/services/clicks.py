@@ -159,6 +159,12 @@ def merchant_for_click(slug: str) -> MerchantRow | None:
     return merchants_by_slug.get(slug)
 
 
+def forget_click_out_rows() -> None:
+    """Drop this process's offer and store rows (one proved stale) and look again."""
+    offers_by_id.forget()
+    merchants_by_slug.forget()
+
+
 def offer_allows(offer: OfferRow | None, *, country: str, device: str) -> bool:
     """Offers may be limited to countries and devices; an unknown country passes."""
     if offer is None:
