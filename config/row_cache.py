@@ -15,6 +15,7 @@ row to itself (its tests run inside a transaction that never commits).
 """
 
 import contextlib
+import logging
 import secrets
 import time
 from collections.abc import Callable, Hashable
@@ -24,8 +25,13 @@ from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 
 CHECK_EVERY = 1.0  # seconds between two looks at the shared version, per process
+# Rows are reloaded after this long whatever the version says: the net under a bump that
+# never reached Redis (down at the moment of the commit), which would otherwise leave a
+# paused link redirecting until the next change.
+MAX_ROW_AGE = 60.0
 clock = time.monotonic  # a module attribute, so that tests can move time on
 _MISSING = object()
+logger = logging.getLogger(__name__)
 
 _caches_by_model: dict[type, list["RowCache"]] = {}
 _all: list["RowCache"] = []
@@ -53,6 +59,7 @@ class RowCache:
         self._rows: dict = {}
         self._version = None
         self._checked_at = float("-inf")
+        self._filled_at = float("-inf")
         _all.append(self)
         for model in depends_on:
             _caches_by_model.setdefault(model, []).append(self)
@@ -92,9 +99,10 @@ class RowCache:
         if version is None:
             cache.add(self.version_key, _fresh_version(), timeout=None)
             version = cache.get(self.version_key)
-        if version != self._version:
+        if version != self._version or now - self._filled_at > MAX_ROW_AGE:
             self._rows = {}
             self._version = version
+            self._filled_at = now
         self._checked_at = now
 
     def forget(self) -> None:
@@ -108,11 +116,17 @@ class RowCache:
         transaction.on_commit(self._publish)
 
     def _publish(self) -> None:
-        try:
-            cache.incr(self.version_key)
-        except ValueError:  # not there: any new number moves every process
-            cache.set(self.version_key, _fresh_version(), timeout=None)
         self.forget()
+        try:
+            try:
+                cache.incr(self.version_key)
+            except ValueError:  # not there: any new number moves every process
+                cache.set(self.version_key, _fresh_version(), timeout=None)
+        except Exception:
+            # The change is committed; answering 500 for it would help nobody, and the
+            # callbacks after this one (outbound postbacks) must still run. Other
+            # processes see it when their rows reach MAX_ROW_AGE.
+            logger.exception("could not publish a change of the %s rows", self.name)
 
 
 def rows_changed(model: type) -> None:

@@ -390,3 +390,25 @@ def test_a_row_loaded_while_the_rows_are_dropped_is_not_kept():
     racing.get(1)
 
     assert loads == [1, 1]
+
+
+def test_a_change_whose_bump_never_reached_the_cache_is_seen_within_a_minute(
+    client, clock, django_capture_on_commit_callbacks
+):
+    """Redis down at the moment of the commit: the save still answers, and other
+    processes reload their rows when they reach their maximum age."""
+    link = LinkFactory()
+    elsewhere = _elsewhere(go.links_by_slug)
+    assert _link_seen(elsewhere, link) == "live"
+
+    def redis_down(*args, **kwargs):
+        raise ConnectionError("Redis is down")
+
+    with pytest.MonkeyPatch.context() as patch, django_capture_on_commit_callbacks(execute=True):
+        patch.setattr(row_cache.cache, "incr", redis_down)
+        link_update(link=link, data={"status": Link.Status.PAUSED})
+
+    clock.advance(row_cache.MAX_ROW_AGE)
+    assert _link_seen(elsewhere, link) == "live"  # the version never moved
+    clock.advance(1.0)
+    assert _link_seen(elsewhere, link) == "down"
