@@ -28,6 +28,7 @@ from .models import (
     Partner,
     PartnerDailyStats,
 )
+from .top_lists_cache import cached_sums
 
 ZERO = Decimal("0.00")
 GROUPS = ("day", "campaign", "goal", "sub1")
@@ -196,13 +197,17 @@ def _campaign_rows(clicked: dict, converted: dict, limit: int) -> list[dict]:
 def top_campaigns(*, days: int = 30, limit: int = 10) -> list[dict]:
     """Across all partners, from the daily stats (recounted every minute)."""
     since = timezone.localdate() - timedelta(days=days - 1)
-    window = CampaignDailyStats.objects.filter(day__gte=since).values("campaign_id").order_by()
-    clicked = {r["campaign_id"]: r["n"] for r in window.annotate(n=Sum("clicks")) if r["n"]}
-    converted = {
-        r["campaign_id"]: r
-        for r in window.annotate(n=Sum("conversions"), earned=Sum("earnings"), sales=Sum("sales"))
-    }
-    return _campaign_rows(clicked, converted, limit)
+
+    def sums():
+        window = CampaignDailyStats.objects.filter(day__gte=since).values("campaign_id")
+        window = window.order_by().annotate(
+            clicks=Sum("clicks"), n=Sum("conversions"), earned=Sum("earnings"), sales=Sum("sales")
+        )
+        return {r.pop("campaign_id"): r for r in window}
+
+    window = cached_sums(f"campaigns:{since}", sums)
+    clicked = {pk: r["clicks"] for pk, r in window.items() if r["clicks"]}
+    return _campaign_rows(clicked, window, limit)
 
 
 def partner_top_campaigns(*, partner: Partner, days: int = 30, limit: int = 5) -> list[dict]:
@@ -224,11 +229,14 @@ def partner_top_campaigns(*, partner: Partner, days: int = 30, limit: int = 5) -
 def top_partners(*, days: int = 30, limit: int = 10) -> list[dict]:
     """By earnings (not declined), from the daily stats."""
     since = timezone.localdate() - timedelta(days=days - 1)
-    earned = (
-        PartnerDailyStats.objects.filter(day__gte=since)
-        .values("partner_id")
-        .annotate(n=Sum("conversions"), earned=Sum("earnings"), held=Sum("on_hold"))
-        .order_by("-earned", "partner_id")[:limit]
+    earned = cached_sums(
+        f"partners:{since}:{limit}",
+        lambda: list(
+            PartnerDailyStats.objects.filter(day__gte=since)
+            .values("partner_id")
+            .annotate(n=Sum("conversions"), earned=Sum("earnings"), held=Sum("on_hold"))
+            .order_by("-earned", "partner_id")[:limit]
+        ),
     )
     partners = Partner.objects.in_bulk([row["partner_id"] for row in earned])
     return [
