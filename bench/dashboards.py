@@ -217,9 +217,13 @@ def main(argv=None) -> int:
             print(f"query count depends on the data: {counts}")
     for figure, by in results.items():
         full_p95, small_p95, static_p95 = (by[k].p(0.95) for k in ("full", "small", "static"))
+        full_p50, small_p50, static_p50 = (by[k].p(0.50) for k in ("full", "small", "static"))
+        # The medians' ratios too: on a shared machine a p95 of a few dozen runs is a
+        # handful of samples, and says as much about the neighbours as about the page.
         print(
             f"info dashboards {figure} p95 ms: full {full_p95:.1f}, small {small_p95:.1f}, "
-            f"static {static_p95:.1f}"
+            f"static {static_p95:.1f}; p50 ratios: scale {full_p50 / small_p50:.2f}, "
+            f"static {full_p50 / static_p50:.2f}"
         )
     for figure, by in results.items():
         full_p95, small_p95, static_p95 = (by[k].p(0.95) for k in ("full", "small", "static"))
