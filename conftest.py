@@ -13,6 +13,7 @@ import pytest
 from django.conf import settings
 from django.core.cache import cache
 
+from config import row_cache
 from config.celery import app as celery_app
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
@@ -55,6 +56,7 @@ def _test_defaults(settings):
     eager = celery_app.conf.task_always_eager
     celery_app.conf.task_always_eager = True
     cache.clear()
+    row_cache.forget_all()  # each test's rows, not the last test's under a reused id
     yield
     celery_app.conf.task_always_eager = eager
     cache.clear()

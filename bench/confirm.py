@@ -4,8 +4,9 @@ Builds N due events (network-approved, each with its real pending ledger transac
 for M shoppers in a template database with COPY, then on two fresh copies of it times
   job:      wallet.services.confirmation.cashback_confirm_due(batch_size=B)
   baseline: hand-written SQL doing the same writes per batch of B: claim the events
-            (FOR UPDATE SKIP LOCKED), mark them confirmed, insert one ledger transaction
-            per event, insert its two entries with running balances, move the balances.
+            (FOR UPDATE SKIP LOCKED), mark them confirmed, record each status change
+            in the history table, insert one ledger transaction per event, insert its
+            two entries with running balances, move the balances.
 Both must end with identical balances; the job's copy must pass wallet_audit.
 """
 
@@ -27,7 +28,7 @@ from .db import (
     use_production_settings,
 )
 
-TARGET_RATIO = 2.0
+TARGET_RATIO = 1.5
 
 
 def _build(events: int, users: int) -> None:
@@ -212,6 +213,16 @@ def _run_baseline(batch_size: int) -> int:
                 "updated_at = now() WHERE id = ANY(%s)",
                 [ids],
             )
+            # The status history the job writes too (accounts.StatusChange): a write,
+            # so the baseline makes it as well; it did not before 2026-12-01.
+            cursor.execute(
+                "INSERT INTO accounts_statuschange (content_type_id, object_id, field, "
+                "from_status, to_status, actor_id, reason, created_at) "
+                "SELECT (SELECT id FROM django_content_type WHERE app_label = 'wallet' "
+                "AND model = 'cashbackevent'), unnest(%s::bigint[]), 'status', 'pending', "
+                "'confirmed', NULL, 'Confirmation period over.', now()",
+                [ids],
+            )
             cursor.execute(
                 "INSERT INTO wallet_transaction (kind, reference, idempotency_key, memo, currency, created_at) "
                 "SELECT 'cashback.confirm', 'cashback_event:' || id, 'cashback:' || id || ':confirm', "
@@ -230,9 +241,12 @@ def _run_baseline(batch_size: int) -> int:
 
 
 def _balances() -> list[tuple]:
+    """Every account's balance, and how many status changes were recorded."""
+    from accounts.models import StatusChange
     from wallet.models import Account
 
-    return list(Account.objects.order_by("pk").values_list("pk", "balance"))
+    history = StatusChange.objects.filter(to_status="confirmed").count()
+    return [*Account.objects.order_by("pk").values_list("pk", "balance"), ("history", history)]
 
 
 def main(argv=None) -> int:

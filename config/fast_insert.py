@@ -17,7 +17,10 @@ from django.utils import timezone
 
 
 @cache
-def _statement(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]]:
+def _statement(
+    model: type[models.Model], unless_conflict_on: tuple[str, ...] | None = None
+) -> tuple[str, tuple[models.Field, ...]]:
+    """The INSERT; with `unless_conflict_on` (a tuple, maybe empty) it returns the id."""
     fields = tuple(
         field
         for field in model._meta.concrete_fields
@@ -26,7 +29,18 @@ def _statement(model: type[models.Model]) -> tuple[str, tuple[models.Field, ...]
     names = ", ".join(connection.ops.quote_name(field.column) for field in fields)
     marks = ", ".join(["%s"] * len(fields))
     table = connection.ops.quote_name(model._meta.db_table)
-    return f"INSERT INTO {table} ({names}) VALUES ({marks})", fields  # noqa: S608
+    sql = f"INSERT INTO {table} ({names}) VALUES ({marks})"  # noqa: S608
+    if unless_conflict_on:
+        # The unique key decides between twins without a savepoint: a concurrent twin's
+        # row makes this wait for its commit, then insert nothing and return no id.
+        key = ", ".join(
+            connection.ops.quote_name(model._meta.get_field(name).column)
+            for name in unless_conflict_on
+        )
+        sql += f" ON CONFLICT ({key}) DO NOTHING"
+    if unless_conflict_on is not None:
+        sql += f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
+    return sql, fields
 
 
 def _default(field: models.Field):
@@ -47,3 +61,21 @@ def insert_row(model: type[models.Model], values: Mapping[str, object]) -> None:
     ]
     with connection.cursor() as cursor:
         cursor.execute(sql, prepared)
+
+
+def insert_instance(instance: models.Model, *, unless_conflict_on: tuple[str, ...] = ()) -> bool:
+    """INSERT `instance` as save() would (auto_now fields stamped on it, each value
+    prepared by its field), and set its id. With `unless_conflict_on` (field names of a
+    unique key), nothing if a row with the same key exists: False then."""
+    sql, fields = _statement(type(instance), unless_conflict_on)
+    prepared = [
+        field.get_db_prep_save(field.pre_save(instance, True), connection) for field in fields
+    ]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, prepared)
+        row = cursor.fetchone()
+    if row is None:
+        return False
+    instance.pk = row[0]
+    instance._state.adding, instance._state.db = False, connection.alias
+    return True

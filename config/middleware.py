@@ -3,6 +3,10 @@ import re
 import time
 import uuid
 
+from django.contrib.messages.middleware import MessageMiddleware
+from django.contrib.messages.storage import default_storage
+from django.utils.functional import SimpleLazyObject, empty
+
 from .logging import request_id_var
 
 logger = logging.getLogger("savebucks.request")
@@ -41,3 +45,20 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+
+
+class LazyMessageMiddleware(MessageMiddleware):
+    """Django's messages, with the storage built only when something reads or adds one.
+
+    A redirect (/go/, /out/, the postbacks' JSON) never does; building the cookie and
+    session storages and saving them back cost each such request for nothing. A page that
+    shows messages, or a view that adds one, gets the same storage as before."""
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        messages = getattr(request, "_messages", None)
+        if isinstance(messages, SimpleLazyObject) and messages._wrapped is empty:
+            return response  # never used: nothing to store
+        return super().process_response(request, response)

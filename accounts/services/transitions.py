@@ -14,7 +14,8 @@ from django.db import connection, models, transaction
 from django.db.models.expressions import Combinable
 from django.utils import timezone
 
-from config.sql_arrays import any_of
+from config.row_cache import rows_changed
+from config.sql_arrays import any_of, array_literal
 
 from ..models import StatusChange
 
@@ -53,6 +54,8 @@ def transition(
             if was not in allowed:
                 return False
             row.update(**columns)
+        # A status the redirects read (partner) reaches their caches once committed.
+        rows_changed(type(obj))
         StatusChange.objects.create(
             content_type=ContentType.objects.get_for_model(obj),
             object_id=obj.pk,
@@ -93,6 +96,7 @@ def transition_claimed(
     if moved != len(pks):
         # A programming error, not a refusal: the caller's lock did not hold these rows.
         raise RuntimeError(f"{len(pks) - moved} claimed rows were not {was!r} under the lock")
+    rows_changed(model)
     content_type = ContentType.objects.get_for_model(model)
     actor = _actor(actor)
     if postgres:
@@ -116,7 +120,16 @@ def transition_claimed(
 def _insert_history(content_type_id, pks, field, was, to, actor, reason) -> None:
     """The history of a batch in one INSERT … SELECT over the array of ids: the rows differ
     only in object_id, so no model instance is built per row."""
-    row = [content_type_id, list(pks), field, was, to, actor and actor.pk, reason, timezone.now()]
+    row = [
+        content_type_id,
+        array_literal(pks, "bigint"),
+        field,
+        was,
+        to,
+        actor and actor.pk,
+        reason,
+        timezone.now(),
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
             f"INSERT INTO {StatusChange._meta.db_table} (content_type_id, object_id, field, "

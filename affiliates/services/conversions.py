@@ -10,23 +10,26 @@ import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from typing import NoReturn
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import Count, F, Sum
 from django.utils import timezone
 
 from accounts.services import audit_log, transition
 from accounts.services.own_account import refuse_own_account
-from campaigns.models import Campaign, Goal
+from campaigns.models import Campaign
 from config.errors import Conflict, Forbidden, Refusal
+from config.fast_insert import insert_instance
 from config.money import check_amount_size
 from config.report_states import Verdict, judge, refusal_detail
 from wallet.models import Account
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
 
 from ..models import Conversion, Link, Partner
-from ..rules import commission_for
+from ..rules import commission_at
+from .conversion_reads import goal_and_partner
 from .deliveries import deliveries_enqueue
 
 Status = Conversion.Status
@@ -86,23 +89,17 @@ class ConversionOutcome:
         return not self.created and not self.changed
 
 
-def _goal(campaign: Campaign, code: str) -> Goal:
-    goals = Goal.objects.filter(campaign=campaign, status=Goal.Status.ACTIVE)
-    goal = (
-        goals.filter(tracking_code=code.strip().upper()).first()
-        if code
-        else goals.filter(is_default=True).first()
-    )
-    if goal is None:
-        if code:
-            raise ConversionRefused("unknown_goal", f"No active goal {code!r} in this campaign.")
-        raise ConversionRefused("no_default_goal", "Name a goal: this campaign has no default.")
-    return goal
+def _no_such_goal(code: str) -> NoReturn:
+    if code:
+        raise ConversionRefused("unknown_goal", f"No active goal {code!r} in this campaign.")
+    raise ConversionRefused("no_default_goal", "Name a goal: this campaign has no default.")
 
 
-def _fraud_holds(partner: Partner, click: ClickFacts, customer_ip: str | None, now) -> list[str]:
+def _fraud_holds(
+    partner: Partner, own_ip: str | None, click: ClickFacts, customer_ip: str | None, now
+) -> list[str]:
+    """own_ip: where the partner last logged in from."""
     holds = []
-    own_ip = partner.user.last_login_ip
     if own_ip and own_ip in {click.ip, customer_ip}:
         holds.append("partner_own_ip")  # the partner converting through their own link
     if (now - click.clicked_at).total_seconds() < settings.AFFILIATE_MIN_SECONDS_TO_CONVERT:
@@ -145,20 +142,34 @@ def conversion_record(
     customer_ip: str | None = None,
     converted_at: datetime | None = None,
     foreign: ForeignAmount | None = None,
+    known: bool | None = None,
 ) -> ConversionOutcome:
+    """Record an advertiser's report, once per (campaign, txn_id). `known`: whether the
+    caller's read (outside this transaction) found the transaction recorded already; None
+    if it did not look. False skips the look here: the INSERT's unique key still decides."""
     if click.campaign_id != campaign.pk:
         raise ConversionForbidden(
             "wrong_campaign", "The token is for another campaign than this click's."
         )
     reported, status = status, status or Status.PENDING  # None: no news about the status
     now = timezone.now()
-    with transaction.atomic():
-        # A report about a transaction we know is a status update (or a repeat): it may
-        # come weeks later, past the attribution window or after its goal was paused.
-        existing = Conversion.objects.filter(campaign=campaign, txn_id=txn_id).first()
+    # A report about a transaction we know is a status update (or a repeat): it may come
+    # weeks later, past the attribution window or after its goal was paused. Read outside
+    # the transaction: a repeat writes nothing, and a move locks the row itself.
+    if known is not False:
+        # With its goal: the reply names it.
+        existing = (
+            Conversion.objects.select_related("goal")
+            .filter(campaign=campaign, txn_id=txn_id)
+            .first()
+        )
         if existing is not None:
             return _report_again(existing, reported)
-        goal = _goal(campaign, goal_code)
+    with transaction.atomic():
+        found = goal_and_partner(campaign, goal_code, click.partner_id)
+        if found is None:
+            _no_such_goal(goal_code)
+        goal, partner = found.goal, found.partner
         days = campaign.attribution_window_days
         converted_at = converted_at or now
         if converted_at - click.clicked_at > timedelta(days=days):
@@ -166,11 +177,10 @@ def conversion_record(
                 "outside_attribution_window",
                 f"The click is older than the {days}-day window.",
             )
-        partner = Partner.objects.select_related("user").get(pk=click.partner_id)
-        commission = commission_for(goal=goal, partner=partner, amount=amount)
+        commission = commission_at(goal=goal, own_rate=found.own_rate, amount=amount)
         # Credited later in batches: refused now rather than stopping a batch then.
         check_amount_size(commission, field="commission")
-        holds = _fraud_holds(partner, click, customer_ip, now)
+        holds = _fraud_holds(partner, found.partner_ip, click, customer_ip, now)
         if campaign.has_caps:
             # Serialise this campaign's conversions so two cannot both squeeze under a cap.
             Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
@@ -186,34 +196,32 @@ def conversion_record(
             if broken:
                 holds.append("over_cap")
         approved = status == Status.APPROVED
-        try:
-            with transaction.atomic():
-                conversion = Conversion.objects.create(
-                    partner=partner,
-                    campaign=campaign,
-                    goal=goal,
-                    link_id=click.link_id,
-                    click_uuid=click.click_uuid,
-                    clicked_at=click.clicked_at,
-                    txn_id=txn_id,
-                    amount=amount,
-                    commission=commission,
-                    currency=currency,
-                    converted_at=converted_at,
-                    original_currency=foreign.currency if foreign else "",
-                    original_amount=foreign.amount if foreign else None,
-                    fx_rate=foreign.rate if foreign else None,
-                    sub1=click.sub1,
-                    sub2=click.sub2,
-                    sub3=click.sub3,
-                    status=status,
-                    on_hold=bool(holds),
-                    hold_reasons=holds,
-                    reason="Reported declined." if status == Status.DECLINED else "",
-                    approved_at=now if approved else None,
-                    payable_at=now + timedelta(days=campaign.holding_days) if approved else None,
-                )
-        except IntegrityError:
+        conversion = Conversion(
+            partner=partner,
+            campaign=campaign,
+            goal=goal,
+            link_id=click.link_id,
+            click_uuid=click.click_uuid,
+            clicked_at=click.clicked_at,
+            txn_id=txn_id,
+            amount=amount,
+            commission=commission,
+            currency=currency,
+            converted_at=converted_at,
+            original_currency=foreign.currency if foreign else "",
+            original_amount=foreign.amount if foreign else None,
+            fx_rate=foreign.rate if foreign else None,
+            sub1=click.sub1,
+            sub2=click.sub2,
+            sub3=click.sub3,
+            status=status,
+            on_hold=bool(holds),
+            hold_reasons=holds,
+            reason="Reported declined." if status == Status.DECLINED else "",
+            approved_at=now if approved else None,
+            payable_at=now + timedelta(days=campaign.holding_days) if approved else None,
+        )
+        if not insert_instance(conversion, unless_conflict_on=("campaign", "txn_id")):
             # A concurrent twin won the unique index: this is a repeat of its report.
             return _report_again(Conversion.objects.get(campaign=campaign, txn_id=txn_id), reported)
         counted = status != Status.DECLINED

@@ -166,7 +166,7 @@ def test_network_postback_while_postgresql_is_unreachable(proxy, moment, caplog)
         refused = _get(url, params)
 
     _refused(refused, caplog, "network")
-    written = (b'INSERT INTO "wallet_cashbackevent"', b'INSERT INTO "wallet_transaction"')
+    written = (b'INSERT INTO "wallet_cashbackevent"', b"INSERT INTO wallet_transaction")
     assert _was_sent(proxy, *written) == [moment == "mid-write"] * 2
     proxy.switch_on()
     assert (CashbackEvent.objects.count(), Transaction.objects.count(), Entry.objects.count()) == (

@@ -60,7 +60,7 @@ def test_health_uses_the_real_redis_broker_and_cache(client):
 
     assert response.status_code == 200
     assert response.json()["checks"]["broker"] == {"ok": True, "mode": "broker"}
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "config.redis_cache.RedisCache"
 
 
 @pytest.mark.django_db

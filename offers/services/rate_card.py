@@ -11,6 +11,8 @@ from decimal import Decimal
 
 from django.db import transaction
 
+from config.row_cache import rows_changed
+
 from ..models import Merchant, MerchantCommission, Offer
 
 
@@ -46,6 +48,7 @@ def rate_card_refresh(merchant_id: int) -> None:
         locked = Merchant.objects.select_for_update(no_key=True).filter(pk=merchant_id)
         if locked.values_list("pk", flat=True).first() is not None:
             locked.update(rate_card=rate_card_build(merchant_id))
+            rows_changed(Merchant)  # the click-out snapshots the card from its cached row
 
 
 def rate_cards_rebuild() -> int:

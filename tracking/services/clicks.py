@@ -1,40 +1,86 @@
-"""Click-out: the hot path from our page to the store. One SELECT, one INSERT, a 302."""
+"""Click-out: the hot path from our page to the store. The offer's or store's row from
+the process's cache (one SELECT when it is not there), one INSERT, a 302."""
 
 import uuid
 from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.db import connection
 from django.utils import timezone
 
 from config.fast_insert import insert_row
-from offers.models import CashbackTerms, Merchant, Offer
+from config.row_cache import RowCache
+from offers.models import CashbackTerms, Merchant, Network, Offer
 from offers.services.rate_card import click_rates
 
 from ..models import Click, OfferView
 
-# Columns the click-out needs, so the one query it makes stays narrow.
-_OFFER_COLUMNS = (
-    "id",
-    "tracking_url",
-    "cashback_type",
-    "cashback_value",
-    "cashback_max",
-    "allowed_countries",
-    "allowed_devices",
-    "merchant__id",
-    "merchant__slug",
-    "merchant__tracking_url",
-    "merchant__cashback_type",
-    "merchant__cashback_value",
-    "merchant__cashback_max",
-    "merchant__allow_over_commission",
-    "merchant__shopper_share",
-    "merchant__rate_card",
-)
+
+@dataclass(frozen=True)
+class MerchantRow:
+    """What a click-out needs of a store: no model instance."""
+
+    pk: int
+    slug: str
+    name: str
+    tracking_url: str
+    cashback_type: str
+    cashback_value: Decimal
+    cashback_max: Decimal | None
+    allow_over_commission: bool
+    shopper_share: Decimal | None
+    rate_card: tuple[dict, ...]  # offers.services.rate_card: the store's category rates
+
+    def cashback_terms(self) -> CashbackTerms:
+        return CashbackTerms(
+            self.cashback_type, self.cashback_value, self.cashback_max, self.allow_over_commission
+        )
+
+
+@dataclass(frozen=True)
+class OfferRow:
+    """What a click-out needs of an offer and its store. The validity window is kept, not
+    judged when the row is loaded: an offer ends on time without anything being saved."""
+
+    pk: int
+    merchant: MerchantRow
+    tracking_url: str
+    cashback_type: str
+    cashback_value: Decimal | None
+    cashback_max: Decimal | None
+    allowed_countries: tuple[str, ...]
+    allowed_devices: tuple[str, ...]
+    starts_at: datetime | None
+    ends_at: datetime | None
+
+    def is_live_at(self, now: datetime) -> bool:
+        """Offer.objects.live()'s time rule; the rest of it chose the row."""
+        return (self.starts_at is None or self.starts_at <= now) and (
+            self.ends_at is None or now < self.ends_at
+        )
+
+    def cashback_terms(self) -> CashbackTerms:
+        """The offer's own cashback, else its store's (as Offer.cashback_terms)."""
+        if not self.cashback_type:
+            return self.merchant.cashback_terms()
+        return CashbackTerms(
+            self.cashback_type,
+            self.cashback_value,
+            self.cashback_max,
+            self.merchant.allow_over_commission,
+        )
+
+    @property
+    def effective_tracking_url(self) -> str:
+        return self.tracking_url or self.merchant.tracking_url
+
+
 _MERCHANT_COLUMNS = (
     "id",
     "slug",
+    "name",
     "tracking_url",
     "cashback_type",
     "cashback_value",
@@ -43,23 +89,77 @@ _MERCHANT_COLUMNS = (
     "shopper_share",
     "rate_card",
 )
+_OFFER_COLUMNS = (
+    "id",
+    "tracking_url",
+    "cashback_type",
+    "cashback_value",
+    "cashback_max",
+    "allowed_countries",
+    "allowed_devices",
+    "starts_at",
+    "ends_at",
+)
 
 
-def offer_for_click(offer_id: int) -> Offer | None:
-    return (
-        Offer.objects.live()
-        .select_related("merchant")
-        .only(*_OFFER_COLUMNS)
-        .filter(pk=offer_id)
+def _merchant_row(values) -> MerchantRow:
+    *head, rate_card = values
+    return MerchantRow(*head, rate_card=tuple(rate_card or ()))
+
+
+def _offer_row(offer_id: int) -> OfferRow | None:
+    """An offer that is live but for its dates (those are checked at each click)."""
+    found = (
+        Offer.objects.filter(
+            pk=offer_id,
+            status=Offer.Status.ACTIVE,
+            deleted_at__isnull=True,
+            merchant__is_active=True,
+            merchant__deleted_at__isnull=True,
+            merchant__network__status="active",
+        )
+        .values_list(*_OFFER_COLUMNS, *(f"merchant__{name}" for name in _MERCHANT_COLUMNS))
         .first()
+    )
+    if found is None:
+        return None
+    offer, merchant = found[: len(_OFFER_COLUMNS)], found[len(_OFFER_COLUMNS) :]
+    pk, tracking_url, cashback_type, value, cap, countries, devices, starts, ends = offer
+    return OfferRow(
+        pk=pk,
+        merchant=_merchant_row(merchant),
+        tracking_url=tracking_url,
+        cashback_type=cashback_type,
+        cashback_value=value,
+        cashback_max=cap,
+        allowed_countries=tuple(countries or ()),
+        allowed_devices=tuple(devices or ()),
+        starts_at=starts,
+        ends_at=ends,
     )
 
 
-def merchant_for_click(slug: str) -> Merchant | None:
-    return Merchant.objects.live().only(*_MERCHANT_COLUMNS).filter(slug=slug).first()
+def _live_merchant_row(slug: str) -> MerchantRow | None:
+    found = Merchant.objects.live().filter(slug=slug).values_list(*_MERCHANT_COLUMNS).first()
+    return _merchant_row(found) if found else None
 
 
-def offer_allows(offer: Offer | None, *, country: str, device: str) -> bool:
+# A store's row carries its terms and rate card (MerchantCommission changes rebuild the
+# card with an UPDATE of the store, which bumps these): the click snapshots both.
+offers_by_id = RowCache("offers", _offer_row, depends_on=(Offer, Merchant, Network))
+merchants_by_slug = RowCache("merchants", _live_merchant_row, depends_on=(Merchant, Network))
+
+
+def offer_for_click(offer_id: int) -> OfferRow | None:
+    offer = offers_by_id.get(offer_id)
+    return offer if offer is not None and offer.is_live_at(timezone.now()) else None
+
+
+def merchant_for_click(slug: str) -> MerchantRow | None:
+    return merchants_by_slug.get(slug)
+
+
+def offer_allows(offer: OfferRow | None, *, country: str, device: str) -> bool:
     """Offers may be limited to countries and devices; an unknown country passes."""
     if offer is None:
         return True
@@ -78,8 +178,8 @@ class RecordedClick:
 
 def click_record(
     *,
-    merchant: Merchant,
-    offer: Offer | None,
+    merchant: MerchantRow,
+    offer: OfferRow | None,
     terms: CashbackTerms,
     user_id: int | None,
     ip: str | None,
@@ -113,7 +213,7 @@ def click_record(
 
 
 def destination_url(
-    template: str, *, click: RecordedClick, merchant: Merchant, offer: Offer | None
+    template: str, *, click: RecordedClick, merchant: MerchantRow, offer: OfferRow | None
 ) -> str:
     """The staff-configured tracking URL with our macros filled (and URL-encoded)."""
     values = {

@@ -2,6 +2,7 @@
 
 from collections.abc import Mapping
 from datetime import datetime
+from functools import cache
 
 from django.conf import settings
 from django.utils import timezone
@@ -10,6 +11,7 @@ from affiliates.models import Conversion
 from affiliates.services.conversions import ClickFacts, ForeignAmount, conversion_record
 from campaigns.models import Campaign
 from config.errors import Refusal
+from config.fast_select import db_value, select_row
 from config.money import check_amount_size, parse_amount
 from config.tokens import hash_token
 from wallet.services.fx import FxConversion, fx_conversion
@@ -86,13 +88,33 @@ def conversion_postback_process(
     return finish(log, PostbackReply(200, body), duplicate=outcome.duplicate)
 
 
-# What a conversion needs of its click (ClickFacts): one narrow read on the hot path.
+# What a conversion needs of its click (ClickFacts), and whether its transaction is
+# recorded already: one statement on the hot path, the conversion one probe of the
+# (campaign, txn) unique index.
 CLICK_FACTS = ("click_id", "link_id", "partner_id", "campaign_id", "sub1", "sub2", "sub3")
 CLICK_FACTS += ("ip", "created_at")
 
 
-def _known(campaign: Campaign, txn_id: str) -> bool:
-    return Conversion.objects.filter(campaign=campaign, txn_id=txn_id).exists()
+@cache
+def _click_read() -> tuple[str, list]:
+    click, conversion = AffiliateClick._meta.db_table, Conversion._meta.db_table
+    selected = ", ".join(f"c.{AffiliateClick._meta.get_field(name).column}" for name in CLICK_FACTS)
+    sql = (
+        f"SELECT {selected}, v.id FROM {click} c "  # noqa: S608 (names from the models)
+        f"LEFT JOIN {conversion} v ON v.campaign_id = %s AND v.txn_id = %s "
+        "WHERE c.click_id = %s"
+    )
+    return sql, [(AffiliateClick, name) for name in CLICK_FACTS] + [(Conversion, "id")]
+
+
+def _click_and_known(campaign: Campaign, click_id, txn_id: str) -> tuple[ClickFacts, bool] | None:
+    sql, columns = _click_read()
+    row = select_row(
+        sql, [campaign.pk, txn_id, db_value(AffiliateClick, "click_id", click_id)], columns
+    )
+    if row is None:
+        return None
+    return ClickFacts(*row[:-1]), row[-1] is not None
 
 
 def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None, received_at=None):
@@ -106,15 +128,16 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None, received_
         )
     currency = reported_currency(raw)
     converted_at = parse_sale_date(raw.get("conversion_date"), field="conversion_date")
-    click = AffiliateClick.objects.filter(click_id=click_id).only(*CLICK_FACTS).first()
-    if click is None:
+    found = _click_and_known(campaign, click_id, txn_id)
+    if found is None:
         raise PostbackNotFound("unknown_click", f"No click {click_id}.")
+    click, known = found
     converted_at = check_sale_date(
-        converted_at, clicked_at=click.created_at, now=received_at, field="conversion_date"
+        converted_at, clicked_at=click.clicked_at, now=received_at, field="conversion_date"
     )
     # Converted before the commission is worked out: a percentage goal pays on the amount
     # in the platform currency, at the rate of the day the customer converted.
-    if currency != settings.PLATFORM_CURRENCY and _known(campaign, txn_id):
+    if currency != settings.PLATFORM_CURRENCY and known:
         # A later report only moves the status: its amount is not read, so it needs no
         # rate (today's may not exist yet).
         convert = FxConversion(currency, None)
@@ -124,17 +147,7 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None, received_
     check_amount_size(converted, field="amount")
     return conversion_record(
         campaign=campaign,
-        click=ClickFacts(
-            click.click_id,
-            click.link_id,
-            click.partner_id,
-            click.campaign_id,
-            click.sub1,
-            click.sub2,
-            click.sub3,
-            click.ip,
-            click.created_at,
-        ),
+        click=click,
         goal_code=raw.get("goal", ""),
         txn_id=txn_id,
         amount=converted,
@@ -143,4 +156,5 @@ def _apply(campaign: Campaign, raw: Mapping[str, str], ip: str | None, received_
         customer_ip=raw.get("ip") or None,
         converted_at=converted_at,
         foreign=ForeignAmount(currency, amount, convert.rate) if convert.foreign else None,
+        known=known,
     )

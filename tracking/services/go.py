@@ -1,4 +1,5 @@
-"""/go/<slug>/: a partner's link. One SELECT (link, campaign, partner), one INSERT."""
+"""/go/<slug>/: a partner's link. The link's row from the process's cache (one SELECT
+when it is not there), one INSERT."""
 
 import hashlib
 import uuid
@@ -12,45 +13,70 @@ from affiliates.models import Link, Partner
 from campaigns.models import Campaign
 from config.fast_insert import insert_row
 from config.request_meta import describe_user_agent
+from config.row_cache import RowCache
 
 from ..models import AffiliateClick
 
-_LINK_COLUMNS = (
-    "id",
-    "slug",
-    "destination_url",
-    "status",
-    "sub1",
-    "sub2",
-    "sub3",
-    "partner__id",
-    "partner__status",
-    "campaign__id",
-    "campaign__status",
-    "campaign__fallback_url",
-)
 UTM = ("utm_source", "utm_medium", "utm_campaign", "utm_term", "utm_content")
 
 
-def link_for_click(slug: str) -> Link | None:
-    return (
-        Link.objects.select_related("partner", "campaign")
-        .only(*_LINK_COLUMNS)
-        .filter(slug=slug)
+@dataclass(frozen=True)
+class LinkRow:
+    """What /go/ needs of a link, its campaign and its partner: no model instance."""
+
+    pk: int
+    destination_url: str
+    status: str
+    sub1: str
+    sub2: str
+    sub3: str
+    partner_id: int
+    partner_status: str
+    campaign_id: int
+    campaign_status: str
+    campaign_fallback_url: str
+
+
+def _link_row(slug: str) -> LinkRow | None:
+    found = (
+        Link.objects.filter(slug=slug)
+        .values_list(
+            "id",
+            "destination_url",
+            "status",
+            "sub1",
+            "sub2",
+            "sub3",
+            "partner_id",
+            "partner__status",
+            "campaign_id",
+            "campaign__status",
+            "campaign__fallback_url",
+        )
         .first()
     )
+    return LinkRow(*found) if found else None
 
 
-def link_is_live(link: Link) -> bool:
+# Every link's row holds its partner's and campaign's state: a change to any of the three
+# (a pause, a suspension, a new fallback) reaches /go/ within a second.
+links_by_slug = RowCache("links", _link_row, depends_on=(Link, Partner, Campaign))
+
+
+def link_for_click(slug: str) -> LinkRow | None:
+    return links_by_slug.get(slug)
+
+
+def link_is_live(link: LinkRow) -> bool:
     return (
         link.status == Link.Status.ACTIVE
-        and link.campaign.status == Campaign.Status.ACTIVE
-        and link.partner.status == Partner.Status.APPROVED
+        and link.campaign_status == Campaign.Status.ACTIVE
+        and link.partner_status == Partner.Status.APPROVED
     )
 
 
-def fallback_url(link: Link) -> str:
-    return link.campaign.fallback_url or settings.AFFILIATE_FALLBACK_URL
+def fallback_url(link: LinkRow) -> str:
+    return link.campaign_fallback_url or settings.AFFILIATE_FALLBACK_URL
 
 
 def visitor_device(user_agent: str) -> str:
@@ -76,7 +102,7 @@ class RecordedClick:
 
 
 def affiliate_click_record(
-    *, link: Link, params, ip, user_agent, device, referrer, country
+    *, link: LinkRow, params, ip, user_agent, device, referrer, country
 ) -> RecordedClick:
     is_bot = device == "bot"
     unique = first_visit(link.pk, ip, user_agent) and not is_bot
@@ -91,8 +117,8 @@ def affiliate_click_record(
         {
             "click_id": click.click_id,
             "link": link.pk,
-            "partner": link.partner.pk,
-            "campaign": link.campaign.pk,
+            "partner": link.partner_id,
+            "campaign": link.campaign_id,
             "sub1": click.sub1,
             "sub2": click.sub2,
             "sub3": click.sub3,
@@ -109,14 +135,14 @@ def affiliate_click_record(
     return click
 
 
-def link_destination(link: Link, click: RecordedClick) -> str:
+def link_destination(link: LinkRow, click: RecordedClick) -> str:
     values = {
         "click_id": str(click.click_id),
         "sub1": click.sub1,
         "sub2": click.sub2,
         "sub3": click.sub3,
-        "affiliate_id": str(link.partner.pk),
-        "campaign_id": str(link.campaign.pk),
+        "affiliate_id": str(link.partner_id),
+        "campaign_id": str(link.campaign_id),
     }
     url = link.destination_url
     for name, value in values.items():

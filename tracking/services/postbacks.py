@@ -16,16 +16,18 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from functools import cache
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.db.models import Subquery
+from django.db import connection
 from django.utils import timezone
 
 from config.errors import Conflict, Forbidden, NotFound, Refusal
+from config.fast_select import db_value, select_row
 from config.money import check_amount_size, parse_amount
 from offers.conventions import OUR_PARAMS, OUR_STATUSES
-from offers.models import CashbackTerms, Network
+from offers.models import CashbackTerms, Merchant, Network
 from offers.models.network import parse_allowlist
 from wallet.models import CashbackEvent
 from wallet.services.cashback import (
@@ -45,23 +47,6 @@ if TYPE_CHECKING:
 
 # sale_amount is optional: some networks (CAKE) report only their commission.
 REQUIRED = ("click_id", "txn_id", "commission")
-# What applying a sale reads of its click, so that one query stays narrow.
-_CLICK_COLUMNS = (
-    "id",
-    "user_id",
-    "offer_id",
-    "cashback_type",
-    "cashback_value",
-    "cashback_max",
-    "cashback_uncapped",
-    "cashback_share",
-    "rates",
-    "created_at",
-    "merchant__id",
-    "merchant__name",
-    "merchant__network_id",
-    "merchant__confirmation_days",
-)
 _CURRENCY = re.compile(r"[A-Z]{3}")
 SIGNATURE_HEADER = "X-Postback-Signature"
 TIMESTAMP_HEADER = "X-Postback-Timestamp"
@@ -263,21 +248,68 @@ def _check_signature(secret: str, timestamp: str, signature: str, payload: bytes
 # --- applying ----------------------------------------------------------------------------
 
 
-_KNOWN = ("sale_at", "category_code", "original_currency", "fx_rate", "sale_amount")
+# What applying a sale reads: of its click, its store, and the event this transaction
+# already is (if any). The store and the event are joined: one statement, the event one
+# probe of the (network, txn) unique index, so a first report pays no extra round trip.
+_CLICK_FIELDS = (
+    "id",
+    "user_id",
+    "offer_id",
+    "cashback_type",
+    "cashback_value",
+    "cashback_max",
+    "cashback_uncapped",
+    "cashback_share",
+    "rates",
+    "created_at",
+)
+_MERCHANT_FIELDS = ("id", "name", "network_id", "confirmation_days")
+_KNOWN = ("id", "sale_at", "category_code", "original_currency", "fx_rate", "sale_amount")
+
+
+def _column(model, name: str) -> str:
+    return model._meta.get_field(name).column
+
+
+@cache
+def _click_read() -> tuple[str, list]:
+    click, merchant, event = (model._meta.db_table for model in (Click, Merchant, CashbackEvent))
+    selected = ", ".join(
+        [f"c.{_column(Click, name)}" for name in _CLICK_FIELDS]
+        + [f"m.{_column(Merchant, name)}" for name in _MERCHANT_FIELDS]
+        + [f"e.{_column(CashbackEvent, name)}" for name in _KNOWN]
+    )
+    sql = (
+        f"SELECT {selected} FROM {click} c "  # noqa: S608 (names from the models)
+        f"JOIN {merchant} m ON m.id = c.merchant_id "
+        f"LEFT JOIN {event} e ON e.network_id = %s AND e.external_txn_id = %s "
+        "WHERE c.click_id = %s"
+    )
+    columns = (
+        [(Click, name) for name in _CLICK_FIELDS]
+        + [(Merchant, name) for name in _MERCHANT_FIELDS]
+        + [(CashbackEvent, name) for name in _KNOWN]
+    )
+    return sql, columns
 
 
 def _click_and_known_sale(network: Network, sale: "NetworkSale") -> Click | None:
-    """The click, and on it (known_sale_at, known_category_code, …) the event this
-    transaction already is, if any: one statement, each subquery one probe of the
-    (network, txn) unique index, so a first report pays no extra round trip."""
-    event = CashbackEvent.objects.filter(network=network, external_txn_id=sale.txn_id)
-    return (
-        Click.objects.select_related("merchant")
-        .only(*_CLICK_COLUMNS)
-        .annotate(**{f"known_{name}": Subquery(event.values(name)[:1]) for name in _KNOWN})
-        .filter(click_id=sale.click_id)
-        .first()
+    """The click (its store loaded), and on it (known_sale_at, known_category_code, …) the
+    event this transaction already is, if any (all None if not)."""
+    sql, columns = _click_read()
+    row = select_row(
+        sql, [network.pk, sale.txn_id, db_value(Click, "click_id", sale.click_id)], columns
     )
+    if row is None:
+        return None
+    n_click, n_merchant = len(_CLICK_FIELDS), len(_MERCHANT_FIELDS)
+    click = Click.from_db(connection.alias, _CLICK_FIELDS, row[:n_click])
+    click.merchant = Merchant.from_db(
+        connection.alias, _MERCHANT_FIELDS, row[n_click : n_click + n_merchant]
+    )
+    for name, value in zip(_KNOWN, row[n_click + n_merchant :], strict=True):
+        setattr(click, f"known_{name}", value)
+    return click
 
 
 def _read_as_of_sale(
@@ -289,7 +321,7 @@ def _read_as_of_sale(
     later report about a sale we hold is read as of that sale: its date, its category and
     currency unless the report names them, and its exchange rate, so a status update days
     later is not mistaken for new amounts because today's rate differs."""
-    if click.known_sale_at is None:
+    if click.known_id is None:
         sale_at = check_sale_date(sale.sale_at, clicked_at=click.created_at, now=received_at)
         return sale_at, sale.category, fx_conversion(sale.currency, timezone.localdate(sale_at))
     sale_at = click.known_sale_at
@@ -368,7 +400,7 @@ def apply_sale(
             ),
             cashback_rule=rule,
             adjustment_id=sale.adjustment_id,
-            known=click.known_sale_at is not None,
+            known=click.known_id is not None,
         )
     except CashbackRefused as exc:
         raise PostbackConflict(exc.code, exc.detail) from exc
@@ -412,6 +444,28 @@ def network_postback_process(
     return finish(log, PostbackReply(200, _event_body(outcome)), duplicate=outcome.duplicate)
 
 
+# Not the API credentials: decrypting them on every postback would be wasted work.
+_NETWORK_FIELDS = tuple(
+    field.attname for field in Network._meta.concrete_fields if field.name != "api_credentials"
+)
+
+
+@cache
+def _network_read() -> tuple[str, list]:
+    selected = ", ".join(Network._meta.get_field(name).column for name in _NETWORK_FIELDS)
+    table = Network._meta.db_table
+    sql = f"SELECT {selected} FROM {table} WHERE slug = %s"  # noqa: S608 (names from the model)
+    return sql, [(Network, Network._meta.get_field(name).name) for name in _NETWORK_FIELDS]
+
+
+def _network(slug: str) -> Network | None:
+    """The network of a postback's URL, read by hand: its query compiled by the ORM on
+    every postback cost more than the read."""
+    sql, columns = _network_read()
+    row = select_row(sql, [slug], columns)
+    return None if row is None else Network.from_db(connection.alias, _NETWORK_FIELDS, row)
+
+
 def network_postback_handle(
     *,
     network_slug: str,
@@ -420,8 +474,7 @@ def network_postback_handle(
     headers: Mapping,
     log: PostbackLog,
 ) -> PostbackReply:
-    # Not the API credentials: decrypting them on every postback would be wasted work.
-    network = Network.objects.defer("api_credentials").filter(slug=network_slug).first()
+    network = _network(network_slug)
     if network is None:
         return finish(
             log, PostbackReply.error(PostbackNotFound("unknown_network", "No such network."))

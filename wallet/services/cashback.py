@@ -12,13 +12,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
+from functools import cache
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.services import transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Refusal
+from config.fast_insert import insert_instance
+from config.fast_select import select_row
 from config.report_states import Verdict, judge, refusal_detail
 
 from ..models import Account, CashbackEvent
@@ -182,11 +185,7 @@ def cashback_record(
     chargeback = commission < 0 or (sale_amount is not None and sale_amount < 0)
     with transaction.atomic():
         if known or chargeback:
-            existing = (
-                CashbackEvent.objects.select_for_update()
-                .filter(network=network, external_txn_id=txn_id)
-                .first()
-            )
+            existing = _locked_event(network.pk, txn_id)
             if existing is not None:
                 return _network_update_locked(existing, network_status, report)
             if chargeback:
@@ -195,46 +194,66 @@ def cashback_record(
                     f"Negative amounts charge back a sale, and transaction {txn_id} was never "
                     "reported; send the sale first.",
                 )
-        try:
-            with transaction.atomic():
-                first_status = network_status or NetworkStatus.PENDING
-                event = CashbackEvent.objects.create(
-                    user_id=user_id,
-                    network=network,
-                    merchant=merchant,
-                    offer_id=offer_id,
-                    click_uuid=click_uuid,
-                    external_txn_id=txn_id,
-                    sale_amount=sale_amount,
-                    commission=commission,
-                    cashback_amount=cashback,
-                    currency=currency,
-                    sale_at=sale_at or timezone.now(),
-                    category_code=category_code,
-                    rate_label=rate_label,
-                    original_currency=foreign.currency if foreign else "",
-                    original_sale_amount=foreign.sale_amount if foreign else None,
-                    original_commission=foreign.commission if foreign else None,
-                    fx_rate=foreign.rate if foreign else None,
-                    status=_initial_status(first_status),
-                    network_status=first_status,
-                    auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
-                    expected_confirmation_at=timezone.now()
-                    + timedelta(days=merchant.confirmation_days),
-                    network_approved_at=(
-                        timezone.now() if first_status == NetworkStatus.APPROVED else None
-                    ),
-                )
-        except IntegrityError:
+        first_status = network_status or NetworkStatus.PENDING
+        now = timezone.now()
+        event = CashbackEvent(
+            user_id=user_id,
+            network=network,
+            merchant=merchant,
+            offer_id=offer_id,
+            click_uuid=click_uuid,
+            external_txn_id=txn_id,
+            sale_amount=sale_amount,
+            commission=commission,
+            cashback_amount=cashback,
+            currency=currency,
+            sale_at=sale_at or now,
+            category_code=category_code,
+            rate_label=rate_label,
+            original_currency=foreign.currency if foreign else "",
+            original_sale_amount=foreign.sale_amount if foreign else None,
+            original_commission=foreign.commission if foreign else None,
+            fx_rate=foreign.rate if foreign else None,
+            status=_initial_status(first_status),
+            network_status=first_status,
+            auto_confirm=network.confirmation_policy == network.ConfirmationPolicy.AUTO,
+            expected_confirmation_at=now + timedelta(days=merchant.confirmation_days),
+            network_approved_at=now if first_status == NetworkStatus.APPROVED else None,
+        )
+        if not insert_instance(event, unless_conflict_on=("network", "external_txn_id")):
             # Reported before (or concurrently: the unique index made us wait for it).
-            existing = CashbackEvent.objects.select_for_update().get(
-                network=network, external_txn_id=txn_id
-            )
+            existing = _locked_event(network.pk, txn_id)
+            if existing is None:
+                raise CashbackEvent.DoesNotExist(f"{txn_id} conflicted, then vanished")
             return _network_update_locked(existing, network_status, report)
         if event.status == Status.PENDING:
             how = f" ({event.rate_label})" if event.rate_label else ""
             _post(event, "pending", _pending_credit(event), f"Cashback pending: {merchant}{how}")
     return CashbackOutcome(event, created=True, changed=True)
+
+
+_EVENT_FIELDS = tuple(field.attname for field in CashbackEvent._meta.concrete_fields)
+
+
+@cache
+def _locked_event_read() -> tuple[str, list]:
+    meta = CashbackEvent._meta
+    selected = ", ".join(meta.get_field(name).column for name in _EVENT_FIELDS)
+    sql = (
+        f"SELECT {selected} FROM {meta.db_table} "  # noqa: S608 (names from the model)
+        "WHERE network_id = %s AND external_txn_id = %s FOR UPDATE"
+    )
+    if connection.vendor == "sqlite":
+        sql = sql.removesuffix(" FOR UPDATE")  # SQLite locks the whole database anyway
+    return sql, [(CashbackEvent, meta.get_field(name).name) for name in _EVENT_FIELDS]
+
+
+def _locked_event(network_id: int, txn_id: str) -> CashbackEvent | None:
+    """The event of (network, txn), locked; read by hand, as every later report reads it:
+    the ORM compiled this query anew each time."""
+    sql, columns = _locked_event_read()
+    row = select_row(sql, [network_id, txn_id], columns)
+    return None if row is None else CashbackEvent.from_db(connection.alias, _EVENT_FIELDS, row)
 
 
 def _initial_status(network_status: str) -> str:

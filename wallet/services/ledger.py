@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, Refusal
 from config.money import check_amount_size, money
-from config.sql_arrays import any_of
+from config.sql_arrays import any_of, array_literal
 
 from ..models import Account, Entry, Transaction
 
@@ -145,6 +145,14 @@ def _actor_id(actor) -> int | None:
     return actor.pk if actor is not None and actor.pk else None
 
 
+_LOCK_SQL = (
+    'SELECT owner_id, kind, currency, id, balance FROM "wallet_account" '
+    "WHERE ((owner_id = ANY(%s::bigint[]) AND kind = ANY(%s::varchar[])) "
+    "OR (owner_id IS NULL AND kind = ANY(%s::varchar[]))) AND currency = ANY(%s::varchar[]) "
+    "ORDER BY id FOR UPDATE"
+)
+
+
 def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, list]:
     """Create missing accounts, then lock all of them in id order.
 
@@ -156,21 +164,39 @@ def _lock_accounts(keys: set[AccountKey]) -> dict[AccountKey, list]:
     user_kinds = {k.kind for k in keys if k.owner_id is not None}
     platform_kinds = {k.kind for k in keys if k.owner_id is None}
     currencies = {k.currency for k in keys}
-    locked = (
-        Account.objects.select_for_update()
-        .filter(
-            Q(owner_id__in=any_of(owners, "bigint"), kind__in=user_kinds)
-            | Q(owner__isnull=True, kind__in=platform_kinds),
-            currency__in=currencies,
+
+    def orm_rows():
+        return (
+            Account.objects.select_for_update()
+            .filter(
+                Q(owner_id__in=any_of(owners, "bigint"), kind__in=user_kinds)
+                | Q(owner__isnull=True, kind__in=platform_kinds),
+                currency__in=currencies,
+            )
+            .order_by("pk")
+            # Plain rows, [id, balance] by key: a batch locks thousands of accounts, and
+            # a model instance each was most of the time spent here.
+            .values_list("owner_id", "kind", "currency", "pk", "balance")
         )
-        .order_by("pk")
-        # Plain rows, [id, balance] by key: a batch locks thousands of accounts, and a
-        # model instance each was most of the time spent here.
-        .values_list("owner_id", "kind", "currency", "pk", "balance")
-    )
 
     def rows():
-        return {(o, k, c): [pk, balance] for o, k, c, pk, balance in locked.all()}
+        if connection.vendor == "postgresql":
+            # The same statement by hand: the ORM compiled it anew on every posting,
+            # which cost more than PostgreSQL spends running it.
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    _LOCK_SQL,
+                    [
+                        array_literal(owners, "bigint"),
+                        array_literal(user_kinds, "varchar"),
+                        array_literal(platform_kinds, "varchar"),
+                        array_literal(currencies, "varchar"),
+                    ],
+                )
+                found = cursor.fetchall()
+        else:
+            found = orm_rows()
+        return {(o, k, c): [pk, balance] for o, k, c, pk, balance in found}
 
     accounts = rows()
     if not keys <= accounts.keys():
@@ -194,7 +220,10 @@ def _write_balances(accounts: list[list]) -> None:
                 "UPDATE wallet_account SET balance = v.balance "
                 "FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, balance) "
                 "WHERE wallet_account.id = v.id",
-                [[pk for pk, _ in accounts], [balance for _, balance in accounts]],
+                [
+                    array_literal([pk for pk, _ in accounts], "bigint"),
+                    array_literal([balance for _, balance in accounts], "numeric"),
+                ],
             )
     else:
         Account.objects.bulk_update(
@@ -221,49 +250,58 @@ def _existing(keys: Iterable[str]) -> dict[str, Transaction]:
 
 
 def _insert(requests: list[PostingRequest]) -> list[Posting]:
-    """Insert one transaction per request; their postings, in request order."""
+    """Insert one transaction per request (SQLite); their postings, in request order."""
     now = timezone.now()
-    if connection.vendor != "postgresql" or len(requests) < 50:
-        rows = Transaction.objects.bulk_create(
-            Transaction(
-                kind=r.kind,
-                idempotency_key=r.idempotency_key,
-                memo=r.memo[:255],
-                reference=r.reference,
-                actor_id=_actor_id(r.actor),
-                currency=r.lines[0].account.currency,
-                created_at=now,
-            )
-            for r in requests
+    rows = Transaction.objects.bulk_create(
+        Transaction(
+            kind=r.kind,
+            idempotency_key=r.idempotency_key,
+            memo=r.memo[:255],
+            reference=r.reference,
+            actor_id=_actor_id(r.actor),
+            currency=r.lines[0].account.currency,
+            created_at=now,
         )
-        return [Posting(row, True) for row in rows]
-    # A big batch on PostgreSQL: one array per column instead of a parameter per value,
-    # and no model instance per row.
+        for r in requests
+    )
+    return [Posting(row, True) for row in rows]
+
+
+def _insert_new(requests: list[PostingRequest]) -> dict[str, Posting]:
+    """PostgreSQL: insert the transactions whose keys are new, in one statement; the
+    postings created, by key. A key another transaction holds makes this wait for its
+    commit and is then skipped (its caller replays it); keys go in sorted order, so two
+    batches waiting on each other's keys cannot deadlock. One array per column, no model
+    instance per row."""
+    now = timezone.now()
     with connection.cursor() as cursor:
         cursor.execute(
             "INSERT INTO wallet_transaction "
             "(kind, idempotency_key, memo, reference, actor_id, currency, created_at) "
             "SELECT k, i, m, r, a, c, %s FROM unnest(%s::varchar[], %s::varchar[], "
             "%s::varchar[], %s::varchar[], %s::bigint[], %s::varchar[]) AS v(k, i, m, r, a, c) "
-            "RETURNING id, idempotency_key",
+            "ORDER BY i ON CONFLICT (idempotency_key) DO NOTHING RETURNING id, idempotency_key",
             [
                 now,
-                [r.kind for r in requests],
-                [r.idempotency_key for r in requests],
-                [r.memo[:255] for r in requests],
-                [r.reference for r in requests],
-                [_actor_id(r.actor) for r in requests],
-                [r.lines[0].account.currency for r in requests],
+                array_literal([r.kind for r in requests], "varchar"),
+                array_literal([r.idempotency_key for r in requests], "varchar"),
+                array_literal([r.memo[:255] for r in requests], "varchar"),
+                array_literal([r.reference for r in requests], "varchar"),
+                array_literal([_actor_id(r.actor) for r in requests], "bigint"),
+                array_literal([r.lines[0].account.currency for r in requests], "varchar"),
             ],
         )
-        ids = dict(cursor.fetchall())
-    by_key = {key: pk for pk, key in ids.items()}
-    return [Posting(None, True, row=(by_key[r.idempotency_key], r, now)) for r in requests]
+        by_key = {key: pk for pk, key in cursor.fetchall()}
+    return {
+        r.idempotency_key: Posting(None, True, row=(by_key[r.idempotency_key], r, now))
+        for r in requests
+        if r.idempotency_key in by_key
+    }
 
 
 def _insert_entries(rows: list[tuple]) -> None:
     """rows: (transaction id, account id, amount, balance after)."""
-    if connection.vendor != "postgresql" or len(rows) < 50:
+    if connection.vendor != "postgresql":
         entries = [
             Entry(transaction_id=t, account_id=a, amount=m, balance_after=b) for t, a, m, b in rows
         ]
@@ -272,11 +310,17 @@ def _insert_entries(rows: list[tuple]) -> None:
     transactions, accounts, amounts, balances = map(list, zip(*rows, strict=True))
     with connection.cursor() as cursor:
         cursor.execute(
-            "INSERT INTO wallet_entry "
+            'INSERT INTO "wallet_entry" '
             "(transaction_id, account_id, amount, balance_after, created_at) "
             "SELECT t, a, m, b, %s FROM unnest(%s::bigint[], %s::bigint[], %s::numeric[], "
             "%s::numeric[]) AS v(t, a, m, b)",
-            [timezone.now(), transactions, accounts, amounts, balances],
+            [
+                timezone.now(),
+                array_literal(transactions, "bigint"),
+                array_literal(accounts, "bigint"),
+                array_literal(amounts, "numeric"),
+                array_literal(balances, "numeric"),
+            ],
         )
 
 
@@ -303,32 +347,54 @@ def ledger_post_many(requests: Sequence[PostingRequest]) -> list[Posting]:
     """Post many balanced postings in one database transaction, set-based: one insert
     of transactions, one lock of every account involved, one update of their balances,
     one insert of entries. Postings apply in the given order (guards and balance_after
-    see the ones before). Keys posted before are replayed, not posted again."""
+    see the ones before). Keys posted before are replayed, not posted again.
+
+    All or nothing: if one posting's guarded line would overdraw its account
+    (InsufficientFunds), or one key was posted before with other amounts
+    (IdempotencyConflict), the whole batch is refused and no money moves. A batch job
+    that must not stop for one shopper keeps guarded spending out of its batches (the
+    confirmation job moves pending to available, which no guard watches) or posts that
+    shopper on their own."""
     requests = [r._replace(lines=_validated(r.lines)) for r in requests]
     if len({r.idempotency_key for r in requests}) != len(requests):
         raise UnbalancedPosting("Each posting in a batch needs its own idempotency key.")
     with transaction.atomic():
-        # A single posting just tries the insert (the common case, one query less); a
-        # batch looks first so that a few replays do not abort the rest.
-        existing = _existing(r.idempotency_key for r in requests) if len(requests) > 1 else {}
-        fresh = [r for r in requests if r.idempotency_key not in existing]
-        try:
-            # The unique key decides between concurrent twins: the loser waits for the
-            # winner's commit, then fails here and replays.
-            with transaction.atomic():
-                inserted = _insert(fresh)
-        except IntegrityError:
-            existing = _existing(r.idempotency_key for r in requests)
-            fresh = [r for r in requests if r.idempotency_key not in existing]
-            inserted = _insert(fresh)
-        created = dict(zip((r.idempotency_key for r in fresh), inserted, strict=True))
+        if connection.vendor == "postgresql":
+            created = _insert_new(requests)
+            existing = (
+                _existing(r.idempotency_key for r in requests if r.idempotency_key not in created)
+                if len(created) < len(requests)
+                else {}
+            )
+        else:
+            created, existing = _insert_sqlite(requests)
+        fresh = [r for r in requests if r.idempotency_key in created]
+        # A key posted before with other amounts refuses the whole batch before any
+        # balance moves (and this block rolls back the transactions just inserted).
+        replayed = {
+            r.idempotency_key: _replay(existing[r.idempotency_key], r.lines)
+            for r in requests
+            if r.idempotency_key in existing
+        }
         _apply(fresh, created)
-    return [
-        created[r.idempotency_key]
-        if r.idempotency_key in created
-        else _replay(existing[r.idempotency_key], r.lines)
-        for r in requests
-    ]
+    return [created.get(r.idempotency_key) or replayed[r.idempotency_key] for r in requests]
+
+
+def _insert_sqlite(requests: list[PostingRequest]) -> tuple[dict, dict]:
+    """SQLite lets one writer in at a time, so looking first cannot race: the postings
+    created by key, and the transactions found under the other keys."""
+    # A single posting just tries the insert (the common case, one query less); a batch
+    # looks first so that a few replays do not abort the rest.
+    existing = _existing(r.idempotency_key for r in requests) if len(requests) > 1 else {}
+    fresh = [r for r in requests if r.idempotency_key not in existing]
+    try:
+        with transaction.atomic():
+            inserted = _insert(fresh)
+    except IntegrityError:
+        existing = _existing(r.idempotency_key for r in requests)
+        fresh = [r for r in requests if r.idempotency_key not in existing]
+        inserted = _insert(fresh)
+    return dict(zip((r.idempotency_key for r in fresh), inserted, strict=True)), existing
 
 
 def _apply(requests: list[PostingRequest], postings: dict[str, Posting]) -> None:
