@@ -7,6 +7,7 @@ all partners from the daily stats. Nothing here scans raw click rows. Conversion
 the day the customer converted (`converted_at`), not the day the advertiser told us.
 """
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
@@ -28,6 +29,7 @@ from .models import (
     Partner,
     PartnerDailyStats,
 )
+from .top_lists_cache import cached_sums
 
 ZERO = Decimal("0.00")
 GROUPS = ("day", "campaign", "goal", "sub1")
@@ -58,21 +60,29 @@ def partner_dashboard(*, partner: Partner, days: int = 30, today: date | None = 
     """The seed's affiliate dashboard: the last `days` days, and a per-day series."""
     today = today or timezone.localdate()
     since = today - timedelta(days=days - 1)
-    clicks = DailyClicks.objects.filter(partner=partner, day__gte=since)
-    click_totals = clicks.aggregate(c=Sum("clicks"), u=Sum("unique_clicks"))
-    conversions = Conversion.objects.filter(
-        partner=partner, converted_at__gte=day_start(since)
-    ).exclude(status=Conversion.Status.DECLINED)
-    by_status = dict(conversions.values_list("status").annotate(total=Sum("commission")).order_by())
-    count = conversions.count()
-    per_day_clicks = dict(clicks.values_list("day").annotate(total=Sum("clicks")).order_by())
-    per_day = {
-        row["day"]: row
-        for row in conversions.annotate(day=TruncDate("converted_at"))
-        .values("day")
-        .annotate(n=Count("*"), earned=Sum("commission"))
+    # One grouped read per table: the window's totals are the sums of its groups.
+    per_day_clicks = {
+        day: (total, unique)
+        for day, total, unique in DailyClicks.objects.filter(partner=partner, day__gte=since)
+        .values_list("day")
+        .annotate(c=Sum("clicks"), u=Sum("unique_clicks"))
         .order_by()
     }
+    groups = (
+        Conversion.objects.filter(partner=partner, converted_at__gte=day_start(since))
+        .exclude(status=Conversion.Status.DECLINED)
+        .annotate(day=TruncDate("converted_at"))
+        .values_list("day", "status")
+        .annotate(n=Count("*"), earned=Sum("commission"))
+        .order_by()
+    )
+    by_status: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    per_day: dict[date, dict] = defaultdict(lambda: {"n": 0, "earned": ZERO})
+    for day, status, n, earned in groups:
+        by_status[status] += earned or ZERO
+        per_day[day]["n"] += n
+        per_day[day]["earned"] += earned or ZERO
+    count = sum(row["n"] for row in per_day.values())
     daily = []
     for offset in range(days):
         day = since + timedelta(days=offset)
@@ -80,16 +90,16 @@ def partner_dashboard(*, partner: Partner, days: int = 30, today: date | None = 
         daily.append(
             {
                 "day": day.isoformat(),
-                "clicks": per_day_clicks.get(day, 0),
+                "clicks": per_day_clicks.get(day, (0, 0))[0],
                 "conversions": row.get("n", 0),
                 "earnings": str(money(row.get("earned") or ZERO)),
             }
         )
-    total_clicks = click_totals["c"] or 0
+    total_clicks = sum(total for total, _unique in per_day_clicks.values())
     return Dashboard(
         links=Link.objects.filter(partner=partner, status=Link.Status.ACTIVE).count(),
         clicks=total_clicks,
-        unique_clicks=click_totals["u"] or 0,
+        unique_clicks=sum(unique for _total, unique in per_day_clicks.values()),
         conversions=count,
         pending=money(by_status.get(Conversion.Status.PENDING) or ZERO),
         approved=money(by_status.get(Conversion.Status.APPROVED) or ZERO),
@@ -196,13 +206,17 @@ def _campaign_rows(clicked: dict, converted: dict, limit: int) -> list[dict]:
 def top_campaigns(*, days: int = 30, limit: int = 10) -> list[dict]:
     """Across all partners, from the daily stats (recounted every minute)."""
     since = timezone.localdate() - timedelta(days=days - 1)
-    window = CampaignDailyStats.objects.filter(day__gte=since).values("campaign_id").order_by()
-    clicked = {r["campaign_id"]: r["n"] for r in window.annotate(n=Sum("clicks")) if r["n"]}
-    converted = {
-        r["campaign_id"]: r
-        for r in window.annotate(n=Sum("conversions"), earned=Sum("earnings"), sales=Sum("sales"))
-    }
-    return _campaign_rows(clicked, converted, limit)
+
+    def sums():
+        window = CampaignDailyStats.objects.filter(day__gte=since).values("campaign_id")
+        window = window.order_by().annotate(
+            clicks=Sum("clicks"), n=Sum("conversions"), earned=Sum("earnings"), sales=Sum("sales")
+        )
+        return {r.pop("campaign_id"): r for r in window}
+
+    window = cached_sums(f"campaigns:{since}", sums)
+    clicked = {pk: r["clicks"] for pk, r in window.items() if r["clicks"]}
+    return _campaign_rows(clicked, window, limit)
 
 
 def partner_top_campaigns(*, partner: Partner, days: int = 30, limit: int = 5) -> list[dict]:
@@ -224,11 +238,14 @@ def partner_top_campaigns(*, partner: Partner, days: int = 30, limit: int = 5) -
 def top_partners(*, days: int = 30, limit: int = 10) -> list[dict]:
     """By earnings (not declined), from the daily stats."""
     since = timezone.localdate() - timedelta(days=days - 1)
-    earned = (
-        PartnerDailyStats.objects.filter(day__gte=since)
-        .values("partner_id")
-        .annotate(n=Sum("conversions"), earned=Sum("earnings"), held=Sum("on_hold"))
-        .order_by("-earned", "partner_id")[:limit]
+    earned = cached_sums(
+        f"partners:{since}:{limit}",
+        lambda: list(
+            PartnerDailyStats.objects.filter(day__gte=since)
+            .values("partner_id")
+            .annotate(n=Sum("conversions"), earned=Sum("earnings"), held=Sum("on_hold"))
+            .order_by("-earned", "partner_id")[:limit]
+        ),
     )
     partners = Partner.objects.in_bulk([row["partner_id"] for row in earned])
     return [

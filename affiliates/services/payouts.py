@@ -22,7 +22,9 @@ class PayoutRefused(Refusal):
 
 def payable_balance(partner: Partner) -> Decimal:
     account = Account.objects.filter(
-        owner=partner.user, kind=Account.Kind.PARTNER_PAYABLE, currency=settings.PLATFORM_CURRENCY
+        owner_id=partner.user_id,  # not partner.user: the portal has the user already
+        kind=Account.Kind.PARTNER_PAYABLE,
+        currency=settings.PLATFORM_CURRENCY,
     ).first()
     return account.balance if account else Decimal("0.00")
 

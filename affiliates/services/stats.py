@@ -14,6 +14,7 @@ from django.utils import timezone
 from config.days import day_start
 
 from ..models import CampaignDailyStats, Conversion, DailyClicks, PartnerDailyStats
+from ..top_lists_cache import stats_changed
 
 # Statuses change for weeks (approvals, declines): the trailing window is recounted.
 WINDOW_DAYS = 35
@@ -95,4 +96,5 @@ def _recount(since: date) -> int:
             batch_size=2000,
         )
         PartnerDailyStats.objects.bulk_create(partners, batch_size=2000)
+    stats_changed()
     return len(campaigns) + len(partners)

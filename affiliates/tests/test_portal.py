@@ -9,9 +9,10 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import PASSWORD, UserFactory
-from affiliates.models import ApiKey, Link, Partner, PartnerCampaign, PartnerPostback
+from affiliates.models import ApiKey, DailyClicks, Link, Partner, PartnerCampaign, PartnerPostback
 from affiliates.services.apikeys import api_key_check
 from affiliates.tests.factories import LinkFactory, PartnerFactory, PendingPartnerFactory
 from campaigns.models import Campaign
@@ -335,3 +336,27 @@ def test_the_dashboards_query_count_does_not_grow_with_traffic(client):
                 record_conversion(link, txn_id=f"{partner.pk}-{n}-{txn}")
 
     assert queries(busy) == queries(quiet)
+
+
+def test_the_dashboard_reads_each_table_once(client, django_assert_num_queries):
+    link = LinkFactory()
+    GoalFactory(campaign=link.campaign)
+    record_conversion(link, txn_id="T1")
+    DailyClicks.objects.create(
+        partner=link.partner,
+        link=link,
+        campaign=link.campaign,
+        day=timezone.localdate(),
+        clicks=4,
+        unique_clicks=3,
+    )
+    client.force_login(link.partner.user)
+    client.get(reverse("affiliates:dashboard"))
+
+    # User, partner; clicks and conversions by day, active links; the payable balance
+    # (the partner's user is the one logged in); the top campaigns' clicks, conversions
+    # and campaigns; the footer's pages.
+    with django_assert_num_queries(10):
+        page = client.get(reverse("affiliates:dashboard"))
+    stats = page.context["stats"]
+    assert (stats.clicks, stats.unique_clicks, stats.conversions) == (4, 3, 1)

@@ -125,3 +125,24 @@ def test_a_partners_own_top_campaigns_are_live(programme):
     assert [(r["campaign"].name, r["conversions"], r["earnings"]) for r in rows] == [
         ("Shoes", 4, D("40.00")),
     ]
+
+
+def test_the_overview_sums_the_daily_stats_once_per_recount(
+    client, programme, django_assert_num_queries
+):
+    client.force_login(SuperuserFactory())
+    url = reverse("admin:affiliates_overview")
+    # The user (the session is in the cache), the two sums, the partners and the live
+    # campaigns.
+    with django_assert_num_queries(5):
+        assert client.get(url).status_code == 200
+
+    # The sums come from the cache until the stats are recounted: names and statuses
+    # are still read.
+    with django_assert_num_queries(3):
+        page = client.get(url)
+    assert [r["campaign"].name for r in page.context["top_campaigns"]] == ["Shoes", "Hats"]
+
+    daily_stats_refresh()
+    with django_assert_num_queries(5):
+        client.get(url)
