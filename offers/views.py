@@ -5,6 +5,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from . import selectors
+from .home import home_catalogue_html
 from .models import Category, Merchant
 
 PAGE_SIZE = 24
@@ -15,16 +16,7 @@ def _page(request, queryset):
 
 
 def home(request):
-    return render(
-        request,
-        "offers/home.html",
-        {
-            "merchants": selectors.featured_merchants(),
-            "offers": selectors.featured_offers(),
-            "popular": selectors.popular_offers(),
-            "categories": selectors.top_categories(),
-        },
-    )
+    return render(request, "offers/home.html", {"catalogue": home_catalogue_html()})
 
 
 def stores(request):

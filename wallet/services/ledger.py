@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from config.errors import Conflict, Refusal
+from config.fast_insert import insert_instance
 from config.money import check_amount_size, money
 from config.sql_arrays import any_of, array_literal
 
@@ -249,21 +250,22 @@ def _existing(keys: Iterable[str]) -> dict[str, Transaction]:
     return {txn.idempotency_key: txn for txn in found}
 
 
+def _transaction_row(r: PostingRequest, now) -> Transaction:
+    return Transaction(
+        kind=r.kind,
+        idempotency_key=r.idempotency_key,
+        memo=r.memo[:255],
+        reference=r.reference,
+        actor_id=_actor_id(r.actor),
+        currency=r.lines[0].account.currency,
+        created_at=now,
+    )
+
+
 def _insert(requests: list[PostingRequest]) -> list[Posting]:
     """Insert one transaction per request (SQLite); their postings, in request order."""
     now = timezone.now()
-    rows = Transaction.objects.bulk_create(
-        Transaction(
-            kind=r.kind,
-            idempotency_key=r.idempotency_key,
-            memo=r.memo[:255],
-            reference=r.reference,
-            actor_id=_actor_id(r.actor),
-            currency=r.lines[0].account.currency,
-            created_at=now,
-        )
-        for r in requests
-    )
+    rows = Transaction.objects.bulk_create(_transaction_row(r, now) for r in requests)
     return [Posting(row, True) for row in rows]
 
 
@@ -383,6 +385,13 @@ def ledger_post_many(requests: Sequence[PostingRequest]) -> list[Posting]:
 def _insert_sqlite(requests: list[PostingRequest]) -> tuple[dict, dict]:
     """SQLite lets one writer in at a time, so looking first cannot race: the postings
     created by key, and the transactions found under the other keys."""
+    if len(requests) == 1:
+        # The common case: one INSERT that does nothing if the key exists, no savepoint.
+        [r] = requests
+        row = _transaction_row(r, timezone.now())
+        if insert_instance(row, unless_conflict_on=("idempotency_key",)):
+            return {r.idempotency_key: Posting(row, True)}, {}
+        return {}, _existing([r.idempotency_key])
     # A single posting just tries the insert (the common case, one query less); a batch
     # looks first so that a few replays do not abort the rest.
     existing = _existing(r.idempotency_key for r in requests) if len(requests) > 1 else {}
