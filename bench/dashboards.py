@@ -118,6 +118,8 @@ def _race(contenders: list[Contender], runs: int) -> None:
 def _explain(contender: Contender) -> str:
     from django.db import connection
 
+    if not contender.queries:
+        return "    no queries: served from the process's caches"
     slowest = max(contender.queries, key=lambda q: float(q["time"]))
     contender.dataset.activate()
     with connection.cursor() as cursor:

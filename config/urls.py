@@ -12,6 +12,9 @@ admin.site.site_header = "SaveBucks administration"
 admin.site.site_title = "SaveBucks admin"
 
 urlpatterns = [
+    # First: the redirects and postbacks are most of the traffic, and Django tries the
+    # patterns in order (their prefixes, out/ go/ v/ postback/ activity/, clash with none).
+    path("", include("tracking.urls")),
     path("", home, name="home"),
     path("dashboard/", dashboard, name="dashboard"),
     path("wallet/", include("wallet.urls")),
@@ -19,7 +22,6 @@ urlpatterns = [
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),
     path("partners/", include("affiliates.urls")),
-    path("", include("tracking.urls")),
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
     path("api/v1/", include("config.api_urls")),
