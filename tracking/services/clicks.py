@@ -33,10 +33,9 @@ class MerchantRow:
     shopper_share: Decimal | None
     rate_card: tuple[dict, ...]  # offers.services.rate_card: the store's category rates
 
-    def cashback_terms(self) -> CashbackTerms:
-        return CashbackTerms(
-            self.cashback_type, self.cashback_value, self.cashback_max, self.allow_over_commission
-        )
+    # The model's own rule, read from the row's attributes of the same names: one rule
+    # for pages, the API and the click's snapshot.
+    cashback_terms = Merchant.cashback_terms
 
 
 @dataclass(frozen=True)
@@ -61,20 +60,9 @@ class OfferRow:
             self.ends_at is None or now < self.ends_at
         )
 
-    def cashback_terms(self) -> CashbackTerms:
-        """The offer's own cashback, else its store's (as Offer.cashback_terms)."""
-        if not self.cashback_type:
-            return self.merchant.cashback_terms()
-        return CashbackTerms(
-            self.cashback_type,
-            self.cashback_value,
-            self.cashback_max,
-            self.merchant.allow_over_commission,
-        )
-
-    @property
-    def effective_tracking_url(self) -> str:
-        return self.tracking_url or self.merchant.tracking_url
+    # The model's own rules, as for MerchantRow.
+    cashback_terms = Offer.cashback_terms
+    effective_tracking_url = Offer.effective_tracking_url
 
 
 _MERCHANT_COLUMNS = (
