@@ -19,8 +19,9 @@ from django.utils import timezone
 @cache
 def _statement(
     model: type[models.Model], unless_conflict_on: tuple[str, ...] | None = None
-) -> tuple[str, tuple[models.Field, ...]]:
-    """The INSERT; with `unless_conflict_on` (a tuple, maybe empty) it returns the id."""
+) -> tuple[str, tuple[models.Field, ...], tuple[type | None, ...]]:
+    """The INSERT, its fields, and the Python type each field passes through unprepared;
+    with `unless_conflict_on` (a tuple, maybe empty) it returns the id."""
     fields = tuple(
         field
         for field in model._meta.concrete_fields
@@ -40,38 +41,41 @@ def _statement(
         sql += f" ON CONFLICT ({key}) DO NOTHING"
     if unless_conflict_on is not None:
         sql += f" RETURNING {connection.ops.quote_name(model._meta.pk.column)}"
-    return sql, fields
+    return sql, fields, tuple(_plain_type(field) for field in fields)
 
 
 # Fields whose database value is the Python value itself when it has exactly this type:
 # preparing it through the field (to_python, get_prep_value, the backend's adaptation)
-# would hand back the same object, at a few microseconds a column on every click.
-_PLAIN = (
-    (models.BooleanField, bool),
-    (models.CharField, str),
-    (models.TextField, str),
-    (models.IntegerField, int),  # every integer field, the auto ids included
-)
+# would hand back the same object, at a few microseconds a column on every click. Exact
+# classes, not subclasses: a subclass may prepare values its own way (EncryptedTextField
+# encrypts them), and its values must go through it.
+_PLAIN = {
+    models.BooleanField: bool,
+    models.CharField: str,
+    models.SlugField: str,
+    models.TextField: str,
+    models.IntegerField: int,
+    models.BigIntegerField: int,
+    models.SmallIntegerField: int,
+    models.PositiveIntegerField: int,
+    models.PositiveBigIntegerField: int,
+    models.PositiveSmallIntegerField: int,
+    models.AutoField: int,
+    models.BigAutoField: int,
+}
 
 
-@cache
-def _plain_types(fields: tuple[models.Field, ...]) -> tuple[type | None, ...]:
-    def plain(field):
-        target = field.target_field if isinstance(field, models.ForeignKey) else field
-        for field_class, python_type in _PLAIN:
-            if isinstance(target, field_class) and not isinstance(target, models.JSONField):
-                return python_type
-        return None
-
-    return tuple(plain(field) for field in fields)
+def _plain_type(field: models.Field) -> type | None:
+    target = field.target_field if isinstance(field, models.ForeignKey) else field
+    return _PLAIN.get(type(target))
 
 
-def _prepared(fields: tuple[models.Field, ...], values: list) -> list:
+def _prepared(fields: tuple[models.Field, ...], plain: tuple, values: list) -> list:
     return [
         value
-        if value is None or type(value) is plain
+        if value is None or type(value) is python_type
         else field.get_db_prep_save(value, connection)
-        for field, plain, value in zip(fields, _plain_types(fields), values, strict=True)
+        for field, python_type, value in zip(fields, plain, values, strict=True)
     ]
 
 
@@ -84,9 +88,9 @@ def _default(field: models.Field):
 def insert_row(model: type[models.Model], values: Mapping[str, object]) -> None:
     """INSERT one row of `model`; `values` by field name (a foreign key by its name, the
     related row's id as the value)."""
-    sql, fields = _statement(model)
+    sql, fields, plain = _statement(model)
     prepared = _prepared(
-        fields, [values[f.name] if f.name in values else _default(f) for f in fields]
+        fields, plain, [values[f.name] if f.name in values else _default(f) for f in fields]
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, prepared)
@@ -96,8 +100,8 @@ def insert_instance(instance: models.Model, *, unless_conflict_on: tuple[str, ..
     """INSERT `instance` as save() would (auto_now fields stamped on it, each value
     prepared by its field), and set its id. With `unless_conflict_on` (field names of a
     unique key), nothing if a row with the same key exists: False then."""
-    sql, fields = _statement(type(instance), unless_conflict_on)
-    prepared = _prepared(fields, [field.pre_save(instance, True) for field in fields])
+    sql, fields, plain = _statement(type(instance), unless_conflict_on)
+    prepared = _prepared(fields, plain, [field.pre_save(instance, True) for field in fields])
     with connection.cursor() as cursor:
         cursor.execute(sql, prepared)
         row = cursor.fetchone()

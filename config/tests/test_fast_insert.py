@@ -4,9 +4,12 @@ import uuid
 from decimal import Decimal
 
 import pytest
+from django.db import connection
 from django.utils import timezone
 
-from config.fast_insert import insert_row
+from affiliates.models import PartnerPostback
+from affiliates.tests.factories import PartnerFactory
+from config.fast_insert import insert_instance, insert_row
 from offers.tests.factories import MerchantFactory
 from tracking.models import Click
 
@@ -39,3 +42,20 @@ def test_a_row_written_raw_reads_back_as_the_orm_wrote_it():
     assert (click.rates, click.ip, click.user_agent) == (rates, "2001:db8::1", "")
     assert click.cashback_share == Decimal("50")  # the field's default
     assert abs((click.created_at - now).total_seconds()) < 5  # auto_now_add: now
+
+
+def test_a_field_that_prepares_its_own_values_still_prepares_them():
+    """EncryptedTextField is a TextField whose stored value is ciphertext: a plain string
+    must not pass through it unencrypted."""
+    hook = PartnerPostback(
+        partner=PartnerFactory(), url="https://partner.example/hook", signing_secret="s3cret-value"
+    )
+    assert insert_instance(hook)
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT signing_secret FROM affiliates_partnerpostback WHERE id = %s", [hook.pk]
+        )
+        stored = cursor.fetchone()[0]
+    assert "s3cret-value" not in stored
+    assert PartnerPostback.objects.get(pk=hook.pk).signing_secret == "s3cret-value"
