@@ -1,10 +1,11 @@
 """How partner apps authenticate: `Authorization: Api-Key <key>` (or the partner's own
 logged-in session), and who may use the partner API at all."""
 
-from rest_framework import authentication, exceptions, permissions, throttling
+from rest_framework import authentication, exceptions, throttling
 from rest_framework.settings import api_settings
 
 from .models import ApiKey, Partner
+from .permissions import PartnerRolePermission, acting_partner
 from .services.apikeys import api_key_check
 
 
@@ -28,22 +29,12 @@ class ApiKeyAuthentication(authentication.BaseAuthentication):
 
 
 def partner_of(request) -> Partner | None:
-    if isinstance(request.auth, ApiKey):
-        return request.auth.partner
-    return (
-        Partner.objects.filter(user_id=request.user.pk).first()
-        if request.user.is_authenticated
-        else None
-    )
+    return acting_partner(request)[0]
 
 
-class IsApprovedPartner(permissions.BasePermission):
-    message = "Only approved partners may use the partner API."
-
-    def has_permission(self, request, view):
-        partner = partner_of(request)
-        view.partner = partner
-        return bool(partner and partner.is_approved)
+class IsApprovedPartner(PartnerRolePermission):
+    """Approved partner accounts only, and only what the caller's team role allows
+    (affiliates.permissions: the same check as the portal's)."""
 
 
 class PartnerKeyThrottle(throttling.SimpleRateThrottle):

@@ -1,9 +1,12 @@
 from django import forms
 
 from accounts.admin_base import https_formfield
+from accounts.models import TeamMember
+from accounts.services.teams import INVITABLE_ROLES
 from campaigns.models import Campaign
 
 from .models import Partner, PartnerPostback
+from .models.apikeys import KEY_ROLES
 from .selectors import GROUPS
 
 
@@ -97,3 +100,20 @@ class PostbackForm(forms.Form):
 
 class ApiKeyForm(forms.Form):
     name = forms.CharField(max_length=100, initial="My integration")
+    role = forms.ChoiceField(
+        choices=KEY_ROLES,
+        initial="admin",
+        required=False,
+        help_text="What the key may do; never more than you may, now or later.",
+    )
+
+
+class TeamInviteForm(forms.Form):
+    email = forms.EmailField()
+    role = forms.ChoiceField(
+        choices=[(r.value, r.label) for r in INVITABLE_ROLES], initial="viewer"
+    )
+
+
+class TeamRoleForm(forms.Form):
+    role = forms.ChoiceField(choices=TeamMember.Role.choices)

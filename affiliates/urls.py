@@ -9,6 +9,7 @@ from .views import (
     onboarding,
     payouts,
     reports,
+    team,
 )
 
 app_name = "affiliates"
@@ -34,4 +35,14 @@ urlpatterns = [
     path("postbacks/<int:pk>/delete/", integrations.postback_delete_view, name="postback-delete"),
     path("api-keys/", integrations.api_keys, name="api-keys"),
     path("api-keys/<int:pk>/revoke/", integrations.api_key_revoke_view, name="api-key-revoke"),
+    path("team/", team.team, name="team"),
+    path("team/members/<int:pk>/role/", team.team_member_role, name="team-member-role"),
+    path("team/members/<int:pk>/remove/", team.team_member_remove, name="team-member-remove"),
+    path(
+        "team/invitations/<int:pk>/revoke/",
+        team.team_invitation_revoke,
+        name="team-invitation-revoke",
+    ),
+    path("team/join/<str:token>/", team.team_join, name="team-join"),
+    path("switch/", team.partner_switch, name="switch"),
 ]

@@ -3,7 +3,7 @@ from .kyc import KYC_FIELDS, SENSITIVE_KYC_FIELDS, UserKyc
 from .referral import Referral
 from .session import UserSession
 from .staff import AuditLog, Department
-from .team import Team, TeamMember
+from .team import Team, TeamInvitation, TeamMember
 from .user import User, UserManager, generate_referral_code
 
 __all__ = [
@@ -14,6 +14,7 @@ __all__ = [
     "Referral",
     "StatusChange",
     "Team",
+    "TeamInvitation",
     "TeamMember",
     "User",
     "UserKyc",

@@ -46,3 +46,40 @@ class TeamMember(models.Model):
 
     def __str__(self):
         return f"{self.user} in {self.team} ({self.role})"
+
+
+class TeamInvitation(models.Model):
+    """An invitation to join a team, sent by email as a one-time link.
+
+    Only a SHA-256 digest of the link's token is stored (like API keys): whoever reads the
+    database cannot accept an invitation. It is spent by a conditional update (accepted,
+    revoked or expired invitations never match), so two clicks cannot both join."""
+
+    team = models.ForeignKey(Team, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=16, choices=TeamMember.Role.choices)
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # One open invitation per address and team: a second one is refused, not doubled.
+            models.UniqueConstraint(
+                fields=["team", "email"],
+                condition=models.Q(accepted_at__isnull=True, revoked_at__isnull=True),
+                name="accounts_team_invitation_open_unique",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.email} to {self.team} ({self.role})"

@@ -11,7 +11,15 @@ from .sessions import (
     session_revoke_all,
     session_revoke_others,
 )
-from .teams import team_create, team_member_add
+from .teams import (
+    team_create,
+    team_invitation_accept,
+    team_invitation_revoke,
+    team_invite,
+    team_member_add,
+    team_member_remove,
+    team_member_set_role,
+)
 from .transitions import transition, transition_claimed
 from .users import (
     user_purge,
@@ -36,7 +44,12 @@ __all__ = [
     "session_revoke_all",
     "session_revoke_others",
     "team_create",
+    "team_invitation_accept",
+    "team_invitation_revoke",
+    "team_invite",
     "team_member_add",
+    "team_member_remove",
+    "team_member_set_role",
     "transition",
     "transition_claimed",
     "user_purge",

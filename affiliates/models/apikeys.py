@@ -1,4 +1,8 @@
+from django.conf import settings
 from django.db import models
+
+# A key acts in the API, where the owner's extra powers (team, plan) do not exist.
+KEY_ROLES = [("admin", "Admin"), ("member", "Member"), ("viewer", "Viewer")]
 
 
 class ApiKey(models.Model):
@@ -8,6 +12,13 @@ class ApiKey(models.Model):
         "affiliates.Partner", on_delete=models.CASCADE, related_name="api_keys"
     )
     name = models.CharField(max_length=100)
+    # What the key may do (affiliates.permissions): never more than its creator may do now,
+    # so a key stops working for a creator who left the team and shrinks with a demotion.
+    # Keys from before teams were made by the account holder: admin, all the API offers.
+    role = models.CharField(max_length=16, choices=KEY_ROLES, default="admin")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     prefix = models.CharField(max_length=12, unique=True)
     key_hash = models.CharField(max_length=64)
     created_at = models.DateTimeField(auto_now_add=True)

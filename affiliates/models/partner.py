@@ -16,6 +16,15 @@ class Partner(models.Model):
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="partner"
     )
+    # The people who work on this account besides its holder (who is always its owner):
+    # created with the first invitation. Roles: affiliates.permissions.
+    team = models.OneToOneField(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="partner",
+    )
     name = models.CharField(max_length=200)
     company = models.CharField(max_length=200, blank=True)
     website = models.URLField(blank=True)

@@ -101,13 +101,20 @@ def partner_decide(
 
 
 def partner_set_payout(
-    *, partner: Partner, method: str, details: dict, tax_id: str, password: str, request=None
+    *,
+    partner: Partner,
+    method: str,
+    details: dict,
+    tax_id: str,
+    password: str,
+    actor=None,
+    request=None,
 ) -> Partner:
-    """Where the partner is paid. Changing it needs the account password (rate-limited,
-    failures audited) and the partner is told by email."""
-    password_recheck(
-        user=partner.user, password=password, purpose="partner_payout", request=request
-    )
+    """Where the partner is paid. Changing it needs the password of whoever changes it
+    (the account holder, or a team admin: `actor`; rate-limited, failures audited) and
+    the account holder is told by email: the money is theirs."""
+    actor = actor or partner.user
+    password_recheck(user=actor, password=password, purpose="partner_payout", request=request)
     if method not in PAYOUT_METHODS:
         raise PartnerRefused("invalid_method", f"Choose one of {', '.join(PAYOUT_METHODS)}.")
     missing = [f for f in PAYOUT_METHODS[method] if not str(details.get(f, "")).strip()]
@@ -119,6 +126,6 @@ def partner_set_payout(
     )
     partner.tax_id = tax_id.strip()
     partner.save(update_fields=["payout_method", "payout_details", "tax_id", "updated_at"])
-    audit_log(actor=partner.user, action="partner.payout_details", entity=partner)
+    audit_log(actor=actor, action="partner.payout_details", entity=partner)
     payout_details_changed_email_queue(user=partner.user, where="partner payouts")
     return partner

@@ -6,6 +6,7 @@ from campaigns.models import Goal
 
 from ..forms import AccessRequestForm
 from ..models import PartnerCampaign, PartnerGoalCommission
+from ..permissions import Action
 from ..services.access import (
     AccessRefused,
     campaign_access_request,
@@ -56,7 +57,7 @@ def campaign_detail(request, slug):
     )
 
 
-@partner_page
+@partner_page(action=Action.LINKS)
 @require_POST
 def access_request(request, slug):
     campaign = get_object_or_404(_visible(request.partner), slug=slug)

@@ -9,6 +9,7 @@ from config.errors import form_refused
 
 from ..forms import ApiKeyForm, PostbackForm
 from ..models import ApiKey, PartnerPostback
+from ..permissions import Action
 from ..services.access import campaigns_open_to
 from ..services.apikeys import ApiKeyRefused, api_key_create, api_key_revoke
 from ..services.deliveries import (
@@ -21,7 +22,7 @@ from ..services.deliveries import (
 from .base import partner_page
 
 
-@partner_page
+@partner_page(action=Action.POSTBACKS)
 def postbacks(request):
     partner = request.partner
     form = PostbackForm(request.POST or None, campaigns=campaigns_open_to(partner))
@@ -47,7 +48,7 @@ def postbacks(request):
     )
 
 
-@partner_page
+@partner_page(action=Action.POSTBACKS)
 def postback_detail(request, pk):
     postback = get_object_or_404(PartnerPostback, pk=pk, partner=request.partner)
     deliveries = postback.deliveries.order_by("-created_at", "-id")
@@ -61,7 +62,7 @@ def postback_detail(request, pk):
     )
 
 
-@partner_page
+@partner_page(action=Action.POSTBACKS)
 @require_POST
 def postback_test(request, pk):
     postback = get_object_or_404(PartnerPostback, pk=pk, partner=request.partner)
@@ -71,7 +72,7 @@ def postback_test(request, pk):
     return redirect("affiliates:postback", pk=postback.pk)
 
 
-@partner_page
+@partner_page(action=Action.POSTBACKS)
 @require_POST
 def postback_delete_view(request, pk):
     postback_delete(postback=get_object_or_404(PartnerPostback, pk=pk, partner=request.partner))
@@ -79,14 +80,19 @@ def postback_delete_view(request, pk):
     return redirect("affiliates:postbacks")
 
 
-@partner_page
+@partner_page(action=Action.API_KEYS)
 def api_keys(request):
     partner = request.partner
     form = ApiKeyForm(request.POST or None)
     new_key = None
     if request.method == "POST" and form.is_valid():
         try:
-            _key, new_key = api_key_create(partner=partner, name=form.cleaned_data["name"])
+            _key, new_key = api_key_create(
+                partner=partner,
+                name=form.cleaned_data["name"],
+                role=form.cleaned_data["role"] or "admin",
+                created_by=request.user,
+            )
         except ApiKeyRefused as refused:
             form_refused(form, refused)
         else:
@@ -98,12 +104,14 @@ def api_keys(request):
         {
             "form": form,
             "new_key": new_key,
-            "keys": ApiKey.objects.filter(partner=partner).order_by("-created_at"),
+            "keys": ApiKey.objects.filter(partner=partner)
+            .select_related("created_by")
+            .order_by("-created_at"),
         },
     )
 
 
-@partner_page
+@partner_page(action=Action.API_KEYS)
 @require_POST
 def api_key_revoke_view(request, pk):
     key = get_object_or_404(ApiKey, pk=pk, partner=request.partner)

@@ -8,6 +8,7 @@ from config.errors import form_refused
 
 from ..forms import LinkForm
 from ..models import Link
+from ..permissions import Action
 from ..services.access import campaigns_open_to
 from ..services.links import LINK_MACROS, LinkRefused, link_create, link_update
 from .base import partner_page
@@ -17,7 +18,7 @@ def _promotable(partner):
     return campaigns_open_to(partner).filter(status=Campaign.Status.ACTIVE).order_by("name")
 
 
-@partner_page
+@partner_page(post=Action.LINKS)
 def links(request):
     partner = request.partner
     form = LinkForm(
@@ -44,7 +45,7 @@ def links(request):
     )
 
 
-@partner_page
+@partner_page(action=Action.LINKS)
 @require_POST
 def link_status(request, pk):
     link = get_object_or_404(Link, pk=pk, partner=request.partner)

@@ -10,6 +10,7 @@ from wallet.models import Withdrawal
 
 from ..forms import PayoutDetailsForm
 from ..models import Conversion
+from ..permissions import Action
 from ..services.partners import PAYOUT_METHODS, partner_set_payout
 from ..services.payouts import (
     partner_payout_request,
@@ -52,7 +53,7 @@ def payouts(request):
     return _page(request, form)
 
 
-@partner_page
+@partner_page(action=Action.PAYOUTS)
 @require_POST
 def payout_request(request):
     try:
@@ -68,7 +69,7 @@ def payout_request(request):
     return redirect("affiliates:payouts")
 
 
-@partner_page
+@partner_page(action=Action.PAYOUTS)
 @require_POST
 def payout_details(request):
     form = PayoutDetailsForm(request.POST)
@@ -82,6 +83,7 @@ def payout_details(request):
                 details={field: data.get(field, "") for field in PAYOUT_METHODS[method]},
                 tax_id=data["tax_id"],
                 password=data["password"],
+                actor=request.user,
                 request=request,
             )
         except Refusal as refused:
