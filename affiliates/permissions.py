@@ -182,8 +182,10 @@ class PartnerRolePermission(permissions.BasePermission):
     def has_permission(self, request, view):
         partner, role = acting_partner(request)
         view.partner = partner
-        if not (partner and partner.is_approved and role):
+        if not (partner and partner.is_approved):
             return False  # DRF answers 401 without credentials, 403 otherwise
+        if role is None:  # a key whose creator left the team
+            raise RoleRefused(detail="This key's creator is no longer in this partner's team.")
         handler = request.method.lower()
         if handler not in view.http_method_names or not hasattr(view, handler):
             return True  # the view does not offer it: DRF answers 405, nothing runs

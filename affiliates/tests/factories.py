@@ -45,3 +45,26 @@ class PostbackFactory(factory.django.DjangoModelFactory):
     partner = factory.SubFactory(PartnerFactory)
     url = "https://partner.example.org/pb?click={click_id}&payout={payout}&status={status}"
     method = PartnerPostback.Method.GET
+
+
+def team_member(partner, role, user=None):
+    """`user` (a new one if None) in `partner`'s team as `role`, the way people get there:
+    the account holder invites them and they accept (an owner is invited as admin, then
+    promoted). Returns the user."""
+    from accounts.models import TeamMember
+    from accounts.services import teams
+    from affiliates.services.team import partner_team
+
+    user = user or UserFactory()
+    team = partner_team(partner)
+    Role = TeamMember.Role
+    _invitation, token = teams.team_invite(
+        team=team,
+        actor=partner.user,
+        email=user.email,
+        role=Role.ADMIN if role == Role.OWNER else role,
+    )
+    member = teams.team_invitation_accept(token=token, user=user)
+    if role == Role.OWNER:
+        teams.team_member_set_role(member=member, role=role, actor=partner.user)
+    return user
