@@ -3,7 +3,8 @@
 What a role may do in a partner account is affiliates.permissions' table; the rules here
 hold for every team, whoever calls: nobody grants more than they hold, changes their own
 role (self-dealing), or touches someone who outranks them; the team's owner (the account
-holder) stays its owner. Every change leaves an audit row on the team."""
+holder) stays its owner, so a team never runs out of owners. Every change leaves an audit
+row on the team."""
 
 import secrets
 from datetime import timedelta
@@ -233,14 +234,6 @@ def _locked_member(member: TeamMember) -> TeamMember:
     return member
 
 
-def _refuse_no_owner_left(team: Team, member: TeamMember) -> None:
-    # The account holder cannot be moved, so this never fires today; it keeps the rule
-    # true if ownership ever becomes transferable.
-    owners = TeamMember.objects.filter(team=team, role=Role.OWNER, is_active=True)
-    if member.role == Role.OWNER and not owners.exclude(pk=member.pk).exists():
-        raise TeamConflict("last_owner", "A team keeps at least one owner.")
-
-
 def team_member_set_role(*, member: TeamMember, role: str, actor: User, request=None) -> TeamMember:
     team = member.team
     with transaction.atomic():
@@ -250,8 +243,6 @@ def team_member_set_role(*, member: TeamMember, role: str, actor: User, request=
         _refuse_granting(actor_role, role)
         if member.role == role:
             return member
-        if role != Role.OWNER:
-            _refuse_no_owner_left(team, member)
         previous = member.role
         member.role = role
         member.save(update_fields=["role", "updated_at"])
@@ -273,7 +264,6 @@ def team_member_remove(*, member: TeamMember, actor: User, request=None) -> None
         actor_role = _actor_role(team, actor)
         member = _locked_member(member)
         _refuse_touching(team=team, actor=actor, actor_role=actor_role, member=member)
-        _refuse_no_owner_left(team, member)
         member.delete()
         _audit(
             actor=actor,

@@ -1,0 +1,171 @@
+"""The rules every team keeps, whoever calls (portal, admin, a command): nobody grants more
+than they hold, changes their own role, or touches someone above them; the owner who
+made the team stays its owner; an invitation is spent once, by its own address."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import AuditLog, TeamInvitation, TeamMember
+from accounts.services import teams
+from config.testing import race
+
+from .factories import UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def team():
+    return teams.team_create(owner=UserFactory(), name="Agency")
+
+
+def _join(team, role, user=None):
+    user = user or UserFactory()
+    invite_as = "admin" if role == "owner" else role
+    _inv, token = teams.team_invite(team=team, actor=team.owner, email=user.email, role=invite_as)
+    member = teams.team_invitation_accept(token=token, user=user)
+    if role == "owner":
+        member = teams.team_member_set_role(member=member, role="owner", actor=team.owner)
+    return member
+
+
+def _state(team):
+    return (
+        sorted(TeamMember.objects.filter(team=team).values_list("user_id", "role")),
+        sorted(TeamInvitation.objects.filter(team=team).values_list("email", "revoked_at")),
+        AuditLog.objects.count(),
+    )
+
+
+@pytest.mark.parametrize(
+    "actor_role,target_role,new_role,code",
+    [
+        ("admin", "viewer", "owner", "role_above_yours"),  # admins cannot make owners
+        ("member", "viewer", "admin", "role_above_yours"),
+        ("admin", "owner", "viewer", "outranks_you"),
+        ("viewer", "member", "viewer", "outranks_you"),
+    ],
+)
+def test_nobody_grants_above_their_role_or_touches_someone_above_them(
+    team, actor_role, target_role, new_role, code
+):
+    actor = _join(team, actor_role).user
+    target = _join(team, target_role)
+    before = _state(team)
+
+    with pytest.raises(teams.TeamForbidden) as refused:
+        teams.team_member_set_role(member=target, role=new_role, actor=actor)
+
+    assert refused.value.code == code
+    assert refused.value.http_status == 403
+    assert _state(team) == before
+
+
+@pytest.mark.parametrize("role", ["viewer", "member", "admin", "owner"])
+def test_nobody_changes_their_own_role(team, role):
+    member = _join(team, role)
+    before = _state(team)
+
+    with pytest.raises(teams.TeamForbidden) as refused:
+        teams.team_member_set_role(member=member, role="owner", actor=member.user)
+
+    assert refused.value.code == "own_membership"
+    assert _state(team) == before
+
+
+def test_the_owner_who_made_the_team_is_never_demoted_or_removed(team):
+    other_owner = _join(team, "owner").user
+    holder = TeamMember.objects.get(team=team, user=team.owner)
+    before = _state(team)
+
+    for attempt in (
+        lambda: teams.team_member_set_role(member=holder, role="admin", actor=other_owner),
+        lambda: teams.team_member_remove(member=holder, actor=other_owner),
+    ):
+        with pytest.raises(teams.TeamForbidden) as refused:
+            attempt()
+        assert refused.value.code == "account_holder"
+
+    assert _state(team) == before
+
+
+def test_an_admin_invites_only_up_to_admin_and_outsiders_not_at_all(team):
+    admin = _join(team, "admin").user
+    outsider = UserFactory()
+    before = _state(team)
+
+    with pytest.raises(teams.TeamRefused) as as_owner:
+        teams.team_invite(team=team, actor=admin, email="a@example.com", role="owner")
+    with pytest.raises(teams.TeamForbidden) as not_in_team:
+        teams.team_invite(team=team, actor=outsider, email="b@example.com", role="viewer")
+
+    assert (as_owner.value.code, not_in_team.value.code) == ("invalid_role", "not_in_team")
+    assert _state(team) == before
+
+
+def test_an_invitation_cannot_be_accepted_by_another_address_used_twice_or_late(team):
+    invited = UserFactory(email="viv@example.com")
+    invitation, token = teams.team_invite(
+        team=team, actor=team.owner, email="VIV@example.com ", role="member"
+    )
+    assert invitation.email == "viv@example.com"
+
+    with pytest.raises(teams.TeamForbidden) as other:
+        teams.team_invitation_accept(token=token, user=UserFactory())
+    assert other.value.code == "invitation_other_email"
+
+    teams.team_invitation_accept(token=token, user=invited)
+    with pytest.raises(teams.InvitationGone) as used:
+        teams.team_invitation_accept(token=token, user=invited)
+    assert (used.value.code, used.value.http_status) == ("invitation_used", 410)
+
+    late, late_token = teams.team_invite(
+        team=team, actor=team.owner, email="late@example.com", role="viewer"
+    )
+    TeamInvitation.objects.filter(pk=late.pk).update(expires_at=timezone.now() - timedelta(1))
+    with pytest.raises(teams.InvitationGone) as expired:
+        teams.team_invitation_accept(token=late_token, user=UserFactory(email="late@example.com"))
+    assert expired.value.code == "invitation_expired"
+
+    assert sorted(TeamMember.objects.filter(team=team).values_list("role", flat=True)) == [
+        "member",
+        "owner",
+    ]
+
+
+def test_a_revoked_invitation_is_revoked_once(team):
+    invitation, token = teams.team_invite(
+        team=team, actor=team.owner, email="viv@example.com", role="viewer"
+    )
+
+    assert teams.team_invitation_revoke(invitation=invitation, actor=team.owner) is True
+    assert teams.team_invitation_revoke(invitation=invitation, actor=team.owner) is False
+
+    with pytest.raises(teams.InvitationGone) as revoked:
+        teams.team_invitation_accept(token=token, user=UserFactory(email="viv@example.com"))
+    assert revoked.value.code == "invitation_revoked"
+    assert AuditLog.objects.filter(action="team.invitation_revoke").count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_ten_clicks_on_one_link_at_once_join_once():
+    team = teams.team_create(owner=UserFactory(), name="Agency")
+    invited = UserFactory(email="viv@example.com")
+    _inv, token = teams.team_invite(team=team, actor=team.owner, email=invited.email, role="viewer")
+
+    def accept(_):
+        try:
+            teams.team_invitation_accept(token=token, user=invited)
+        except teams.TeamRefused as refused:
+            return refused.code
+        return "joined"
+
+    outcomes = race(10, accept)
+
+    assert sorted(outcomes) == ["invitation_used"] * 9 + ["joined"]
+    assert TeamMember.objects.filter(team=team, user=invited).count() == 1
+    assert AuditLog.objects.filter(action="team.join").count() == 1

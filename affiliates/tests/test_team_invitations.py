@@ -1,0 +1,335 @@
+"""Joining a partner's team through the portal: the owner invites by email, the invited
+address accepts the one-time link; expired, used, withdrawn or someone else's links do
+nothing; every membership change leaves exactly one audit row."""
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import AuditLog, TeamInvitation, TeamMember
+from accounts.tests.factories import UserFactory
+from affiliates.services.team import partner_team
+
+from .factories import PartnerFactory, team_member
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def partner():
+    return PartnerFactory()
+
+
+def _team_audit():
+    return list(
+        AuditLog.objects.filter(action__startswith="team.")
+        .order_by("id")
+        .values_list("actor_id", "action", "entity_type", "entity_id", "metadata")
+    )
+
+
+def _invite(client, partner, email, role, capture):
+    client.force_login(partner.user)
+    with capture(execute=True):
+        response = client.post(reverse("affiliates:team"), {"email": email, "role": role})
+    assert response.status_code == 302, response.content[:500]
+    partner.refresh_from_db()  # its team was made by the first invitation
+    message = [m for m in mail.outbox if email.lower() in m.to][-1]
+    return re.search(r"http://testserver(/partners/team/join/\S+/)", message.body).group(1)
+
+
+def test_the_owner_invites_a_viewer_who_joins_and_reads_but_cannot_create_links(
+    client, partner, django_capture_on_commit_callbacks
+):
+    viewer = UserFactory(email="viv@example.com")
+    link = _invite(client, partner, "Viv@Example.com", "viewer", django_capture_on_commit_callbacks)
+    invitation = TeamInvitation.objects.get()
+    # Only the digest is kept: the database cannot hand out the link.
+    assert link.rstrip("/").rsplit("/", 1)[1] not in invitation.token_hash
+    assert (invitation.email, invitation.role) == ("viv@example.com", "viewer")
+    assert mail.outbox[-1].subject == (
+        f"{partner.user.get_full_name()} invited you to {partner} on SaveBucks Partners"
+    )
+
+    client.force_login(viewer)
+    assert b"as <strong>viewer</strong>" in client.get(link).content
+    joined = client.post(link)
+
+    assert joined.status_code == 302 and joined.url == reverse("affiliates:dashboard")
+    assert TeamMember.objects.get(user=viewer).role == "viewer"
+    assert TeamMember.objects.get(user=viewer).team == partner.team
+    assert client.get(reverse("affiliates:reports")).status_code == 200
+    assert client.post(reverse("affiliates:links"), {"campaign": 1}).status_code == 403
+    team = str(partner.team_id)
+    assert _team_audit() == [
+        (
+            partner.user.pk,
+            "team.invite",
+            "accounts.team",
+            team,
+            {"invitation": invitation.pk, "email": "viv@example.com", "role": "viewer"},
+        ),
+        (
+            viewer.pk,
+            "team.join",
+            "accounts.team",
+            team,
+            {
+                "invitation": invitation.pk,
+                "user": viewer.pk,
+                "email": viewer.email,
+                "role": "viewer",
+            },
+        ),
+    ]
+
+
+def test_a_used_link_does_nothing_the_second_time(
+    client, partner, django_capture_on_commit_callbacks
+):
+    viewer = UserFactory(email="viv@example.com")
+    link = _invite(client, partner, viewer.email, "viewer", django_capture_on_commit_callbacks)
+    client.force_login(viewer)
+    client.post(link)
+    audit = _team_audit()
+
+    again = client.post(link)
+
+    assert again.status_code == 410
+    assert b"already used" in again.content
+    assert TeamMember.objects.filter(team=partner.team).count() == 2  # holder and viewer
+    assert _team_audit() == audit
+
+
+def test_another_address_cannot_accept_and_the_link_stays_good(
+    client, partner, django_capture_on_commit_callbacks
+):
+    invited = UserFactory(email="viv@example.com")
+    link = _invite(client, partner, invited.email, "admin", django_capture_on_commit_callbacks)
+    intruder = UserFactory(email="mallory@example.com")
+    client.force_login(intruder)
+    audit = _team_audit()
+
+    refused = client.post(link)
+
+    assert refused.status_code == 403
+    assert b"This invitation is for viv@example.com" in refused.content
+    assert not TeamMember.objects.filter(user=intruder).exists()
+    assert TeamInvitation.objects.get().accepted_at is None
+    assert _team_audit() == audit
+    client.force_login(invited)
+    assert client.post(link).status_code == 302
+    assert TeamMember.objects.get(user=invited).role == "admin"
+
+
+def test_an_expired_link_does_nothing(client, partner, django_capture_on_commit_callbacks):
+    invited = UserFactory(email="viv@example.com")
+    link = _invite(client, partner, invited.email, "viewer", django_capture_on_commit_callbacks)
+    TeamInvitation.objects.update(expires_at=timezone.now() - timedelta(seconds=1))
+    client.force_login(invited)
+
+    response = client.post(link)
+
+    assert response.status_code == 410
+    assert b"expired" in response.content
+    assert not TeamMember.objects.filter(user=invited).exists()
+
+
+def test_an_invitation_lasts_seven_days(client, partner, django_capture_on_commit_callbacks):
+    before = timezone.now()
+    _invite(client, partner, "viv@example.com", "viewer", django_capture_on_commit_callbacks)
+
+    invitation = TeamInvitation.objects.get()
+
+    assert before + timedelta(days=7) <= invitation.expires_at <= timezone.now() + timedelta(days=7)
+
+
+def test_a_withdrawn_link_does_nothing(client, partner, django_capture_on_commit_callbacks):
+    invited = UserFactory(email="viv@example.com")
+    link = _invite(client, partner, invited.email, "viewer", django_capture_on_commit_callbacks)
+    invitation = TeamInvitation.objects.get()
+
+    response = client.post(reverse("affiliates:team-invitation-revoke", args=[invitation.pk]))
+
+    assert response.status_code == 302
+    client.force_login(invited)
+    assert client.post(link).status_code == 410
+    assert not TeamMember.objects.filter(user=invited).exists()
+    assert _team_audit()[-1] == (
+        partner.user.pk,
+        "team.invitation_revoke",
+        "accounts.team",
+        str(partner.team_id),
+        {"invitation": invitation.pk, "email": "viv@example.com", "role": "viewer"},
+    )
+
+
+def test_a_made_up_link_is_not_found(client):
+    response = client.get(reverse("affiliates:team-join", args=["not-a-real-token"]))
+
+    assert response.status_code == 404
+    assert b"not valid" in response.content
+
+
+def test_a_visitor_is_asked_to_log_in_as_the_invited_address(
+    client, partner, django_capture_on_commit_callbacks
+):
+    link = _invite(client, partner, "new@example.com", "member", django_capture_on_commit_callbacks)
+    client.logout()
+
+    page = client.get(link)
+    posted = client.post(link)
+
+    assert page.status_code == 200
+    assert f'href="{reverse("accounts:login")}?next={link}"'.encode() in page.content
+    assert posted.status_code == 200
+    assert TeamInvitation.objects.get().accepted_at is None
+
+
+def test_an_open_invitation_or_a_member_is_not_invited_twice(
+    client, partner, django_capture_on_commit_callbacks
+):
+    _invite(client, partner, "viv@example.com", "viewer", django_capture_on_commit_callbacks)
+    member = team_member(partner, "member")
+    audit = _team_audit()
+
+    twice = client.post(reverse("affiliates:team"), {"email": "viv@example.com", "role": "admin"})
+    joined = client.post(reverse("affiliates:team"), {"email": member.email, "role": "viewer"})
+    owner = client.post(reverse("affiliates:team"), {"email": "o@example.com", "role": "owner"})
+
+    assert twice.status_code == 409
+    assert "already has an open invitation" in twice.content.decode()
+    assert joined.status_code == 409
+    assert owner.status_code == 400  # ownership is given to members, never by link
+    assert TeamInvitation.objects.count() == 2
+    assert _team_audit() == audit
+
+
+def test_an_expired_invitation_can_be_sent_again(
+    client, partner, django_capture_on_commit_callbacks
+):
+    _invite(client, partner, "viv@example.com", "viewer", django_capture_on_commit_callbacks)
+    TeamInvitation.objects.update(expires_at=timezone.now())
+
+    _invite(client, partner, "viv@example.com", "member", django_capture_on_commit_callbacks)
+
+    first, second = TeamInvitation.objects.order_by("id")
+    assert (first.role, first.revoked_at is not None) == ("viewer", True)
+    assert (second.role, second.revoked_at) == ("member", None)
+
+
+# --- Roles on the team page -------------------------------------------------------------
+
+
+def test_the_owner_changes_a_role_and_removes_a_member(client, partner):
+    user = team_member(partner, "viewer")
+    member = TeamMember.objects.get(user=user)
+    client.force_login(partner.user)
+    audit = _team_audit()
+
+    promoted = client.post(
+        reverse("affiliates:team-member-role", args=[member.pk]), {"role": "admin"}
+    )
+    removed = client.post(reverse("affiliates:team-member-remove", args=[member.pk]))
+
+    assert (promoted.status_code, removed.status_code) == (302, 302)
+    assert not TeamMember.objects.filter(user=user).exists()
+    team = str(partner.team_id)
+    assert _team_audit()[len(audit) :] == [
+        (
+            partner.user.pk,
+            "team.role_change",
+            "accounts.team",
+            team,
+            {"user": user.pk, "email": user.email, "from": "viewer", "to": "admin"},
+        ),
+        (
+            partner.user.pk,
+            "team.remove",
+            "accounts.team",
+            team,
+            {"user": user.pk, "email": user.email, "role": "admin"},
+        ),
+    ]
+
+
+@pytest.mark.parametrize("role", ["viewer", "member", "admin"])
+def test_nobody_but_an_owner_raises_their_own_role(client, partner, role):
+    user = team_member(partner, role)
+    member = TeamMember.objects.get(user=user)
+    client.force_login(user)
+    audit = _team_audit()
+
+    response = client.post(
+        reverse("affiliates:team-member-role", args=[member.pk]), {"role": "owner"}
+    )
+
+    assert response.status_code == 403
+    member.refresh_from_db()
+    assert member.role == role
+    assert _team_audit() == audit
+
+
+def test_an_owner_cannot_change_their_own_role_either(client, partner):
+    user = team_member(partner, "owner")
+    member = TeamMember.objects.get(user=user)
+    client.force_login(user)
+    audit = _team_audit()
+
+    response = client.post(
+        reverse("affiliates:team-member-role", args=[member.pk]), {"role": "viewer"}
+    )
+
+    assert response.status_code == 403
+    assert b"You cannot change your own role" in response.content
+    member.refresh_from_db()
+    assert member.role == "owner"
+    assert _team_audit() == audit
+
+
+def test_the_account_holder_cannot_be_demoted_or_removed(client, partner):
+    other_owner = team_member(partner, "owner")
+    holder = TeamMember.objects.get(team=partner.team, user=partner.user)
+    client.force_login(other_owner)
+    audit = _team_audit()
+
+    demoted = client.post(
+        reverse("affiliates:team-member-role", args=[holder.pk]), {"role": "viewer"}
+    )
+    removed = client.post(reverse("affiliates:team-member-remove", args=[holder.pk]))
+
+    assert (demoted.status_code, removed.status_code) == (403, 403)
+    assert b"always an owner" in removed.content
+    holder.refresh_from_db()
+    assert holder.role == "owner"
+    assert _team_audit() == audit
+
+
+def test_another_partners_member_is_not_found(client, partner):
+    other = PartnerFactory()
+    stranger = TeamMember.objects.get(user=team_member(other, "viewer"))
+    client.force_login(partner.user)
+    partner_team(partner)
+
+    response = client.post(reverse("affiliates:team-member-remove", args=[stranger.pk]))
+
+    assert response.status_code == 404
+    assert TeamMember.objects.filter(pk=stranger.pk).exists()
+
+
+def test_the_team_page_shows_invitations_and_forms_to_owners_only(client, partner):
+    viewer = team_member(partner, "viewer")
+    client.force_login(partner.user)
+    owner_page = client.get(reverse("affiliates:team")).content.decode()
+    client.force_login(viewer)
+    viewer_page = client.get(reverse("affiliates:team")).content.decode()
+
+    assert 'data-test="invite-form"' in owner_page and 'data-test="invitations"' in owner_page
+    assert viewer.email in viewer_page and partner.user.email in viewer_page
+    assert 'data-test="invite-form"' not in viewer_page
+    assert 'data-test="invitations"' not in viewer_page
+    assert reverse("affiliates:team-member-remove", args=[1])[:-9] not in viewer_page
