@@ -214,3 +214,24 @@ def test_demo_dashboard_numbers(client, demo):
     daily = json.loads(re.search(r'id="partner-daily"[^>]*>([^<]+)<', page).group(1))
     assert len(daily) == 30
     assert sum(day["clicks"] for day in daily) == 47
+
+
+def test_demo_viewer_reads_reports_but_gets_403_creating_a_link(client, demo):
+    """Issue 13's acceptance on the demo: the partner's viewer (README: viewer@savebucks.test)."""
+    from rest_framework.test import APIClient
+
+    from affiliates.models import Link
+    from campaigns.models import Campaign
+
+    campaign = Campaign.objects.get(slug="demo-campaign")
+    assert client.login(email="viewer@savebucks.test", password="viewer-pass-123")
+    api = APIClient()
+    api.login(email="viewer@savebucks.test", password="viewer-pass-123")
+    links = Link.objects.filter(partner=demo).count()
+
+    assert client.get(reverse("affiliates:reports")).status_code == 200
+    assert api.get(reverse("api-partner-reports")).status_code == 200
+    assert client.post(reverse("affiliates:links"), {"campaign": campaign.pk}).status_code == 403
+    refused = api.post(reverse("api-partner-links"), {"campaign": campaign.pk}, format="json")
+    assert (refused.status_code, refused.json()["code"]) == (403, "role_not_allowed")
+    assert Link.objects.filter(partner=demo).count() == links

@@ -374,3 +374,26 @@ def test_every_portal_page_is_behind_partner_page():
     assert {p[0] for p in PAGES} >= {
         p.name for p in portal_urls.urlpatterns if p.name not in open_pages
     }
+
+
+def test_an_admin_changes_payout_details_with_their_own_password_and_the_holder_is_told(
+    client, world, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from accounts.models import AuditLog
+
+    admin = team_member(world.partner, "admin")
+    client.force_login(admin)
+    data = {"method": "paypal", "paypal_email": "team@example.com", "tax_id": ""}
+
+    wrong = client.post(reverse("affiliates:payout-details"), {**data, "password": "nope"})
+    with django_capture_on_commit_callbacks(execute=True):
+        right = client.post(reverse("affiliates:payout-details"), {**data, "password": PASSWORD})
+
+    assert wrong.status_code == 200 and right.status_code == 302
+    world.partner.refresh_from_db()
+    assert world.partner.payout_details == '{"paypal_email": "team@example.com"}'
+    assert [m.to for m in mail.outbox] == [[world.partner.user.email]]
+    audit = AuditLog.objects.get(action="partner.payout_details")
+    assert (audit.actor, audit.entity_id) == (admin, str(world.partner.pk))
