@@ -22,6 +22,7 @@ from .models import (
     Department,
     Referral,
     Team,
+    TeamInvitation,
     TeamMember,
     User,
     UserKyc,
@@ -309,6 +310,31 @@ class TeamMemberInline(admin.TabularInline):
     extra = 0
 
 
+class TeamInvitationInline(admin.TabularInline):
+    """Who was invited and what became of it: sent, spent and withdrawn in the portal only."""
+
+    model = TeamInvitation
+    fields = (
+        "email",
+        "role",
+        "invited_by",
+        "created_at",
+        "expires_at",
+        "accepted_by",
+        "accepted_at",
+        "revoked_at",
+    )
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Team)
 class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_display = ("name", "owner", "is_active", "created_at")
@@ -316,4 +342,4 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("name", "owner__email")
     raw_id_fields = ("owner",)
     list_select_related = ("owner",)
-    inlines = (TeamMemberInline,)
+    inlines = (TeamMemberInline, TeamInvitationInline)

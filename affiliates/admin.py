@@ -79,9 +79,12 @@ class PartnerAdmin(AuditedAdminMixin, admin.ModelAdmin):
     exclude = ("payout_details", "tax_id")
     # The payout method goes with the details the partner confirmed with its password (and
     # was told about by email): changed only by the partner, never by staff here.
+    # The team is the partner's to manage (portal, audited): staff re-pointing it would
+    # hand the account to another team.
     readonly_fields = (
         "status",
         "status_reason",
+        "team",
         "payout_method",
         "approved_at",
         "created_at",

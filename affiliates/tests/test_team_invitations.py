@@ -333,3 +333,25 @@ def test_the_team_page_shows_invitations_and_forms_to_owners_only(client, partne
     assert 'data-test="invite-form"' not in viewer_page
     assert 'data-test="invitations"' not in viewer_page
     assert reverse("affiliates:team-member-remove", args=[1])[:-9] not in viewer_page
+
+
+def test_staff_see_a_teams_invitations_and_cannot_repoint_a_partners_team(client, partner):
+    from accounts.tests.factories import SuperuserFactory
+
+    team_member(partner, "viewer")
+    partner.refresh_from_db()
+    TeamInvitation.objects.create(
+        team=partner.team,
+        email="later@example.com",
+        role="member",
+        token_hash="0" * 64,
+        expires_at=timezone.now() + timedelta(days=7),
+    )
+    client.force_login(SuperuserFactory())
+
+    team_page = client.get(reverse("admin:accounts_team_change", args=[partner.team_id]))
+    partner_page = client.get(reverse("admin:affiliates_partner_change", args=[partner.pk]))
+
+    assert team_page.status_code == 200
+    assert b"later@example.com" in team_page.content
+    assert "team" not in partner_page.context["adminform"].form.fields
