@@ -11,7 +11,7 @@ from accounts.models import Team, TeamInvitation, TeamMember
 from accounts.services import teams
 
 from ..models import Partner
-from ..permissions import Action, refuse_unless, team_role
+from ..permissions import Action, RoleRefused, team_can
 
 
 def partner_team(partner: Partner) -> Team:
@@ -29,7 +29,8 @@ def partner_team(partner: Partner) -> Team:
 
 
 def _refuse_unless_manager(partner: Partner, actor) -> Team:
-    refuse_unless(team_role(actor, partner), Action.TEAM)
+    if not team_can(actor, partner, Action.TEAM):
+        raise RoleRefused(detail="Only the account's owners manage its team.")
     return partner_team(partner)
 
 
