@@ -46,6 +46,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Social login (Google, Facebook): only allauth's provider flows are mounted, see
+    # the "Social login" block below and accounts/social/urls.py.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
     # Ours, in dependency order (seed_demo seeds them in this order too): everything
     # depends on accounts; tracking records clicks and postbacks for offers and affiliates.
     "accounts",
@@ -69,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Required by allauth (its request context for the provider flows).
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -238,6 +247,54 @@ NETWORK_REPORTS_LOCK_SECONDS = env.int("NETWORK_REPORTS_LOCK_SECONDS", default=3
 NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
 # Only for tests and closed networks: let a report API base URL be a private address.
 NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)
+
+# --- Social login (django-allauth: Google and Facebook) --------------------------------
+
+# allauth runs only the OAuth exchange with the provider; who gets logged in, linked or
+# created is decided by accounts.social (adapter) and accounts.services.social, and our
+# own login, sign-up, password and email pages stay the only ones (accounts/social/urls.py
+# mounts nothing else of allauth). A provider whose two keys are not both set is off: no
+# button, and its URLs answer 404. Apps come from these settings only, never from
+# database SocialApp rows (accounts.social.providers).
+GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
+GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+
+
+def _social_apps(client_id: str, secret: str) -> list[dict]:
+    return [{"client_id": client_id, "secret": secret, "key": ""}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": _social_apps(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET),
+        "SCOPE": ["openid", "profile", "email"],
+        "AUTH_PARAMS": {"prompt": "select_account"},
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "facebook": {
+        "APPS": _social_apps(FACEBOOK_APP_ID, FACEBOOK_APP_SECRET),
+        "METHOD": "oauth2",
+        "SCOPE": ["email", "public_profile"],
+    },
+}
+SOCIALACCOUNT_ADAPTER = "accounts.social.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.social.adapter.AccountAdapter"
+# Off: allauth would match accounts by its own EmailAddress table; our adapter matches
+# only a provider-verified address to an account whose email we verified ourselves.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # we send our own verification link
+SOCIALACCOUNT_STORE_TOKENS = False  # we read the profile once; no API calls later
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a provider login is a POST (CSRF)
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Our limits (RATE_LIMITS, accounts.ratelimit) apply to provider logins too.
+ACCOUNT_RATE_LIMITS = False
 
 # --- Field encryption -----------------------------------------------------------------
 
