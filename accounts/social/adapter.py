@@ -26,6 +26,7 @@ from config.errors import Refusal
 from config.request_meta import client_ip
 
 from ..forms import LoginForm
+from ..models import User
 from ..ratelimit import SIGNUP_IP, login_limits_hit, login_succeeded
 from ..services.social import (
     ProviderIdentity,
@@ -77,8 +78,9 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
         try:
             user = social_existing_user(identity=identity)
         except Refusal as refused:
-            # Counted as a login attempt: probing addresses costs the same as guessing.
-            login_limits_hit(ip=ip, email=identity.email)
+            if identity.email:
+                # Counted as a login attempt: probing addresses costs as much as guessing.
+                login_limits_hit(ip=ip, email=User.objects.normalize_email(identity.email))
             _refuse(request, refused.detail)
         if user is not None:
             self._login_limits(request, ip, user)
