@@ -1,3 +1,4 @@
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -169,5 +170,8 @@ def user_purge(*, user: User) -> User:
         user.save()
         UserKyc.objects.filter(user=user).delete()
         UserSession.objects.filter(user=user).delete()
+        # Linked Google/Facebook logins: their profile copy (name, email, picture) goes
+        # with the rest, and the provider account may sign up afresh.
+        SocialAccount.objects.filter(user=user).delete()
         audit_log(actor=None, action="user.purge", entity=user)
     return user

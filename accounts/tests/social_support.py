@@ -146,4 +146,5 @@ def social_login(client, provider: str, responses, *, process="login", ip="203.0
 
 
 def messages_of(response) -> list[str]:
-    return [str(m) for m in response.wsgi_request._messages]
+    """The messages this request added (not older ones still waiting to be shown)."""
+    return [str(m) for m in response.wsgi_request._messages._queued_messages]
