@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from config.errors import Conflict, NotFound, Refusal
 
-from ..emails import verification_email_queue
+from ..emails import email_queue, verification_email_queue
 from ..models import User
 from ..social.providers import provider_name
 from .audit import audit_log
@@ -52,6 +52,20 @@ class ProviderIdentity:
         return provider_name(self.provider)
 
 
+def _login_changed_email_queue(*, user: User, account: SocialAccount, linked: bool) -> None:
+    """Tell the account holder: a login they did not add is someone else's way in."""
+    email_queue(
+        to=user.email,
+        template="social_login_changed",
+        context={
+            "user": user,
+            "provider": provider_name(account.provider),
+            "provider_email": (account.extra_data or {}).get("email", ""),
+            "linked": linked,
+        },
+    )
+
+
 def _audit_link(*, user: User, account: SocialAccount, via: str, request) -> None:
     audit_log(
         actor=user,
@@ -60,6 +74,8 @@ def _audit_link(*, user: User, account: SocialAccount, via: str, request) -> Non
         metadata={"provider": account.provider, "uid": account.uid, "via": via},
         request=request,
     )
+    if via != "signup":  # a new account's welcome says it all
+        _login_changed_email_queue(user=user, account=account, linked=True)
 
 
 def social_account_for(*, identity: ProviderIdentity) -> SocialAccount | None:
@@ -198,4 +214,5 @@ def social_account_unlink(*, user: User, account_id: int, request=None) -> Socia
             metadata={"provider": account.provider, "uid": account.uid},
             request=request,
         )
+        _login_changed_email_queue(user=locked, account=account, linked=False)
     return account

@@ -69,8 +69,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
     def pre_social_login(self, request, sociallogin):
         referral_code = request.session.pop(REFERRAL_SESSION_KEY, "")
         identity = identity_of(sociallogin)
-        if sociallogin.state.get("process") == AuthProcess.CONNECT:
+        process = sociallogin.state.get("process")
+        if process == AuthProcess.CONNECT:
             self._connect(request, sociallogin)
+        elif process != AuthProcess.LOGIN:
+            # allauth's "redirect" process would run the rules below (link, sign up) and
+            # then log nobody in; our buttons never ask for it.
+            _refuse(request, "That login did not complete. Please try again.")
         ip = client_ip(request) or "unknown"
         if sociallogin.is_existing:
             self._login_limits(request, ip, sociallogin.user)

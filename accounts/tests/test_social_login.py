@@ -108,11 +108,14 @@ def test_next_is_followed_when_it_is_ours_and_ignored_when_it_is_not(client):
 # --- An existing account is reached only through a verified email ---------------------
 
 
-def test_google_verified_email_links_and_logs_into_our_verified_account(client):
+def test_google_verified_email_links_and_logs_into_our_verified_account(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="kim@example.com")
     password_before = user.password
 
-    response = social_login(client, "google", google_responses(email="KIM@example.com"))
+    with django_capture_on_commit_callbacks(execute=True):
+        response = social_login(client, "google", google_responses(email="KIM@example.com"))
 
     assert response.status_code == 302
     assert response.url == reverse("dashboard")
@@ -126,6 +129,11 @@ def test_google_verified_email_links_and_logs_into_our_verified_account(client):
     assert (audit.action, audit.actor_id) == ("user.social_link", user.pk)
     assert audit.metadata == {"provider": "google", "uid": "g-1001", "via": "verified_email"}
     assert UserSession.objects.get().user_id == user.pk
+    [email] = mailoutbox  # if it was not them, they learn it now
+    assert (email.to, email.subject) == (
+        ["kim@example.com"],
+        "Google was linked to your SaveBucks account",
+    )
 
 
 def _refused_without_trace(client, response, victim, password_before):
@@ -271,3 +279,17 @@ def test_referral_code_is_not_kept_for_a_later_sign_up(client):
 
     assert User.objects.get(email="new@example.com").referred_by is None
     assert Referral.objects.count() == 0
+
+
+def test_the_redirect_process_neither_links_nor_signs_up(client):
+    UserFactory(email="kim@example.com")
+
+    response = social_login(client, "google", google_responses(), process="redirect")
+    other = social_login(
+        client, "google", google_responses(sub="g-2", email="n@example.com"), process="redirect"
+    )
+
+    assert response.url == other.url == reverse("accounts:login")
+    assert SocialAccount.objects.count() == 0
+    assert User.objects.count() == 1
+    assert "_auth_user_id" not in client.session

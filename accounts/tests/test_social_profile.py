@@ -29,14 +29,20 @@ def _unlink(client, account):
     return client.post(reverse("social-unlink", args=[account.pk]))
 
 
-def test_profile_links_a_provider_account_whatever_its_email(client):
+def test_profile_links_a_provider_account_whatever_its_email(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
     user = UserFactory(email="kim@example.com")
     client.force_login(user)
     session_key = client.session.session_key
 
-    response = social_login(
-        client, "facebook", facebook_responses(email="kim.lee@elsewhere.example"), process="connect"
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = social_login(
+            client,
+            "facebook",
+            facebook_responses(email="kim.lee@elsewhere.example"),
+            process="connect",
+        )
 
     assert response.status_code == 302
     assert response.url == PROFILE
@@ -48,6 +54,10 @@ def test_profile_links_a_provider_account_whatever_its_email(client):
     assert (audit.action, audit.actor_id) == ("user.social_link", user.pk)
     assert audit.metadata == {"provider": "facebook", "uid": "fb-2002", "via": "profile"}
     assert messages_of(response) == ["Facebook is linked: you can now log in with it."]
+    [email] = mailoutbox
+    assert email.to == ["kim@example.com"]
+    assert email.subject == "Facebook was linked to your SaveBucks account"
+    assert "Your Facebook account (kim.lee@elsewhere.example) was just linked" in email.body
     page = client.get(PROFILE).content.decode()
     assert f'data-test="linked-{account.pk}"' in page
     assert "kim.lee@elsewhere.example" in page
@@ -102,12 +112,13 @@ def test_connect_without_a_session_logs_nobody_in(client):
     assert User.objects.count() == 0
 
 
-def test_unlink_with_a_password_left(client):
-    user = UserFactory()
+def test_unlink_with_a_password_left(client, mailoutbox, django_capture_on_commit_callbacks):
+    user = UserFactory(email="kim@example.com")
     account = SocialAccount.objects.create(user=user, provider="google", uid="g-1001")
     client.force_login(user)
 
-    response = _unlink(client, account)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _unlink(client, account)
 
     assert response.url == PROFILE
     assert SocialAccount.objects.count() == 0
@@ -115,6 +126,11 @@ def test_unlink_with_a_password_left(client):
     assert (audit.action, audit.actor_id) == ("user.social_unlink", user.pk)
     assert audit.metadata == {"provider": "google", "uid": "g-1001"}
     assert messages_of(response) == ["Google is unlinked."]
+    [email] = mailoutbox
+    assert (email.to, email.subject) == (
+        ["kim@example.com"],
+        "Google was unlinked from your SaveBucks account",
+    )
 
 
 def test_unlinking_the_last_way_in_is_refused(client):
