@@ -5,15 +5,20 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('offers', '0006_category_codes_are_not_slugs'),
+        ("offers", "0006_category_codes_are_not_slugs"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='offer',
-            name='category',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='offers', to='offers.category'),
+            model_name="offer",
+            name="category",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="offers",
+                to="offers.category",
+            ),
         ),
     ]
