@@ -111,7 +111,8 @@ class PostbackDelivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_response = models.CharField(max_length=500, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Indexed: prune_raw_data finds where the retention window starts by it.
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
