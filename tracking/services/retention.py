@@ -10,10 +10,10 @@ with the table's progress mark (PruneState.through_id): a run killed half-way re
 where it stopped, and a daily run reads only the rows that came of age since the last.
 
 The roll-ups stay right. Before any click is deleted, the table's boundary
-(PruneState.pruned_before) moves to the cutoff, once the minute roll-up has counted every
-click behind it, and the offers' click counts behind it are kept in OfferClicksBefore.
-rebuild_rollups then keeps the daily partner clicks and those counts for the days behind
-the boundary, and recounts only the rows after it.
+(PruneState.pruned_before) moves towards the cutoff (a week a run at most), once the
+minute roll-up has counted every click behind it, and the offers' click counts behind it
+are kept in OfferClicksBefore. rebuild_rollups then keeps the daily partner clicks and
+those counts for the days behind the boundary, and recounts only the rows after it.
 """
 
 import time
@@ -147,6 +147,17 @@ def raw_data_prune(
 
 def _prune_table(table: RawTable, cutoff, batch_size, dry_run, deadline) -> TableReport:
     model, report = table.model, TableReport(table.label)
+    if dry_run:
+        state = PruneState.objects.filter(table=table.label).first() or PruneState()
+    else:
+        state, _ = PruneState.objects.get_or_create(table=table.label)
+        if table.rollup:
+            reached = _move_boundary(table, cutoff)
+            if reached is None:
+                return report
+            # Deletes stop at the boundary; the next run moves it on towards the cutoff.
+            report.finished = reached >= cutoff
+            cutoff = min(cutoff, reached)
     older = model.objects.filter(**{f"{table.time_field}__lt": cutoff})
     # The newest row behind the cutoff, read backwards along the time index: O(1), where
     # Max(pk) over the old rows would read them all. (A row committed out of order within
@@ -154,12 +165,6 @@ def _prune_table(table: RawTable, cutoff, batch_size, dry_run, deadline) -> Tabl
     last = older.order_by(f"-{table.time_field}", "-pk").values_list("pk", flat=True).first()
     if last is None:
         return report
-    if dry_run:
-        state = PruneState.objects.filter(table=table.label).first() or PruneState()
-    else:
-        state, _ = PruneState.objects.get_or_create(table=table.label)
-        if table.rollup:
-            _move_boundary(table, cutoff)
     first = model.objects.aggregate(first=Min("pk"))["first"]
     start = max(state.through_id, first - 1)
     while start < last:
@@ -191,13 +196,29 @@ def _delete(model, ids: list[int]) -> None:
         ).delete()
 
 
-def _move_boundary(table: RawTable, cutoff: datetime) -> None:
-    """Move the table's boundary up to `cutoff`, once the roll-up has counted everything
-    behind it, keeping the offers' click counts for the stretch it passes."""
+# The boundary moves at most this far per run: the offers' click counts it passes are
+# added up in one statement under the roll-up's lock, and the first run on years of
+# clicks must not try them all at once (nor overrun the task's time limit doing it).
+BOUNDARY_STEP = timedelta(days=7)
+
+
+def _move_boundary(table: RawTable, cutoff: datetime) -> datetime | None:
+    """Move the table's boundary towards `cutoff` (a step at most), once the roll-up has
+    counted everything behind it, keeping the offers' click counts for the stretch it
+    passes. Returns the boundary now in effect, or None with no rows to prune at all."""
     with transaction.atomic():
         state = PruneState.objects.select_for_update().get(table=table.label)
         if state.pruned_before is not None and state.pruned_before >= cutoff:
-            return
+            return state.pruned_before
+        start = state.pruned_before
+        if start is None:
+            oldest = (
+                table.model.objects.order_by("created_at").values_list("created_at", flat=True)
+            ).first()
+            if oldest is None:
+                return None
+            start = day_start(timezone.localdate(oldest))
+        cutoff = min(cutoff, day_start(timezone.localdate(start) + BOUNDARY_STEP))
         # Locked in the same order as rebuild_rollups takes it: a rebuild is either done
         # before this or starts after it, never sees half a move.
         rollup, _ = RollupState.objects.select_for_update().get_or_create(name=table.rollup)
@@ -216,6 +237,7 @@ def _move_boundary(table: RawTable, cutoff: datetime) -> None:
             )
         state.pruned_before = cutoff
         state.save(update_fields=["pruned_before", "updated_at"])
+    return cutoff
 
 
 # Adds to an offer's row (ON CONFLICT … DO UPDATE works on PostgreSQL and SQLite).

@@ -79,12 +79,16 @@ def test_the_boundary_moves_on_without_counting_a_click_twice(counted):
 
     raw_data_prune(today=today)
     raw_data_prune(today=today)  # the same day again: the boundary does not move
-    raw_data_prune(today=today + 10 * DAY)  # the 395-day-old clicks fall behind it too
+    # The 395-day-old clicks fall behind it too; it moves a week a run at most.
+    first_step = raw_data_prune(today=today + 10 * DAY)
+    second_step = raw_data_prune(today=today + 10 * DAY)
     _rebuild()
 
     assert (Click.objects.count(), AffiliateClick.objects.count()) == (2, 2)
     assert _figures(offer, link) == before
     assert OfferClicksBefore.objects.get(offer=offer).clicks == 5
+    assert [r.finished for r in first_step[:2]] == [False, False]
+    assert [r.finished for r in second_step[:2]] == [True, True]
     assert PruneState.objects.get(table="tracking.click").pruned_before.date() == (
         today + 10 * DAY - 400 * DAY
     )
@@ -104,3 +108,29 @@ def test_new_clicks_after_a_prune_roll_up_as_before(counted):
     assert after["offer_clicks"] == before["offer_clicks"] + 1
     assert after["link"] == (7, 7)
     assert _figures(offer, link) == after
+
+
+def test_a_backlog_is_pruned_a_week_of_clicks_a_run():
+    # Oldest first, as clicks arrive (ids follow time: each run goes on after the last).
+    offer = OfferFactory()
+    for age in (420, 412, 405, 401, 401):
+        _click(offer, age * DAY)
+    _click(offer, 401 * DAY, sold=True)
+    _click(offer, 10 * DAY)
+    counters_roll_up()
+    today = timezone.localdate()
+
+    runs = [raw_data_prune()[0] for _ in range(4)]
+
+    # From the oldest day (420 days ago) a week a run: 413, 406, then the cutoff (400).
+    assert [(r.deleted, r.kept, r.finished) for r in runs] == [
+        (1, 0, False),
+        (1, 0, False),
+        (3, 1, True),
+        (0, 0, True),
+    ]
+    assert PruneState.objects.get(table="tracking.click").pruned_before.date() == (
+        today - 400 * DAY
+    )
+    _rebuild()
+    assert Offer.objects.get(pk=offer.pk).clicks_count == 7

@@ -37,5 +37,5 @@ class Command(BaseCommand):
         for report in reports:
             line = f"{report.table}: {verb} {report.deleted}, kept {report.kept}"
             if not report.finished:
-                line += " (time budget spent: the next run goes on)"
+                line += " (not all yet: the next run goes on)"
             self.stdout.write(line)
