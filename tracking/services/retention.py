@@ -93,7 +93,8 @@ class TableReport:
     # Older than the cutoff, and kept: named by a sale, or still being delivered.
     kept: int = 0
     batches: int = 0
-    # False when the time budget ran out first: the next run goes on from there.
+    # False when the run stopped short (its time budget spent, or the clicks' boundary
+    # still on its way to the cutoff): the next run goes on from there.
     finished: bool = True
 
 
