@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -172,6 +173,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
     },
     "sync-network-reports": {"task": "tracking.tasks.sync_network_reports", "schedule": 3600.0},
+    # Retention (README "Retention"): at night, when the tables are quiet.
+    "clear-sessions": {
+        "task": "accounts.tasks.clear_sessions",
+        "schedule": crontab(minute=0, hour=3),
+    },
+    "purge-deleted-users": {
+        "task": "accounts.tasks.purge_deleted_users",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    # Hourly, each run within a time budget: a backlog (the first run on years of clicks)
+    # drains run by run; once caught up a run reads about an hour of rows.
+    "prune-raw-data": {"task": "tracking.tasks.prune_raw_data", "schedule": crontab(minute=30)},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -205,6 +218,15 @@ EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 2
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 # Soft-deleted accounts keep their email taken until `purge_deleted_users` anonymises them.
 ACCOUNT_PURGE_AFTER_DAYS = env.int("ACCOUNT_PURGE_AFTER_DAYS", default=30)
+# `prune_raw_data` deletes raw clicks without a sale and postback logs older than this
+# (seeds 000/003 maintenance). Not below the minimum: a sale may be reported months after
+# its click (a conversion counts up to 90 days after it), and a click must still be there.
+RAW_DATA_MIN_RETENTION_DAYS = 120
+RAW_DATA_RETENTION_DAYS = env.int("RAW_DATA_RETENTION_DAYS", default=400)
+if RAW_DATA_RETENTION_DAYS < RAW_DATA_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"RAW_DATA_RETENTION_DAYS must be at least {RAW_DATA_MIN_RETENTION_DAYS} days."
+    )
 
 # (attempts, window in seconds) per scope; the message names the wait.
 RATE_LIMITS = {

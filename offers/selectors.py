@@ -2,7 +2,7 @@
 
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet
 from django.db.models.functions import Cast
 
 from .models import Category, Merchant, MerchantCommission, Offer
@@ -119,3 +119,20 @@ def _postgres_search(query, merchants, offers):
         .filter(document=terms)
         .order_by("-rank", "-priority"),
     )
+
+
+def offers_holding_categories(categories) -> list[tuple[Category, int, int]]:
+    """(category, offers, active offers) for each of `categories` that offers still name:
+    those cannot be deleted (Offer.category is PROTECT). One grouped query, however many
+    offers a category has, so the admin can say why without listing them all."""
+    counts = (
+        Offer.objects.filter(category__in=categories)
+        .values_list("category")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=Offer.Status.ACTIVE, deleted_at__isnull=True)),
+        )
+        .order_by()
+    )
+    by_id = {category_id: (total, active) for category_id, total, active in counts}
+    return [(c, *by_id[c.pk]) for c in categories if c.pk in by_id]

@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -155,6 +157,19 @@ def user_soft_delete(*, user: User, actor: User, request=None) -> bool:
     session_revoke_all(user=user)
     user.refresh_from_db(fields=["deleted_at"])
     return True
+
+
+def users_purge_closed(*, days: int, dry_run: bool = False) -> int:
+    """Anonymise accounts closed more than `days` days ago (each as user_purge does);
+    returns how many (dry: would be)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    due = User.objects.filter(deleted_at__lt=cutoff).exclude(email__endswith="@deleted.invalid")
+    count = 0
+    for user in due.iterator():
+        if not dry_run:
+            user_purge(user=user)
+        count += 1
+    return count
 
 
 def user_purge(*, user: User) -> User:
