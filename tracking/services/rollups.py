@@ -146,7 +146,8 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
         Offer.objects.update(views_count=0, clicks_count=0, conversions_count=0)
         Link.objects.update(clicks_count=0, unique_clicks_count=0)
         DailyClicks.objects.all().delete()
-        RollupState.objects.update(last_id=0)
+        # Its own watermarks only: the offers' daily figures have their rebuild.
+        RollupState.objects.filter(name__in=[*OFFER_COUNTERS, "affiliate_clicks"]).update(last_id=0)
         while True:
             read = counters_roll_up(batch_size=batch_size)
             for name, rows in read.items():
