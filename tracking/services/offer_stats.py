@@ -50,15 +50,19 @@ def offer_stats_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     the old figures or the new ones)."""
     clicks = 0
     with transaction.atomic():
+        # Both watermarks before any figure row: each half of a running minute job holds
+        # one of them while it writes rows, and would otherwise wait for rows this has
+        # deleted while this waits for its watermark (a deadlock).
+        sales_state, _ = RollupState.objects.select_for_update().get_or_create(name=SALES)
+        RollupState.objects.select_for_update().get_or_create(name=CLICKS)
+        started = timezone.now()
         OfferDailyStats.objects.all().delete()
         MerchantDailyStats.objects.all().delete()
         RollupState.objects.filter(name=CLICKS).update(last_id=0)
         while read := _roll_up(CLICKS, Click, batch_size, _add_clicks):
             clicks += read
-        state, _ = RollupState.objects.select_for_update().get_or_create(name=SALES)
-        started = timezone.now()
         days = _recount(None)
-        RollupState.objects.filter(pk=state.pk).update(updated_at=started)
+        RollupState.objects.filter(pk=sales_state.pk).update(updated_at=started)
     popular_ranking_refresh()
     return {CLICKS: clicks, SALES: days}
 
