@@ -50,11 +50,7 @@ def offer_stats_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     the old figures or the new ones)."""
     clicks = 0
     with transaction.atomic():
-        # Both watermarks before any figure row: each half of a running minute job holds
-        # one of them while it writes rows, and would otherwise wait for rows this has
-        # deleted while this waits for its watermark (a deadlock).
-        sales_state, _ = RollupState.objects.select_for_update().get_or_create(name=SALES)
-        RollupState.objects.select_for_update().get_or_create(name=CLICKS)
+        sales_state, _ = _lock_watermarks()
         started = timezone.now()
         OfferDailyStats.objects.all().delete()
         MerchantDailyStats.objects.all().delete()
@@ -117,10 +113,17 @@ UPSERT_SALES = (
 )
 
 
+def _lock_watermarks() -> tuple[RollupState, bool]:
+    """Every writer of the figure rows holds the clicks watermark, always taken first: the
+    clicks half, the sales half and the rebuild each write many rows in their own order,
+    and two of them at once could each wait for a row the other holds (a deadlock)."""
+    RollupState.objects.select_for_update().get_or_create(name=CLICKS)
+    return RollupState.objects.select_for_update().get_or_create(name=SALES)
+
+
 def _recount_changed_days() -> int:
     with transaction.atomic():
-        # Locked: two runs at once would recount the same days and race on the rows.
-        state, created = RollupState.objects.select_for_update().get_or_create(name=SALES)
+        state, created = _lock_watermarks()
         started = timezone.now()
         if created:
             days = None  # never run: every day
