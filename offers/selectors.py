@@ -43,7 +43,7 @@ POPULAR_SECONDS = 3600
 def popular_ranking(*, today=None) -> list[int]:
     """Live offers' ids by their conversion rate over the last POPULAR_DAYS days (sales ÷
     clicks, sales being pending and confirmed cashback events), then by clicks, from the
-    daily figures: a few thousand rows, never the clicks."""
+    daily figures (a row per offer and day), never the clicks or the events."""
     since = (today or timezone.localdate()) - timedelta(days=POPULAR_DAYS - 1)
     rate = Cast(F("window_sales"), FloatField()) / Cast(F("window_clicks"), FloatField())
     return list(

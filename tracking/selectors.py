@@ -9,6 +9,7 @@ from config.days import day_start
 from wallet.models import CashbackEvent
 
 from .models import Click
+from .services.offer_stats import COUNTED
 
 RECENT_DAYS = 30
 
@@ -30,6 +31,6 @@ def shopper_recent_activity(*, user, days: int = RECENT_DAYS, today=None) -> Rec
     sales = CashbackEvent.objects.filter(
         user=user,
         sale_at__gte=since,
-        status__in=[CashbackEvent.Status.PENDING, CashbackEvent.Status.CONFIRMED],
+        status__in=COUNTED,
     ).count()
     return RecentActivity(days=days, clicks=clicks, sales=sales)
