@@ -16,6 +16,7 @@ from accounts.admin_base import (
 )
 from config.errors import Refusal
 
+from . import admin_top_offers  # noqa: F401  (registers the staff page of top offers)
 from .conventions import PRESETS, postback_url_to_paste
 from .models import Category, Merchant, MerchantCommission, Network, Offer
 from .selectors import offers_holding_categories

@@ -3,6 +3,7 @@ import logging
 from celery import shared_task
 from django.conf import settings
 
+from .services.offer_stats import offer_stats_roll_up
 from .services.report_sync import ReportSyncFailed, network_reports_sync, networks_to_sync
 from .services.retention import PruneRefused, raw_data_prune
 from .services.rollups import counters_roll_up
@@ -12,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def rollup_counters():
-    return counters_roll_up()
+    return {**counters_roll_up(), **offer_stats_roll_up()}
 
 
 @shared_task

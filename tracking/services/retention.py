@@ -50,8 +50,9 @@ class RawTable:
     time_field: str
     # Rows of the table that are never pruned.
     keep: Callable[[], Q]
-    # The roll-up (RollupState name) that counts these rows, if any.
-    rollup: str | None = None
+    # The roll-ups (RollupState names) that count these rows: each must have counted a
+    # row before the boundary may pass it.
+    rollups: tuple[str, ...] = ()
 
     @property
     def label(self) -> str:
@@ -65,13 +66,13 @@ RAW_TABLES = (
         Click,
         "created_at",
         lambda: Q(Exists(CashbackEvent.objects.filter(click_uuid=OuterRef("click_id")))),
-        rollup="offer_clicks",
+        rollups=("offer_clicks", "offer_daily_clicks"),
     ),
     RawTable(
         AffiliateClick,
         "created_at",
         lambda: Q(Exists(Conversion.objects.filter(click_uuid=OuterRef("click_id")))),
-        rollup="affiliate_clicks",
+        rollups=("affiliate_clicks",),
     ),
     RawTable(
         PostbackLog,
@@ -152,7 +153,7 @@ def _prune_table(table: RawTable, cutoff, batch_size, dry_run, deadline) -> Tabl
         state = PruneState.objects.filter(table=table.label).first() or PruneState()
     else:
         state, _ = PruneState.objects.get_or_create(table=table.label)
-        if table.rollup:
+        if table.rollups:
             reached = _move_boundary(table, cutoff)
             if reached is None:
                 return report
@@ -222,13 +223,14 @@ def _move_boundary(table: RawTable, cutoff: datetime) -> datetime | None:
         cutoff = min(cutoff, day_start(timezone.localdate(start) + BOUNDARY_STEP))
         # Locked in the same order as rebuild_rollups takes it: a rebuild is either done
         # before this or starts after it, never sees half a move.
-        rollup, _ = RollupState.objects.select_for_update().get_or_create(name=table.rollup)
-        if table.model.objects.filter(created_at__lt=cutoff, pk__gt=rollup.last_id).exists():
-            raise PruneRefused(
-                "rollups_behind",
-                f"The {table.rollup} roll-up has not counted every row before "
-                f"{cutoff:%Y-%m-%d} yet; run rollup_counters first.",
-            )
+        for name in table.rollups:
+            rollup, _ = RollupState.objects.select_for_update().get_or_create(name=name)
+            if table.model.objects.filter(created_at__lt=cutoff, pk__gt=rollup.last_id).exists():
+                raise PruneRefused(
+                    "rollups_behind",
+                    f"The {name} roll-up has not counted every row before "
+                    f"{cutoff:%Y-%m-%d} yet; run rollup_counters first.",
+                )
         if table.model is Click:
             passed = Click.objects.filter(created_at__lt=cutoff, offer__isnull=False)
             if state.pruned_before is not None:

@@ -153,8 +153,9 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     totals: dict[str, int] = defaultdict(int)
     with transaction.atomic():
         # First (the UPDATE locks the rows), so that a prune moving its boundary, which
-        # locks them too, has either finished or waits until this transaction ends.
-        RollupState.objects.update(last_id=0)
+        # locks them too, has either finished or waits until this transaction ends. Its own
+        # watermarks only: the offers' daily figures have their own rebuild.
+        RollupState.objects.filter(name__in=[*OFFER_COUNTERS, "affiliate_clicks"]).update(last_id=0)
         Offer.objects.update(
             views_count=0,
             clicks_count=Coalesce(
