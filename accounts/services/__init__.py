@@ -10,6 +10,7 @@ from .sessions import (
     session_revoke,
     session_revoke_all,
     session_revoke_others,
+    sessions_clear_expired,
 )
 from .teams import (
     team_create,
@@ -29,6 +30,7 @@ from .users import (
     user_update,
     user_verification_resend,
     user_verify_email,
+    users_purge_closed,
 )
 
 __all__ = [
@@ -43,6 +45,7 @@ __all__ = [
     "session_revoke",
     "session_revoke_all",
     "session_revoke_others",
+    "sessions_clear_expired",
     "team_create",
     "team_invitation_accept",
     "team_invitation_revoke",
@@ -59,4 +62,5 @@ __all__ = [
     "user_update",
     "user_verification_resend",
     "user_verify_email",
+    "users_purge_closed",
 ]
