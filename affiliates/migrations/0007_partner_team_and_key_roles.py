@@ -19,7 +19,7 @@ def keys_made_by_account_holders(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("accounts", "0005_team_invitations"),
-        ("affiliates", "0004_conversion_dates_and_fx"),
+        ("affiliates", "0006_delivery_created_at_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
