@@ -20,7 +20,7 @@ from campaigns.tests.factories import GoalFactory
 from offers.tests.factories import OfferFactory
 from tracking.models import AffiliateClick, Click, OfferClicksBefore, PostbackLog, PruneState
 from tracking.services.retention import LOCK, raw_data_prune
-from tracking.services.rollups import counters_roll_up
+from tracking.tasks import rollup_counters
 from wallet.tests.factories import recorded_event
 
 from .factories import AffiliateClickFactory, ClickFactory
@@ -96,7 +96,7 @@ def world():
         "delivery_pending": _delivery(postback, OLD, "pending"),
         "delivery_young": _delivery(postback, YOUNG, "delivered"),
     }
-    counters_roll_up()
+    rollup_counters()
     return rows
 
 
@@ -163,7 +163,7 @@ def test_a_dry_run_counts_the_same_and_changes_nothing(world):
 def test_batches_walk_primary_key_ranges_each_committed_on_its_own(world):
     offer = OfferFactory()
     more = [_click(offer, OLD) for _ in range(6)]
-    counters_roll_up()
+    rollup_counters()
     first = world["clicks_gone"][0].pk
 
     reports = raw_data_prune(batch_size=2)
