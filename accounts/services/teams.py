@@ -24,6 +24,8 @@ RANK = {Role.VIEWER: 1, Role.MEMBER: 2, Role.ADMIN: 3, Role.OWNER: 4}
 INVITATION_DAYS = 7
 # Ownership is handed to someone already in the team, never through an emailed link.
 INVITABLE_ROLES = (Role.ADMIN, Role.MEMBER, Role.VIEWER)
+# Invitations are emails we send for someone: a cap keeps a team from using us to spam.
+MAX_OPEN_INVITATIONS = 20
 
 
 class TeamRefused(Refusal):
@@ -120,6 +122,12 @@ def team_invite(
         TeamInvitation.objects.filter(
             team=team, email=email, accepted_at=None, revoked_at=None, expires_at__lte=now
         ).update(revoked_at=now)
+        open_now = TeamInvitation.objects.filter(team=team, accepted_at=None, revoked_at=None)
+        if open_now.count() >= MAX_OPEN_INVITATIONS:
+            raise TeamConflict(
+                "too_many_invitations",
+                f"{MAX_OPEN_INVITATIONS} invitations are waiting: withdraw some first.",
+            )
         raw = secrets.token_urlsafe(32)
         try:
             with transaction.atomic():

@@ -169,3 +169,17 @@ def test_ten_clicks_on_one_link_at_once_join_once():
     assert sorted(outcomes) == ["invitation_used"] * 9 + ["joined"]
     assert TeamMember.objects.filter(team=team, user=invited).count() == 1
     assert AuditLog.objects.filter(action="team.join").count() == 1
+
+
+def test_a_team_has_at_most_twenty_open_invitations(team):
+    for n in range(teams.MAX_OPEN_INVITATIONS):
+        teams.team_invite(team=team, actor=team.owner, email=f"p{n}@example.com", role="viewer")
+
+    with pytest.raises(teams.TeamConflict) as refused:
+        teams.team_invite(team=team, actor=team.owner, email="one@example.com", role="viewer")
+
+    assert refused.value.code == "too_many_invitations"
+    assert TeamInvitation.objects.filter(team=team).count() == 20
+    first = TeamInvitation.objects.order_by("id").first()
+    teams.team_invitation_revoke(invitation=first, actor=team.owner)
+    teams.team_invite(team=team, actor=team.owner, email="one@example.com", role="viewer")

@@ -3,6 +3,7 @@ withdraw invitations. Joining is by the emailed link, logged in as the invited a
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -140,15 +141,18 @@ def team_join(request, token):
         return render(
             request, "affiliates/team_join.html", {"refused": refused}, status=refused.http_status
         )
-    context = {"invitation": invitation, "partner": invitation.team.partner}
+    partner = getattr(invitation.team, "partner", None)
+    if partner is None:  # a team that works no partner account (none is invited yet)
+        raise Http404("This invitation is not for a partner account.")
+    context = {"invitation": invitation, "partner": partner}
     if request.method == "POST" and request.user.is_authenticated:
         try:
             team_invitation_accept(token=token, user=request.user, request=request)
         except Refusal as refused:
             context["refused"] = refused
             return render(request, "affiliates/team_join.html", context, status=refused.http_status)
-        request.session[SESSION_KEY] = invitation.team.partner.pk
-        messages.success(request, f"You joined {invitation.team.partner} as {invitation.role}.")
+        request.session[SESSION_KEY] = partner.pk
+        messages.success(request, f"You joined {partner} as {invitation.role}.")
         return redirect("affiliates:dashboard")
     context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
     return render(request, "affiliates/team_join.html", context)
