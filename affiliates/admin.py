@@ -400,7 +400,7 @@ class PostbackDeliveryAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, BigTableAdmin):
 
 @admin.register(ApiKey)
 class ApiKeyAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
-    list_display = ("name", "partner", "prefix", "created_at", "last_used_at", "revoked_at")
+    list_display = ("name", "partner", "prefix", "role", "created_at", "last_used_at", "revoked_at")
     search_fields = ("partner__name", "prefix")
     actions = ("revoke",)
 

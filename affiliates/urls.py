@@ -43,6 +43,7 @@ urlpatterns = [
         team.team_invitation_revoke,
         name="team-invitation-revoke",
     ),
+    path("team/leave/", team.team_leave_view, name="team-leave"),
     path("team/join/<str:token>/", team.team_join, name="team-join"),
     path("switch/", team.partner_switch, name="switch"),
 ]

@@ -282,3 +282,25 @@ def team_member_remove(*, member: TeamMember, actor: User, request=None) -> None
             email=member.user.email,
             role=member.role,
         )
+
+
+def team_leave(*, team: Team, user: User, request=None) -> None:
+    """Leave a team of one's own accord (anyone but its account holder)."""
+    if user.pk == team.owner_id:
+        raise TeamForbidden(
+            "account_holder", "The account holder is always an owner of their team."
+        )
+    with transaction.atomic():
+        member = TeamMember.objects.select_for_update().filter(team=team, user_id=user.pk).first()
+        if member is None:
+            raise TeamRefused("not_in_team", "You are not in this team.")
+        member.delete()
+        _audit(
+            actor=user,
+            action="leave",
+            team=team,
+            request=request,
+            user=user.pk,
+            email=user.email,
+            role=member.role,
+        )

@@ -355,3 +355,39 @@ def test_staff_see_a_teams_invitations_and_cannot_repoint_a_partners_team(client
     assert team_page.status_code == 200
     assert b"later@example.com" in team_page.content
     assert "team" not in partner_page.context["adminform"].form.fields
+
+
+def test_a_member_leaves_and_the_account_holder_cannot(client, partner):
+    user = team_member(partner, "member")
+    client.force_login(user)
+    audit = _team_audit()
+
+    left = client.post(reverse("affiliates:team-leave"))
+
+    assert left.status_code == 302
+    assert not TeamMember.objects.filter(user=user).exists()
+    assert _team_audit()[len(audit) :] == [
+        (
+            user.pk,
+            "team.leave",
+            "accounts.team",
+            str(partner.team_id),
+            {"user": user.pk, "email": user.email, "role": "member"},
+        )
+    ]
+    client.force_login(partner.user)
+    audit = _team_audit()
+    stays = client.post(reverse("affiliates:team-leave"))
+    assert stays.status_code == 403
+    assert TeamMember.objects.filter(user=partner.user, role="owner").exists()
+    assert _team_audit() == audit
+
+
+def test_an_account_holder_without_a_team_cannot_leave_it_either(client, partner):
+    client.force_login(partner.user)
+
+    response = client.post(reverse("affiliates:team-leave"))
+
+    assert response.status_code == 403
+    partner.refresh_from_db()
+    assert partner.team is None

@@ -123,6 +123,7 @@ PAGES = [
     ("team-member-role", lambda w: [w.target.pk], "post", {"role": "member"}, "owner"),
     ("team-member-remove", lambda w: [w.target.pk], "post", {}, "owner"),
     ("team-invitation-revoke", lambda w: [w.invitation.pk], "post", {}, "owner"),
+    ("team-leave", lambda w: [], "post", {}, "viewer"),
 ]
 
 

@@ -10,7 +10,12 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from accounts.models import TeamInvitation, TeamMember
-from accounts.services.teams import team_invitation_accept, team_invitation_find
+from accounts.services.teams import (
+    TeamForbidden,
+    team_invitation_accept,
+    team_invitation_find,
+    team_leave,
+)
 from config.errors import Refusal, form_refused
 
 from ..forms import TeamInviteForm, TeamRoleForm
@@ -130,6 +135,22 @@ def team_invitation_revoke(request, pk):
     else:
         messages.info(request, "That invitation was already used or withdrawn.")
     return redirect("affiliates:team")
+
+
+@partner_page
+@require_POST
+def team_leave_view(request):
+    """Anyone but the account holder may leave; their API keys stop working with it."""
+    partner = request.partner
+    try:
+        if partner.team_id is None:  # nobody but the account holder, who cannot leave
+            raise TeamForbidden("account_holder", "The account holder always stays.")
+        team_leave(team=partner.team, user=request.user, request=request)
+    except Refusal as refused:
+        return _refused(request, refused)
+    request.session.pop(SESSION_KEY, None)
+    messages.success(request, f"You left {partner}.")
+    return redirect("dashboard")
 
 
 def team_join(request, token):
