@@ -254,9 +254,15 @@ def test_a_member_acts_on_the_team_partner_not_their_own(client, world):
     made = Link.objects.get(name="Team link")
     assert made.partner == world.partner
     assert Link.objects.filter(partner=own).count() == 0
+    # The API, by the same session, works in the same account.
+    api = APIClient()
+    api.cookies = client.cookies
+    listed = api.get(reverse("api-partner-links")).json()["results"]
+    assert sorted(row["name"] for row in listed) == sorted([world.link.name, "Team link"])
     # Their own account is one switch away, where they are its owner.
     client.post(reverse("affiliates:switch"), {"partner": own.pk})
     assert client.get(reverse("affiliates:dashboard")).context["request"].team_role == "owner"
+    assert api.get(reverse("api-partner-links")).json()["results"] == []
 
 
 def test_switching_to_an_account_one_does_not_work_in_is_refused(client, world):
