@@ -133,7 +133,9 @@ class MyStatementApi(generics.ListAPIView):
 
 
 class WithdrawalSerializer(serializers.ModelSerializer):
-    method = serializers.CharField(source="method.code")
+    method = serializers.ChoiceField(
+        source="method.code", choices=WithdrawalMethod.Code.choices, read_only=True
+    )
     payout_details = serializers.SerializerMethodField()
 
     class Meta:
