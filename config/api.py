@@ -83,7 +83,11 @@ class StableOrderingFilter(OrderingFilter):
     def get_schema_operation_parameters(self, view):
         [parameter] = super().get_schema_operation_parameters(view)
         parameter["description"] = "Order by this field; `-` first for descending."
-        parameter["schema"]["enum"] = self.choices(view)
+        parameter["schema"]["enum"] = choices = self.choices(view)
+        # Names for generated clients' enum members: `-created_at` is CREATED_AT_DESC.
+        parameter["schema"]["x-enum-varnames"] = [
+            f"{term[1:]}_desc" if term.startswith("-") else term for term in choices
+        ]
         return [parameter]
 
 

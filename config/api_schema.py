@@ -62,7 +62,8 @@ def _codes_of(field) -> set[str]:
             codes.add(validator.code)
     if isinstance(field, serializers.BaseSerializer) and hasattr(field, "fields"):
         for inner in field.fields.values():
-            codes |= _codes_of(inner)
+            if not inner.read_only:  # answered, never read: it cannot be invalid
+                codes |= _codes_of(inner)
     if getattr(field, "child", None) is not None:
         codes |= _codes_of(field.child)
     return codes
