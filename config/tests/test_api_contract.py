@@ -158,9 +158,7 @@ def test_choice_fields_are_enums(schema, component, field, enum):
 
 
 def test_an_absent_avatar_is_declared_null(schema):
-    assert _component(schema, "#/components/schemas/MeOutput")["properties"]["avatar"][
-        "nullable"
-    ]
+    assert _component(schema, "#/components/schemas/MeOutput")["properties"]["avatar"]["nullable"]
 
 
 # --- errors ----------------------------------------------------------------------------

@@ -50,7 +50,7 @@ def generated(tmp_path, monkeypatch, settings):
     # No post-hooks: the default runs ruff over the generated code, nothing we need.
     config.write_text("post_hooks: []\n")
     env = {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path), **OFFLINE}
-    done = subprocess.run(
+    done = subprocess.run(  # noqa: S603 (our interpreter, our arguments)
         [
             sys.executable,
             "-m",
