@@ -83,7 +83,17 @@ class ErrorCodesSchema(AutoSchema):
             operation["x-validation-codes"] = sorted(
                 self._validation_codes(has_body="requestBody" in operation)
             )
+            operation["x-permission-codes"] = sorted(self._permission_codes())
         return operation
+
+    def _permission_codes(self) -> set[str]:
+        """A DRF permission class may answer its own `code` (DRF's 403 says
+        `permission_denied` otherwise)."""
+        return {
+            permission.code
+            for permission in self.view.get_permissions()
+            if isinstance(getattr(permission, "code", None), str)
+        }
 
     def _validation_codes(self, *, has_body: bool) -> set[str]:
         codes = set()
@@ -132,6 +142,7 @@ def document_error_responses(result, generator, request, public):
     for operations in result.get("paths", {}).values():
         for method, operation in operations.items():
             validation = operation.pop("x-validation-codes", [])
+            permission = operation.pop("x-permission-codes", [])
             operation_id = operation["operationId"]
             unknown.discard(operation_id)
             refusals = REFUSALS.get(operation_id, {})
@@ -148,21 +159,23 @@ def document_error_responses(result, generator, request, public):
                 ]
 
             codes: dict[int, tuple[str, ...]] = {}
-            if validation or refusals.get(400) or "requestBody" in operation:
-                codes[400] = (*validation, *refusals.get(400, ()))
+            if validation or "requestBody" in operation:
+                codes[400] = tuple(validation)
             if by_key and not anonymous:
                 codes[401] = NOT_AUTHENTICATED
             if not anonymous:
-                codes[403] = FORBIDDEN if by_key else (*NOT_AUTHENTICATED[:1], *FORBIDDEN)
+                # A session caller without a session is a 403 (no challenge to answer).
+                refused = FORBIDDEN if by_key else ("not_authenticated", *FORBIDDEN)
+                codes[403] = (*refused, *permission)
             if "path" in where or "page" in names:
                 codes[404] = NOT_FOUND
-            if 409 in refusals:
-                codes[409] = refusals[409]
             if "requestBody" in operation:
                 codes[415] = UNSUPPORTED_MEDIA_TYPE
-            codes[429] = (*THROTTLED, *refusals.get(429, ()))
-            if extra := set(refusals) - set(codes):
-                raise ImproperlyConfigured(f"{operation_id}: refusals for statuses {extra}")
+            codes[429] = THROTTLED
+            for status, listed in refusals.items():  # 400 and 409 usually; 403, 404, 429 too
+                if status not in _ANSWERS:
+                    raise ImproperlyConfigured(f"{operation_id}: no answer documented for {status}")
+                codes[status] = (*codes.get(status, ()), *listed)
 
             name = f"{_pascal(operation_id)}Error"
             every = sorted({code for listed in codes.values() for code in listed})

@@ -370,7 +370,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.api_filters.FilterBackend",
         "config.api.StableOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [

@@ -8,6 +8,7 @@ from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
 from config.api_fields import UrlTemplateField
+from config.api_filters import StrictBooleanFilter
 from config.money import MONEY_FIELD, RATE_FIELD
 
 from . import selectors
@@ -111,7 +112,7 @@ class OfferFilter(django_filters.FilterSet):
     )
     merchant = django_filters.CharFilter(field_name="merchant__slug", help_text="Store slug.")
     type = django_filters.ChoiceFilter(field_name="offer_type", choices=Offer.Type.choices)
-    featured = django_filters.BooleanFilter(field_name="is_featured")
+    featured = StrictBooleanFilter(field_name="is_featured")
     search = django_filters.CharFilter(method="filter_search", help_text="Words to look for.")
 
     class Meta:
@@ -130,7 +131,7 @@ class OfferFilter(django_filters.FilterSet):
 
 
 class MerchantFilter(django_filters.FilterSet):
-    featured = django_filters.BooleanFilter(field_name="is_featured")
+    featured = StrictBooleanFilter(field_name="is_featured")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:

@@ -269,6 +269,7 @@ def test_ordering_values_and_the_page_size_cap_are_declared(schema):
         ({"page": "abc"}, "invalid", "page"),
         ({"page": "0"}, "invalid", "page"),
         ({"type": "bogus"}, "invalid_choice", "type"),
+        ({"featured": "maybe"}, "invalid", "featured"),
     ],
 )
 def test_a_bad_query_parameter_is_a_400_naming_it(query, code, field):
@@ -284,11 +285,16 @@ def test_good_query_parameters_still_work():
     OfferFactory(title="B")
     OfferFactory(title="A")
 
+    OfferFactory(title="C", is_featured=True)
+
     response = APIClient().get(
-        reverse("api-offers"), {"ordering": "-title", "page_size": "100", "page": "1"}
+        reverse("api-offers"),
+        {"ordering": "-title", "page_size": "100", "page": "1", "featured": "false"},
     )
+    featured = APIClient().get(reverse("api-offers"), {"featured": "TRUE"})
 
     assert [row["title"] for row in response.json()["results"]] == ["B", "A"]
+    assert [row["title"] for row in featured.json()["results"]] == ["C"]
 
 
 @pytest.mark.parametrize(
@@ -310,10 +316,18 @@ def test_a_bad_filter_value_is_a_400(name, query, field):
     assert (response.json()["code"], response.json()["field"]) == ("invalid_choice", field)
 
 
-def test_a_filter_on_an_unknown_campaign_is_a_400():
+@pytest.mark.parametrize(
+    ("query", "code", "field"),
+    [
+        ({"campaign": "999999"}, "invalid_choice", "campaign"),
+        ({"on_hold": "perhaps"}, "invalid", "on_hold"),
+        ({"status": "paid-ish"}, "invalid_choice", "status"),
+    ],
+)
+def test_a_bad_partner_filter_is_a_400(query, code, field):
     client, _key = key_client(PartnerFactory())
 
-    response = client.get(reverse("api-partner-conversions"), {"campaign": "999999"})
+    response = client.get(reverse("api-partner-conversions"), query)
 
     assert response.status_code == 400
-    assert (response.json()["code"], response.json()["field"]) == ("invalid_choice", "campaign")
+    assert (response.json()["code"], response.json()["field"]) == (code, field)
