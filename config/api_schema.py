@@ -147,6 +147,10 @@ def document_error_responses(result, generator, request, public):
             unknown.discard(operation_id)
             refusals = REFUSALS.get(operation_id, {})
             parameters = operation.get("parameters", [])
+            for parameter in parameters:
+                if parameter["in"] == "query" and not parameter.get("required"):
+                    # `?ordering=` is `ordering` left out, as an HTML form sends it.
+                    parameter["allowEmptyValue"] = True
             where = {parameter["in"] for parameter in parameters}
             names = {parameter["name"] for parameter in parameters}
             security = operation.get("security", [])
