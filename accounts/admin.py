@@ -30,6 +30,7 @@ from .models import (
 from .roles import may_manage_user
 from .services import kyc_review, user_set_status
 from .services.sessions import sessions_end_by_staff
+from .social import admin as social_admin  # noqa: F401  (allauth's pages, trimmed)
 
 
 class EmailNormalizingMixin:

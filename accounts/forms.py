@@ -7,7 +7,7 @@ from config.request_meta import client_ip
 
 from .emails import email_queue
 from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
-from .ratelimit import LOGIN_ACCOUNT, LOGIN_IP
+from .ratelimit import login_limits_hit, login_succeeded
 from .services.reauth import ReauthRefused, WrongPassword, password_recheck
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
@@ -75,20 +75,16 @@ class LoginForm(AuthenticationForm):
         ip = client_ip(self.request) or "unknown"
         # Counted before the password is hashed: concurrent guesses each take a place in
         # the count, so no more than the limit ever reach the hasher.
-        for limit, key in ((LOGIN_IP, ip), (LOGIN_ACCOUNT, email)):
-            if not limit.allows(key):
-                raise ValidationError(limit.message("login"), code="rate_limited")
+        limit = login_limits_hit(ip=ip, email=email)
+        if limit is not None:
+            raise ValidationError(limit.message("login"), code="rate_limited")
         try:
             cleaned = super().clean()
         except ValidationError:
             self._explain_suspension(email, self.cleaned_data.get("password"))
             raise
         if self.user_cache is not None:
-            # Only failures count. Whoever knows the password may clear the account's
-            # count; the address gets back just this attempt, or one account known to an
-            # attacker could clear the count for every account tried from there.
-            LOGIN_ACCOUNT.reset(email)
-            LOGIN_IP.refund(ip)
+            login_succeeded(ip=ip, email=email)
         return cleaned
 
     def _explain_suspension(self, email, password):

@@ -81,3 +81,20 @@ SIGNUP_IP = RateLimit("signup_ip")
 RESET_IP = RateLimit("reset_ip")
 RESET_ACCOUNT = RateLimit("reset_account")
 VERIFY_RESEND_ACCOUNT = RateLimit("verify_resend_account")
+
+
+def login_limits_hit(*, ip: str, email: str) -> RateLimit | None:
+    """Count one login attempt (password or provider) against the address and the
+    account; the limit it broke, if any. Counted before the work it guards."""
+    for limit, key in ((LOGIN_IP, ip), (LOGIN_ACCOUNT, email)):
+        if not limit.allows(key):
+            return limit
+    return None
+
+
+def login_succeeded(*, ip: str, email: str) -> None:
+    """Only failures count. Whoever proves the account may clear its count; the address
+    gets back just this attempt, or one account known to an attacker could clear the
+    count for every account tried from there."""
+    LOGIN_ACCOUNT.reset(email)
+    LOGIN_IP.refund(ip)

@@ -25,6 +25,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("accounts", "userkyc", ("view", "change")),
         ("accounts", "auditlog", VIEW),
         ("tracking", "*", VIEW),
+        # Cashback paid and platform earnings per offer and store.
+        ("offers", "topoffersreport", ("see",)),
     ],
     "Support agent": [
         ("support", "*", ALL),
@@ -38,6 +40,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     "Content editor": [
         ("cms", "*", ALL),
         ("offers", "*", EDIT),
+        # Which offers sell: what the home page and the featured lists are curated from.
+        ("offers", "topoffersreport", ("see",)),
         ("campaigns", "*", VIEW),
         ("gamification", "*", EDIT),
     ],

@@ -30,6 +30,7 @@ urlpatterns = [
         name="password-reset-complete",
     ),
     path("password/change/", auth.PasswordChangeView.as_view(), name="password-change"),
+    path("password/set/", auth.PasswordSetView.as_view(), name="password-set"),
     path("profile/", account.profile, name="profile"),
     path("referrals/", account.referrals, name="referrals"),
     path("sessions/", account.sessions, name="sessions"),

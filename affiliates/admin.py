@@ -328,16 +328,51 @@ class MaskedUrlMixin:
         return masked_url(row.url)
 
 
+class PostbackDeletedFilter(admin.SimpleListFilter):
+    title = "deleted by the partner"
+    parameter_name = "deleted"
+
+    def lookups(self, request, model_admin):
+        return [("no", "Not deleted"), ("yes", "Deleted")]
+
+    def queryset(self, request, queryset):
+        if self.value() in ("yes", "no"):
+            return queryset.filter(deleted_at__isnull=self.value() == "no")
+        return queryset
+
+
 @admin.register(PartnerPostback)
 class PartnerPostbackAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, admin.ModelAdmin):
     """A partner's own integration: set up and changed by the partner (its portal and API),
     where the service checks the URL is public and the campaign open to it."""
 
-    list_display = ("partner", "method", "url_masked", "campaign", "goal", "is_active")
-    list_filter = ("is_active", "method")
+    list_display = (
+        "partner",
+        "method",
+        "url_masked",
+        "campaign",
+        "goal",
+        "is_active",
+        "deleted_at",
+    )
+    list_filter = (PostbackDeletedFilter, "is_active", "method")
     search_fields = ("partner__name",)
-    fields = ("partner", "method", "url_masked", "campaign", "goal", "is_active", "created_at")
+    fields = (
+        "partner",
+        "method",
+        "url_masked",
+        "campaign",
+        "goal",
+        "is_active",
+        "created_at",
+        "deleted_at",
+        "deleted_by",
+    )
     readonly_fields = fields
+
+    def get_queryset(self, request):
+        # Deleted ones too: their delivery logs stay, and staff must be able to open them.
+        return PartnerPostback.all_objects.select_related("partner", "campaign", "goal")
 
 
 @admin.register(PostbackDelivery)
@@ -352,7 +387,7 @@ class PostbackDeliveryAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, BigTableAdmin):
         "last_status_code",
         "next_attempt_at",
     )
-    list_filter = ("status", "event")
+    list_filter = ("status", "event", ("postback__deleted_at", admin.EmptyFieldListFilter))
     search_fields = ("postback__partner__name",)
     list_select_related = ("postback",)
     # The sent URL and body carry the partner's credentials: the URL masked, no body.

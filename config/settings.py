@@ -12,6 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import environ
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -46,6 +47,13 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    # Social login (Google, Facebook): only allauth's provider flows are mounted, see
+    # the "Social login" block below and accounts/social/urls.py.
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.google",
+    "allauth.socialaccount.providers.facebook",
     # Ours, in dependency order (seed_demo seeds them in this order too): everything
     # depends on accounts; tracking records clicks and postbacks for offers and affiliates.
     "accounts",
@@ -69,6 +77,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "config.middleware.LazyMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Required by allauth (its request context for the provider flows).
+    "allauth.account.middleware.AccountMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -163,6 +173,18 @@ CELERY_BEAT_SCHEDULE: dict = {
         "schedule": 3600.0,
     },
     "sync-network-reports": {"task": "tracking.tasks.sync_network_reports", "schedule": 3600.0},
+    # Retention (README "Retention"): at night, when the tables are quiet.
+    "clear-sessions": {
+        "task": "accounts.tasks.clear_sessions",
+        "schedule": crontab(minute=0, hour=3),
+    },
+    "purge-deleted-users": {
+        "task": "accounts.tasks.purge_deleted_users",
+        "schedule": crontab(minute=15, hour=3),
+    },
+    # Hourly, each run within a time budget: a backlog (the first run on years of clicks)
+    # drains run by run; once caught up a run reads about an hour of rows.
+    "prune-raw-data": {"task": "tracking.tasks.prune_raw_data", "schedule": crontab(minute=30)},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -196,6 +218,15 @@ EMAIL_VERIFICATION_MAX_AGE = env.int("EMAIL_VERIFICATION_MAX_AGE", default=3 * 2
 PASSWORD_RESET_TIMEOUT = env.int("PASSWORD_RESET_TIMEOUT", default=3600)
 # Soft-deleted accounts keep their email taken until `purge_deleted_users` anonymises them.
 ACCOUNT_PURGE_AFTER_DAYS = env.int("ACCOUNT_PURGE_AFTER_DAYS", default=30)
+# `prune_raw_data` deletes raw clicks without a sale and postback logs older than this
+# (seeds 000/003 maintenance). Not below the minimum: a sale may be reported months after
+# its click (a conversion counts up to 90 days after it), and a click must still be there.
+RAW_DATA_MIN_RETENTION_DAYS = 120
+RAW_DATA_RETENTION_DAYS = env.int("RAW_DATA_RETENTION_DAYS", default=400)
+if RAW_DATA_RETENTION_DAYS < RAW_DATA_MIN_RETENTION_DAYS:
+    raise ImproperlyConfigured(
+        f"RAW_DATA_RETENTION_DAYS must be at least {RAW_DATA_MIN_RETENTION_DAYS} days."
+    )
 
 # (attempts, window in seconds) per scope; the message names the wait.
 RATE_LIMITS = {
@@ -238,6 +269,54 @@ NETWORK_REPORTS_LOCK_SECONDS = env.int("NETWORK_REPORTS_LOCK_SECONDS", default=3
 NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
 # Only for tests and closed networks: let a report API base URL be a private address.
 NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)
+
+# --- Social login (django-allauth: Google and Facebook) --------------------------------
+
+# allauth runs only the OAuth exchange with the provider; who gets logged in, linked or
+# created is decided by accounts.social (adapter) and accounts.services.social, and our
+# own login, sign-up, password and email pages stay the only ones (accounts/social/urls.py
+# mounts nothing else of allauth). A provider whose two keys are not both set is off: no
+# button, and its URLs answer 404. Apps come from these settings only, never from
+# database SocialApp rows (accounts.social.providers).
+GOOGLE_CLIENT_ID = env.str("GOOGLE_CLIENT_ID", default="")
+GOOGLE_CLIENT_SECRET = env.str("GOOGLE_CLIENT_SECRET", default="")
+FACEBOOK_APP_ID = env.str("FACEBOOK_APP_ID", default="")
+FACEBOOK_APP_SECRET = env.str("FACEBOOK_APP_SECRET", default="")
+
+
+def _social_apps(client_id: str, secret: str) -> list[dict]:
+    return [{"client_id": client_id, "secret": secret, "key": ""}] if client_id and secret else []
+
+
+SOCIALACCOUNT_PROVIDERS = {
+    "google": {
+        "APPS": _social_apps(GOOGLE_CLIENT_ID, GOOGLE_CLIENT_SECRET),
+        "SCOPE": ["openid", "profile", "email"],
+        "AUTH_PARAMS": {"prompt": "select_account"},
+        "OAUTH_PKCE_ENABLED": True,
+    },
+    "facebook": {
+        "APPS": _social_apps(FACEBOOK_APP_ID, FACEBOOK_APP_SECRET),
+        "METHOD": "oauth2",
+        "SCOPE": ["email", "public_profile"],
+    },
+}
+SOCIALACCOUNT_ADAPTER = "accounts.social.adapter.SocialAccountAdapter"
+ACCOUNT_ADAPTER = "accounts.social.adapter.AccountAdapter"
+# Off: allauth would match accounts by its own EmailAddress table; our adapter matches
+# only a provider-verified address to an account whose email we verified ourselves.
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = False
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = False
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"  # we send our own verification link
+SOCIALACCOUNT_STORE_TOKENS = False  # we read the profile once; no API calls later
+SOCIALACCOUNT_LOGIN_ON_GET = False  # starting a provider login is a POST (CSRF)
+SOCIALACCOUNT_REQUESTS_TIMEOUT = env.int("SOCIALACCOUNT_REQUESTS_TIMEOUT", default=10)
+ACCOUNT_USER_MODEL_USERNAME_FIELD = None
+ACCOUNT_LOGIN_METHODS = {"email"}
+ACCOUNT_SIGNUP_FIELDS = ["email*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+# Our limits (RATE_LIMITS, accounts.ratelimit) apply to provider logins too.
+ACCOUNT_RATE_LIMITS = False
 
 # --- Field encryption -----------------------------------------------------------------
 

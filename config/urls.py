@@ -19,6 +19,9 @@ urlpatterns = [
     path("dashboard/", dashboard, name="dashboard"),
     path("wallet/", include("wallet.urls")),
     path("accounts/", include("accounts.urls")),
+    # Social login: allauth's provider flows only; the account pages above stay the one
+    # login path (none of their URLs starts with social/, so nothing clashes).
+    path("accounts/social/", include("accounts.social.urls")),
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),
     path("partners/", include("affiliates.urls")),

@@ -16,8 +16,10 @@ from accounts.admin_base import (
 )
 from config.errors import Refusal
 
+from . import admin_top_offers  # noqa: F401  (registers the staff page of top offers)
 from .conventions import PRESETS, postback_url_to_paste
 from .models import Category, Merchant, MerchantCommission, Network, Offer
+from .selectors import offers_holding_categories
 from .services.bulk import offers_bulk_update
 from .services.imports import offers_export_rows, offers_import_file
 from .services.networks import network_rotate_hmac_secret, network_rotate_token
@@ -32,6 +34,30 @@ class CategoryAdmin(AuditedAdminMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ("name",)}
     list_select_related = ("parent",)
     autocomplete_fields = ("parent",)
+
+    def get_deleted_objects(self, objs, request):
+        """A category that offers name cannot be deleted (Offer.category is PROTECT). Say
+        so per category with a link to its offers, instead of Django's list of every
+        protected offer (thousands, for a big category); the delete page and the "delete
+        selected" action both refuse while anything is listed here."""
+        holding = offers_holding_categories(list(objs))
+        if not holding:
+            return super().get_deleted_objects(objs, request)
+        changelist = reverse("admin:offers_offer_changelist")
+        reasons = [
+            format_html(
+                '{}: <a href="{}?category__id__exact={}">{} offer(s)</a>, {} of them active. '
+                "Move them to another category (or delete them) first; inactive and "
+                "deleted offers count too, as they can be turned back on.",
+                category,
+                changelist,
+                category.pk,
+                total,
+                active,
+            )
+            for category, total, active in holding
+        ]
+        return [], {}, set(), reasons
 
 
 class NetworkForm(forms.ModelForm):

@@ -2,9 +2,9 @@
 offers), built once per process and kept as rendered HTML.
 
 The lists change when staff change the catalogue (a save, a status move: the row cache's
-version, seen by every process within a second), when the counters the popular list
-ranks by roll up (the row cache reloads at least once a minute, as often as they roll
-up), and when time passes an offer's start or end. The last is exact: the catalogue
+version, seen by every process within a second), when the 30-day figures the popular
+list ranks by roll up and change its ranking (the rollup job bumps the same version), and
+when time passes an offer's start or end. The last is exact: the catalogue
 carries the first moment one of its offers ends or a featured offer starts, and is built
 again once that moment has passed. Without this, the home page cost five times a static
 page of the same layout, most of it building the same four queries' SQL and rendering
@@ -14,6 +14,7 @@ the same twenty cards for every visitor.
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from django.core.cache import cache
 from django.db.models import Min
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -78,3 +79,15 @@ def home_catalogue_html() -> str:
         html = render_to_string("offers/_home_catalogue.html", catalogue.context)
         catalogue.html[key] = html
     return html
+
+
+def popular_ranking_refresh() -> bool:
+    """Rank the popular offers again (the minute rollup job, after the daily figures
+    moved); True, and every process's home catalogue rebuilt, only if the ranking
+    changed."""
+    ranked = selectors.popular_ranking()
+    if cache.get(selectors.POPULAR_KEY) == ranked:
+        return False
+    cache.set(selectors.POPULAR_KEY, ranked, selectors.POPULAR_SECONDS)
+    home_catalogue_rows.bump()
+    return True

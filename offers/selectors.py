@@ -1,11 +1,14 @@
 """Reads of the catalog shared by pages and the API. Shoppers only ever see live rows."""
 
+from datetime import timedelta
+
 from django.core.cache import cache
 from django.db import connection
-from django.db.models import F, FloatField, Prefetch, Q, QuerySet
+from django.db.models import Count, F, FloatField, Prefetch, Q, QuerySet, Sum
 from django.db.models.functions import Cast
+from django.utils import timezone
 
-from .models import Category, Merchant, MerchantCommission, Offer
+from .models import Category, Merchant, MerchantCommission, Offer, OfferDailyStats
 
 OFFER_CARD_RELATED = ("merchant",)
 
@@ -28,27 +31,41 @@ def top_categories(limit: int = 12) -> QuerySet[Category]:
     )[:limit]
 
 
-POPULAR_SECONDS = 60  # the counters it ranks by roll up once a minute
+POPULAR_DAYS = 30  # the same window as the staff report of top offers
+POPULAR_MIN_CLICKS = 10  # fewer clicks than this make no rate worth ranking by
+POPULAR_RANKED = 24  # ids kept: some may stop being live before the ranking is refreshed
+POPULAR_KEY = "offers:popular-ranking"
+# The minute rollup job refreshes the ranking (offers.home.popular_ranking_refresh); this
+# only bounds how long a ranking lives if that job stops.
+POPULAR_SECONDS = 3600
 
 
-def popular_offers(*, min_clicks: int = 10, limit: int = 6) -> list[Offer]:
-    """Best converting live offers, from the rolled-up counters (no scan of the clicks).
+def popular_ranking(*, today=None) -> list[int]:
+    """Live offers' ids by their conversion rate over the last POPULAR_DAYS days (sales ÷
+    clicks, sales being pending and confirmed cashback events), then by clicks, from the
+    daily figures (a row per offer and day), never the clicks or the events."""
+    since = (today or timezone.localdate()) - timedelta(days=POPULAR_DAYS - 1)
+    rate = Cast(F("window_sales"), FloatField()) / Cast(F("window_clicks"), FloatField())
+    return list(
+        OfferDailyStats.objects.filter(day__gte=since, offer__in=Offer.objects.live().values("pk"))
+        .values("offer_id")
+        .annotate(window_clicks=Sum("clicks"), window_sales=Sum("sales"))
+        .filter(window_clicks__gte=POPULAR_MIN_CLICKS)
+        .annotate(conversion_rate=rate)
+        .order_by("-conversion_rate", "-window_clicks", "offer_id")
+        .values_list("offer_id", flat=True)[:POPULAR_RANKED]
+    )
 
-    Ranking every live offer takes a sort of the whole catalog; the ranking can only change
-    when the counters roll up, so it is kept for that long, and each request just loads
-    the offers (dropping any that stopped being live meanwhile)."""
-    key = f"offers:popular:{min_clicks}:{limit}"
-    ranked = cache.get(key)
+
+def popular_offers(*, limit: int = 6) -> list[Offer]:
+    """Best converting live offers over the last 30 days. The ranking is kept in the shared
+    cache (it changes only when the figures roll up, and ranking takes a sort of every
+    offer clicked in the window); each call just loads the offers, dropping any that
+    stopped being live meanwhile."""
+    ranked = cache.get(POPULAR_KEY)
     if ranked is None:
-        rate = Cast(F("conversions_count"), FloatField()) / Cast(F("clicks_count"), FloatField())
-        ranked = list(
-            Offer.objects.live()
-            .filter(clicks_count__gte=max(min_clicks, 1))
-            .annotate(conversion_rate=rate)
-            .order_by("-conversion_rate", "-clicks_count", "pk")
-            .values_list("pk", flat=True)[: limit * 2]
-        )
-        cache.set(key, ranked, POPULAR_SECONDS)
+        ranked = popular_ranking()
+        cache.set(POPULAR_KEY, ranked, POPULAR_SECONDS)
     found = live_offers().in_bulk(ranked)
     return [found[pk] for pk in ranked if pk in found][:limit]
 
@@ -119,3 +136,20 @@ def _postgres_search(query, merchants, offers):
         .filter(document=terms)
         .order_by("-rank", "-priority"),
     )
+
+
+def offers_holding_categories(categories) -> list[tuple[Category, int, int]]:
+    """(category, offers, active offers) for each of `categories` that offers still name:
+    those cannot be deleted (Offer.category is PROTECT). One grouped query, however many
+    offers a category has, so the admin can say why without listing them all."""
+    counts = (
+        Offer.objects.filter(category__in=categories)
+        .values_list("category")
+        .annotate(
+            total=Count("pk"),
+            active=Count("pk", filter=Q(status=Offer.Status.ACTIVE, deleted_at__isnull=True)),
+        )
+        .order_by()
+    )
+    by_id = {category_id: (total, active) for category_id, total, active in counts}
+    return [(c, *by_id[c.pk]) for c in categories if c.pk in by_id]

@@ -18,6 +18,7 @@ from wallet.models import CashbackEvent
 from wallet.services.confirmation import cashback_confirm
 
 from .models import AffiliateClick, Click
+from .services.offer_stats import offer_stats_roll_up
 from .services.postbacks import NetworkSale, apply_sale
 from .services.rollups import counters_roll_up
 
@@ -27,6 +28,8 @@ SALES = [  # offer external id, txn id, sale, commission, network status, days a
     ("demo-urban-threads-2", "DEMO-1002", "80.00", "9.60", "approved", 40, True),
     ("demo-acme-electronics-1", "DEMO-1001", "249.99", "20.00", "pending", 12, False),
     ("demo-nimbus-travel-1", "DEMO-1003", "1200.00", "84.00", "pending", 3, False),
+    # Returned: the staff report of top offers counts it nowhere.
+    ("demo-acme-electronics-1", "DEMO-1004", "650.00", "52.00", "rejected", 5, False),
 ]
 
 
@@ -77,19 +80,23 @@ def _shopper_activity() -> list[str]:
                 status=status,
             ),
         ).event
-        # Spread the history over past months, so the dashboard chart has a shape.
+        # Spread the history over past months, so the dashboard chart (by sale date) has
+        # a shape. updated_at: the offers' daily figures recount the days of moved events.
         reported = timezone.now() - timedelta(days=days_ago)
         CashbackEvent.objects.filter(pk=event.pk).update(
             created_at=reported,
+            sale_at=reported,
+            updated_at=timezone.now(),
             expected_confirmation_at=reported + timedelta(days=offer.merchant.confirmation_days),
         )
         Click.objects.filter(pk=click.pk).update(created_at=reported - timedelta(hours=2))
         if confirm:
             cashback_confirm(event=event)
     confirmed = sum(1 for sale in SALES if sale[-1])
+    pending = sum(1 for sale in SALES if sale[4] == "pending")
     return [
-        f"shopper  {shopper.email}: verified email and KYC, {confirmed} confirmed and "
-        f"{len(SALES) - confirmed} pending cashback"
+        f"shopper  {shopper.email}: verified email and KYC, {confirmed} confirmed, "
+        f"{pending} pending and {len(SALES) - confirmed - pending} rejected cashback"
     ]
 
 
@@ -154,6 +161,7 @@ def _partner_activity() -> list[str]:
         clicks += 1
     commissions_make_payable()
     counters_roll_up()
+    offer_stats_roll_up()
     daily_stats_refresh()
     return [
         f"partner  demo-link: {clicks} clicks and {len(CONVERSIONS)} conversions, 2 of them payable"

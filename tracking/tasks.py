@@ -1,8 +1,11 @@
 import logging
 
 from celery import shared_task
+from django.conf import settings
 
+from .services.offer_stats import offer_stats_roll_up
 from .services.report_sync import ReportSyncFailed, network_reports_sync, networks_to_sync
+from .services.retention import PruneRefused, raw_data_prune
 from .services.rollups import counters_roll_up
 
 logger = logging.getLogger(__name__)
@@ -10,7 +13,7 @@ logger = logging.getLogger(__name__)
 
 @shared_task
 def rollup_counters():
-    return counters_roll_up()
+    return {**counters_roll_up(), **offer_stats_roll_up()}
 
 
 @shared_task
@@ -40,3 +43,14 @@ def sync_network_report(network_id: int):
         "outcomes": report.rows.outcomes,
         "failed": report.failed.code if report.failed else None,
     }
+
+
+@shared_task
+def prune_raw_data():
+    """Beat, hourly, within the task time limit: a backlog drains over several runs."""
+    try:
+        reports = raw_data_prune(max_seconds=settings.CELERY_TASK_SOFT_TIME_LIMIT * 0.75)
+    except PruneRefused as refused:
+        logger.warning("prune_raw_data: %s", refused.detail)
+        return {"refused": refused.code}
+    return {report.table: {"deleted": report.deleted, "kept": report.kept} for report in reports}

@@ -10,6 +10,7 @@ from .sessions import (
     session_revoke,
     session_revoke_all,
     session_revoke_others,
+    sessions_clear_expired,
 )
 from .teams import team_create, team_member_add
 from .transitions import transition, transition_claimed
@@ -21,6 +22,7 @@ from .users import (
     user_update,
     user_verification_resend,
     user_verify_email,
+    users_purge_closed,
 )
 
 __all__ = [
@@ -35,6 +37,7 @@ __all__ = [
     "session_revoke",
     "session_revoke_all",
     "session_revoke_others",
+    "sessions_clear_expired",
     "team_create",
     "team_member_add",
     "transition",
@@ -46,4 +49,5 @@ __all__ = [
     "user_update",
     "user_verification_resend",
     "user_verify_email",
+    "users_purge_closed",
 ]

@@ -1,7 +1,9 @@
+from datetime import timedelta
 from importlib import import_module
 
 from django.conf import settings
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from config.request_meta import client_ip, describe_user_agent, user_agent
 
@@ -83,3 +85,14 @@ def sessions_end_by_staff(*, user: User, actor, request=None) -> int:
         request=request,
     )
     return revoked
+
+
+def sessions_clear_expired() -> int:
+    """Daily: Django's `clearsessions` (expired rows out of the session store), then the
+    "active sessions" rows left behind by sessions that ended without a logout. Returns
+    how many of those went.
+
+    Only rows a day old: a login records its row a moment before its session is saved."""
+    _session_store().clear_expired()
+    stale = UserSession.objects.filter(created_at__lt=timezone.now() - timedelta(days=1))
+    return stale.exclude(pk__in=live_sessions().values("pk")).delete()[0]

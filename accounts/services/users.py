@@ -1,3 +1,6 @@
+from datetime import timedelta
+
+from allauth.socialaccount.models import SocialAccount
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -156,6 +159,19 @@ def user_soft_delete(*, user: User, actor: User, request=None) -> bool:
     return True
 
 
+def users_purge_closed(*, days: int, dry_run: bool = False) -> int:
+    """Anonymise accounts closed more than `days` days ago (each as user_purge does);
+    returns how many (dry: would be)."""
+    cutoff = timezone.now() - timedelta(days=days)
+    due = User.objects.filter(deleted_at__lt=cutoff).exclude(email__endswith="@deleted.invalid")
+    count = 0
+    for user in due.iterator():
+        if not dry_run:
+            user_purge(user=user)
+        count += 1
+    return count
+
+
 def user_purge(*, user: User) -> User:
     """Anonymise a soft-deleted account so its email can be used again."""
     if user.deleted_at is None:
@@ -169,5 +185,8 @@ def user_purge(*, user: User) -> User:
         user.save()
         UserKyc.objects.filter(user=user).delete()
         UserSession.objects.filter(user=user).delete()
+        # Linked Google/Facebook logins: their profile copy (name, email, picture) goes
+        # with the rest, and the provider account may sign up afresh.
+        SocialAccount.objects.filter(user=user).delete()
         audit_log(actor=None, action="user.purge", entity=user)
     return user

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
@@ -136,3 +137,16 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         note = f" {revoked} other session(s) were logged out." if revoked else ""
         messages.success(self.request, f"Your password was changed.{note}")
         return response
+
+
+class PasswordSetView(PasswordChangeView):
+    """A first password for an account made through Google or Facebook (it has none to
+    re-enter): then email and password log in too, and a linked login may be unlinked."""
+
+    template_name = "accounts/password_set.html"
+    form_class = SetPasswordForm
+
+    def dispatch(self, request, *args, **kwargs):
+        if request.user.is_authenticated and request.user.has_usable_password():
+            return redirect("accounts:password-change")
+        return super().dispatch(request, *args, **kwargs)

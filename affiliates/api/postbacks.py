@@ -96,7 +96,7 @@ class PartnerPostbackApi(PartnerApi, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
-        postback_delete(postback=self._get(pk))
+        postback_delete(postback=self._get(pk), actor=request.user)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -1,5 +1,6 @@
 import secrets
 
+from django.conf import settings
 from django.db import models
 
 from config.fields import EncryptedTextField, masked_url
@@ -9,9 +10,22 @@ def generate_signing_secret() -> str:
     return secrets.token_urlsafe(32)
 
 
+class LivePostbackManager(models.Manager):
+    """Postbacks the partner has not deleted. The default manager, so the portal, the API
+    and delivery cannot forget the filter; `all_objects` (the admin) sees deleted ones too.
+    Following a delivery's `postback` uses the plain base manager: the delivery log of a
+    deleted postback still names it."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(deleted_at__isnull=True)
+
+
 class PartnerPostback(models.Model):
     """Where a partner wants to hear about conversions: a URL with macros, for all their
-    conversions or one campaign's or one goal's. Signed so the partner can check it's us."""
+    conversions or one campaign's or one goal's. Signed so the partner can check it's us.
+
+    Deleting one only marks it (seed 000 `affiliate_postbacks.is_deleted`): its delivery
+    log stays for staff to settle a partner's "you never told us" from our own records."""
 
     class Method(models.TextChoices):
         GET = "GET", "GET"
@@ -37,9 +51,22 @@ class PartnerPostback(models.Model):
     signing_secret = EncryptedTextField(default=generate_signing_secret)
     is_active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deleted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        editable=False,
+    )
+
+    objects = LivePostbackManager()
+    all_objects = models.Manager()  # noqa: DJ012 (a manager, which the rule takes for a field)
 
     class Meta:
         ordering = ["created_at"]
+        base_manager_name = "all_objects"
 
     def __str__(self):
         return f"{self.method} {masked_url(self.url)}"
@@ -84,7 +111,8 @@ class PostbackDelivery(models.Model):
     last_status_code = models.PositiveSmallIntegerField(null=True, blank=True)
     last_response = models.CharField(max_length=500, blank=True)
     last_error = models.CharField(max_length=500, blank=True)
-    created_at = models.DateTimeField(auto_now_add=True)
+    # Indexed: prune_raw_data finds where the retention window starts by it.
+    created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     delivered_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

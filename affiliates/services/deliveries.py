@@ -14,7 +14,7 @@ from urllib.parse import quote
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.services import transition, transition_claimed
+from accounts.services import audit_log, transition, transition_claimed
 from config.errors import Refusal
 
 from .. import outbound
@@ -135,7 +135,13 @@ def _claim(now, limit: int) -> list[PostbackDelivery]:
     with transaction.atomic():
         due = list(
             PostbackDelivery.objects.select_for_update(skip_locked=True, of=("self",))
-            .filter(status=PostbackDelivery.Status.PENDING, next_attempt_at__lte=now)
+            # A deleted URL's pending rows were failed when it was deleted; the filter
+            # keeps a row that slipped past that from ever being sent.
+            .filter(
+                status=PostbackDelivery.Status.PENDING,
+                next_attempt_at__lte=now,
+                postback__deleted_at__isnull=True,
+            )
             .select_related("postback")
             .order_by("next_attempt_at", "pk")[:limit]
         )
@@ -304,10 +310,33 @@ def postback_save(
     return postback
 
 
-def postback_delete(*, postback: PartnerPostback) -> None:
-    """The URL goes with its delivery log. A send already in flight finds its row gone and
-    records nothing (deliveries_dispatch writes an outcome only while its claim holds)."""
-    postback.delete()
+def postback_delete(*, postback: PartnerPostback, actor=None) -> None:
+    """Mark the URL deleted: the partner no longer sees it, nothing more is sent to it, and
+    its delivery log stays for staff. Pending deliveries fail now; a send already in flight
+    records nothing (deliveries_dispatch writes an outcome only while its claim holds and
+    the row is still pending)."""
+    why = "The postback URL was deleted."
+    with transaction.atomic():
+        # Conditional: deleting twice (two tabs, a retried API call) marks it once.
+        if not PartnerPostback.objects.filter(pk=postback.pk).update(
+            deleted_at=timezone.now(), deleted_by=actor
+        ):
+            return
+        transition_claimed(
+            PostbackDelivery,
+            list(
+                postback.deliveries.select_for_update()
+                .filter(status=Status.PENDING)
+                .order_by("pk")
+                .values_list("pk", flat=True)
+            ),
+            was=Status.PENDING,
+            to=Status.FAILED,
+            actor=actor,
+            reason=why,
+            updates={"next_attempt_at": None, "last_error": why},
+        )
+        audit_log(actor=actor, action="partnerpostback.delete", entity=postback)
 
 
 def postback_send_test(*, postback: PartnerPostback) -> PostbackDelivery:

@@ -14,6 +14,7 @@ from affiliates.services.conversions import conversion_set_status
 from affiliates.services.deliveries import (
     PostbackRefused,
     deliveries_enqueue,
+    postback_delete,
     postback_save,
 )
 from campaigns.tests.factories import CampaignFactory, GoalFactory
@@ -357,15 +358,24 @@ def test_a_partner_has_at_most_five_urls_but_may_edit_them():
     assert PartnerPostback.objects.filter(partner=partner).count() == 5
 
 
-def test_deleting_a_url_deletes_its_deliveries_and_not_others(setup):
+def test_deleting_a_url_fails_its_pending_deliveries_keeps_them_and_sends_it_no_more(setup):
     partner, _campaign, sale, _lead, link = setup
     gone = PostbackFactory(partner=partner, url="https://p.example.org/gone")
     kept = PostbackFactory(partner=partner, url="https://p.example.org/kept")
-    record_conversion(link, goal=sale)
+    record_conversion(link, goal=sale, txn_id="T-1")
 
-    gone.delete()
+    postback_delete(postback=gone, actor=partner.user)
+    record_conversion(link, goal=sale, txn_id="T-2")
 
-    assert list(PostbackDelivery.objects.values_list("postback", flat=True)) == [kept.pk]
+    assert sorted(
+        PostbackDelivery.objects.values_list("postback", "conversion__txn_id", "status")
+    ) == sorted(
+        [
+            (gone.pk, "T-1", "failed"),
+            (kept.pk, "T-1", "pending"),
+            (kept.pk, "T-2", "pending"),
+        ]
+    )
 
 
 def test_turning_a_url_off_stops_its_pending_deliveries_and_no_others(setup):

@@ -107,7 +107,7 @@ def test_a_postback_keeps_its_campaign_after_access_ends_and_can_still_be_turned
     assert (postback.campaign, postback.is_active) == (campaigns["invited"], False)
 
 
-def test_deleting_a_postback_takes_its_delivery_log_with_it(client, partner):
+def test_deleting_a_postback_hides_it_and_keeps_its_delivery_log(client, partner):
     postback = PostbackFactory(partner=partner, url=HOOK)
     kept = PostbackFactory(partner=partner, url=HOOK + "&kept=1")
     for target in (postback, kept):
@@ -119,7 +119,12 @@ def test_deleting_a_postback_takes_its_delivery_log_with_it(client, partner):
 
     assert response["Location"] == PAGE
     assert list(PartnerPostback.objects.values_list("pk", flat=True)) == [kept.pk]
-    assert list(PostbackDelivery.objects.values_list("postback", flat=True)) == [kept.pk]
+    postback = PartnerPostback.all_objects.get(pk=postback.pk)
+    assert (postback.deleted_by, postback.deleted_at is not None) == (partner.user, True)
+    assert sorted(PostbackDelivery.objects.values_list("postback", flat=True)) == [
+        postback.pk,
+        kept.pk,
+    ]
 
 
 def test_another_partners_postback_cannot_be_deleted(client, partner):
@@ -147,4 +152,6 @@ def test_a_postback_deleted_while_its_delivery_is_in_flight_records_nothing():
 
     assert sent == [HOOK]
     assert (report.delivered, report.retrying, report.failed) == (0, 0, 0)
-    assert (PartnerPostback.objects.count(), PostbackDelivery.objects.count()) == (0, 0)
+    assert PartnerPostback.objects.count() == 0
+    delivery = PostbackDelivery.objects.get()
+    assert (delivery.status, delivery.last_error) == ("failed", "The postback URL was deleted.")

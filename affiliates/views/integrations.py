@@ -74,7 +74,8 @@ def postback_test(request, pk):
 @partner_page
 @require_POST
 def postback_delete_view(request, pk):
-    postback_delete(postback=get_object_or_404(PartnerPostback, pk=pk, partner=request.partner))
+    postback = get_object_or_404(PartnerPostback, pk=pk, partner=request.partner)
+    postback_delete(postback=postback, actor=request.user)
     messages.success(request, "Postback deleted.")
     return redirect("affiliates:postbacks")
 

@@ -2,6 +2,7 @@ from .category import Category
 from .merchant import Merchant, MerchantCommission
 from .network import Network
 from .offer import Offer
+from .stats import MerchantDailyStats, OfferDailyStats, TopOffersReport
 from .terms import CashbackTerms, CashbackType
 
 __all__ = [
@@ -10,6 +11,9 @@ __all__ = [
     "Category",
     "Merchant",
     "MerchantCommission",
+    "MerchantDailyStats",
     "Network",
     "Offer",
+    "OfferDailyStats",
+    "TopOffersReport",
 ]

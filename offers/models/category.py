@@ -1,6 +1,8 @@
 from django.db import models
 from django.urls import reverse
 
+from .validators import validate_banner_size
+
 
 class Category(models.Model):
     """A node of the store/offer category tree."""
@@ -13,6 +15,12 @@ class Category(models.Model):
     description = models.TextField(blank=True)
     icon = models.CharField(
         max_length=200, blank=True, help_text="Icon name or static path shown beside the name."
+    )
+    banner = models.ImageField(
+        upload_to="categories/banners/",
+        blank=True,
+        validators=[validate_banner_size],
+        help_text="Optional wide image at the top of the category page (2 MB at most).",
     )
     sort_order = models.IntegerField(default=0)
     is_featured = models.BooleanField(default=False)

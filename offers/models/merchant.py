@@ -9,7 +9,7 @@ from django.utils import timezone
 from config.fields import MoneyField, RateField
 
 from .terms import CashbackTerms, CashbackType
-from .validators import validate_tracking_url
+from .validators import validate_banner_size, validate_tracking_url
 
 
 def _percentage_at_most_100(prefix: str, type_field: str, value_field: str, name: str):
@@ -31,6 +31,12 @@ class Merchant(models.Model):
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=200, unique=True)
     logo = models.ImageField(upload_to="merchants/", blank=True)
+    banner = models.ImageField(
+        upload_to="merchants/banners/",
+        blank=True,
+        validators=[validate_banner_size],
+        help_text="Optional wide image at the top of the store page (2 MB at most).",
+    )
     website = models.URLField(blank=True)
     description = models.TextField(blank=True)
     network = models.ForeignKey(

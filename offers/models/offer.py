@@ -38,8 +38,11 @@ class Offer(models.Model):
         EXPIRED = "expired", "Expired"
 
     merchant = models.ForeignKey("offers.Merchant", on_delete=models.CASCADE, related_name="offers")
+    # PROTECT: deleting a category must never silently un-categorise its offers (seed 000:
+    # a category with offers cannot be deleted). Inactive and soft-deleted offers block it
+    # too: they can be turned back on, and would come back without a category.
     category = models.ForeignKey(
-        "offers.Category", null=True, blank=True, on_delete=models.SET_NULL, related_name="offers"
+        "offers.Category", null=True, blank=True, on_delete=models.PROTECT, related_name="offers"
     )
     external_id = models.CharField(
         max_length=100, blank=True, help_text="The network's id: imports update by it."

@@ -17,3 +17,13 @@ def validate_tracking_url(value: str) -> None:
             f"Unknown macro in braces; the known ones are {', '.join(MACROS)}.", code="macro"
         )
     URLValidator(schemes=["http", "https"])(probe)
+
+
+BANNER_MAX_BYTES = 2 * 1024 * 1024
+
+
+def validate_banner_size(image) -> None:
+    """Banners head public pages: the same 2 MB cap as profile pictures, so one careless
+    upload cannot make every visit to a store or category page slow."""
+    if getattr(image, "size", 0) > BANNER_MAX_BYTES:
+        raise ValidationError("The banner must be 2 MB or smaller.", code="too_large")

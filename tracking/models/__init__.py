@@ -1,4 +1,13 @@
 from .clicks import AffiliateClick, Click, OfferView, RollupState
 from .postbacks import PostbackLog
+from .retention import OfferClicksBefore, PruneState
 
-__all__ = ["AffiliateClick", "Click", "OfferView", "PostbackLog", "RollupState"]
+__all__ = [
+    "AffiliateClick",
+    "Click",
+    "OfferClicksBefore",
+    "OfferView",
+    "PostbackLog",
+    "PruneState",
+    "RollupState",
+]

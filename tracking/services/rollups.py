@@ -9,8 +9,8 @@ from collections import defaultdict
 from datetime import timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, Max, Q, QuerySet
-from django.db.models.functions import TruncDate
+from django.db.models import Count, Max, OuterRef, Q, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from affiliates.models import DailyClicks, Link
@@ -18,7 +18,8 @@ from affiliates.services.stats import daily_stats_refresh
 from offers.models import Offer
 from wallet.models import CashbackEvent
 
-from ..models import AffiliateClick, Click, OfferView, RollupState
+from ..models import AffiliateClick, Click, OfferClicksBefore, OfferView, RollupState
+from .retention import pruned_before
 
 # Rows younger than this are left for the next run: an insert that took its id earlier
 # may still be uncommitted, and reading past it would skip it for good.
@@ -55,6 +56,10 @@ def _roll_up(name: str, model, batch_size: int, apply) -> int:
         if upper is None:
             return 0
         window = model.objects.filter(pk__gt=state.last_id, pk__lte=upper)
+        # Rows behind the prune boundary were counted before it moved (their figures are
+        # kept where rollups_rebuild keeps them); only a rebuild from id 0 meets them.
+        if (boundary := pruned_before(model)) is not None:
+            window = window.filter(created_at__gte=boundary)
         apply(window)
         rows = window.count()
         state.last_id = upper
@@ -140,13 +145,35 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     has caught up (one transaction, so readers see the old figures or the new ones), and
     the daily campaign and partner stats over all days.
 
+    Once prune_raw_data has deleted clicks, the days behind its boundary are not
+    recounted (that would lower them): the daily partner clicks of those days stay, the
+    links' totals restart from them, and the offers' from OfferClicksBefore.
+
     For after a restore or a bulk import, or to prove the counters right."""
     totals: dict[str, int] = defaultdict(int)
     with transaction.atomic():
-        Offer.objects.update(views_count=0, clicks_count=0, conversions_count=0)
-        Link.objects.update(clicks_count=0, unique_clicks_count=0)
-        DailyClicks.objects.all().delete()
-        RollupState.objects.update(last_id=0)
+        # First (the UPDATE locks the rows), so that a prune moving its boundary, which
+        # locks them too, has either finished or waits until this transaction ends. Its own
+        # watermarks only: the offers' daily figures have their own rebuild.
+        RollupState.objects.filter(name__in=[*OFFER_COUNTERS, "affiliate_clicks"]).update(last_id=0)
+        Offer.objects.update(
+            views_count=0,
+            clicks_count=Coalesce(
+                Subquery(
+                    OfferClicksBefore.objects.filter(offer=OuterRef("pk")).values("clicks")[:1]
+                ),
+                0,
+            ),
+            conversions_count=0,
+        )
+        kept_days = DailyClicks.objects.none()
+        if (boundary := pruned_before(AffiliateClick)) is not None:
+            kept_days = DailyClicks.objects.filter(day__lt=timezone.localdate(boundary))
+        DailyClicks.objects.exclude(pk__in=kept_days.values("pk")).delete()
+        Link.objects.update(
+            clicks_count=_kept_sum(kept_days, "clicks"),
+            unique_clicks_count=_kept_sum(kept_days, "unique_clicks"),
+        )
         while True:
             read = counters_roll_up(batch_size=batch_size)
             for name, rows in read.items():
@@ -155,3 +182,8 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
                 break
     daily_stats_refresh(days=None)
     return dict(totals)
+
+
+def _kept_sum(days: QuerySet, field: str):
+    per_link = days.filter(link=OuterRef("pk")).values("link").annotate(n=Sum(field)).values("n")
+    return Coalesce(Subquery(per_link[:1]), 0)

@@ -99,6 +99,11 @@ class CashbackEvent(models.Model):
                 name="wallet_event_user_status_cur",
             ),
             models.Index(fields=["status", "expected_confirmation_at"]),
+            # The offer and store daily figures (tracking.services.offer_stats): each
+            # minute, the days of the events reported or moved since the last run, then
+            # those days' events, without reading the whole table.
+            models.Index(fields=["updated_at"], name="wallet_event_updated"),
+            models.Index(fields=["sale_at"], name="wallet_event_sale_at"),
             # The confirmation job claims pending events in id order. Without this, each
             # batch walks the primary key past every event confirmed before it: the run
             # slows down as confirmed events pile up (300 ms a batch at half a million).

@@ -1,11 +1,10 @@
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models import User
-from accounts.services import user_purge
+from accounts.services import users_purge_closed
 
 
 class Command(BaseCommand):
@@ -16,12 +15,9 @@ class Command(BaseCommand):
         parser.add_argument("--dry-run", action="store_true")
 
     def handle(self, *args, days, dry_run, **options):
+        if days < 0:
+            raise CommandError("--days cannot be negative.")
+        count = users_purge_closed(days=days, dry_run=dry_run)
         cutoff = timezone.now() - timedelta(days=days)
-        due = User.objects.filter(deleted_at__lt=cutoff).exclude(email__endswith="@deleted.invalid")
-        count = 0
-        for user in due.iterator():
-            if not dry_run:
-                user_purge(user=user)
-            count += 1
         verb = "would purge" if dry_run else "purged"
         self.stdout.write(f"{verb} {count} account(s) closed before {cutoff:%Y-%m-%d}.")

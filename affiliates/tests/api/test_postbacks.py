@@ -203,16 +203,28 @@ def test_a_postback_whose_campaign_closed_can_still_be_turned_off(partner, api):
     ]
 
 
-def test_deleting_a_postback_takes_its_delivery_log_with_it(partner, api):
+def test_a_deleted_postback_is_gone_for_the_partner_and_its_log_kept(partner, api):
     postback = PostbackFactory(partner=partner, url=PUBLIC_HOOK)
-    PostbackDelivery.objects.create(
+    delivery = PostbackDelivery.objects.create(
         postback=postback, event="test", url=PUBLIC_HOOK, method="GET", status="failed"
     )
 
     response = api.delete(_postback(postback.pk))
+    after = [
+        api.get(_postback(postback.pk)).status_code,
+        api.patch(_postback(postback.pk), {"is_active": True}, format="json").status_code,
+        api.delete(_postback(postback.pk)).status_code,
+        api.post(_postback(postback.pk, "test")).status_code,
+        api.get(reverse("api-partner-deliveries", args=[postback.pk])).status_code,
+    ]
+    listed = api.get(POSTBACKS).json()
 
     assert response.status_code == 204
-    assert (PartnerPostback.objects.count(), PostbackDelivery.objects.count()) == (0, 0)
+    assert after == [404, 404, 404, 404, 404]
+    assert listed["results"] == []
+    assert list(PostbackDelivery.objects.values_list("pk", flat=True)) == [delivery.pk]
+    postback = PartnerPostback.all_objects.get(pk=postback.pk)
+    assert (postback.deleted_by, postback.is_active) == (partner.user, True)
 
 
 def test_another_partners_postback_cannot_be_deleted(api):
