@@ -4,6 +4,7 @@ with each operation's codes, enums, ordering and page size declared, CSRF and
 WWW-Authenticate documented, bad query parameters a 400."""
 
 import re
+from pathlib import Path
 
 import pytest
 from django.urls import reverse
@@ -13,6 +14,7 @@ from rest_framework.test import APIClient
 from accounts.tests.factories import UserFactory
 from affiliates.tests.factories import PartnerFactory
 from affiliates.tests.support import key_client
+from config.api_refusals import REFUSALS
 from offers.tests.factories import OfferFactory
 from wallet.models import Withdrawal
 from wallet.tests.factories import give_available
@@ -331,3 +333,20 @@ def test_a_bad_partner_filter_is_a_400(query, code, field):
 
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == (code, field)
+
+
+def test_every_declared_refusal_is_raised_somewhere():
+    # config/api_refusals.py is written by hand: a code there that no service raises is a
+    # typo or a rule that went away.
+    root = Path(__file__).resolve().parents[2]
+    source = "\n".join(
+        path.read_text()
+        for app in ("accounts", "affiliates", "config", "wallet")
+        for path in (root / app).rglob("*.py")
+        if "tests" not in path.parts and path.name != "api_refusals.py"
+    )
+    declared = {
+        code for statuses in REFUSALS.values() for codes in statuses.values() for code in codes
+    }
+
+    assert sorted(code for code in declared if f'"{code}"' not in source) == []
