@@ -94,21 +94,32 @@ class StableOrderingFilter(OrderingFilter):
 # --- One error dialect -----------------------------------------------------------------
 
 
-def _first_error(detail, field=None):
-    """The first (field, ErrorDetail) of DRF's nested error structure."""
+def _errors(detail, field=None):
+    """Every (field, ErrorDetail) of DRF's nested error structure, in its order."""
     if isinstance(detail, dict):
         for name, value in detail.items():
             inner = None if name == api_settings.NON_FIELD_ERRORS_KEY else name
-            return _first_error(value, f"{field}.{inner}" if field and inner else inner or field)
-    if isinstance(detail, list):
-        return _first_error(detail[0], field) if detail else (field, None)
-    return field, detail
+            yield from _errors(value, f"{field}.{inner}" if field and inner else inner or field)
+    elif isinstance(detail, list):
+        for value in detail:
+            yield from _errors(value, field)
+    else:
+        yield field, detail
+
+
+def _error_body(field, detail, default_code) -> dict:
+    body = {"code": str(getattr(detail, "code", None) or default_code), "detail": str(detail)}
+    if field:
+        body["field"] = field
+    return body
 
 
 def api_exception_handler(exc, context):
     """Every API error answers `{"code", "detail", "field"?}`: domain refusals by their
     class-level status, DRF's own errors (validation, authentication, throttling, 404) in
-    the same shape, so a client parses one thing."""
+    the same shape, so a client parses one thing. Invalid input names its first problem;
+    when there are more, `errors` lists each in the same shape, so a form can mark every
+    field at once."""
     if isinstance(exc, Refusal):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, Http404):
@@ -118,10 +129,10 @@ def api_exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
-    field, detail = _first_error(exc.detail)
-    code = getattr(detail, "code", None) or exc.default_code
-    body = {"code": str(code), "detail": str(detail or exc.default_detail)}
-    if field:
-        body["field"] = field
-    response.data = body
+    errors = [
+        _error_body(field, detail, exc.default_code)
+        for field, detail in _errors(exc.detail)
+        if detail is not None
+    ] or [_error_body(None, exc.default_detail, exc.default_code)]
+    response.data = errors[0] if len(errors) == 1 else {**errors[0], "errors": errors}
     return response

@@ -22,14 +22,31 @@ ERROR_PROPERTIES = {
         "description": "The input the error concerns (`a.b` inside an object), when there is one.",
     },
 }
+
+
+def _with_errors(properties: dict) -> dict:
+    """The error's properties, and `errors`: every problem with the input, in the same
+    shape, when there is more than one (the first is the error itself)."""
+    item = {"type": "object", "properties": properties, "required": ["code", "detail"]}
+    return {
+        **properties,
+        "errors": {
+            "type": "array",
+            "items": item,
+            "description": "Each problem with the input, when there is more than one.",
+        },
+    }
+
+
 ERROR = {
     "type": "object",
     "description": (
         "Every error: a stable machine `code`, a sentence for people, and the input `field` "
-        "it concerns when there is one. Validation errors name the first invalid field. "
-        "Each operation's own error schema lists the codes it can answer."
+        "it concerns when there is one. Validation errors name the first problem, and list "
+        "them all in `errors` when there are several. Each operation's own error schema "
+        "lists the codes it can answer."
     ),
-    "properties": ERROR_PROPERTIES,
+    "properties": _with_errors(ERROR_PROPERTIES),
     "required": ["code", "detail"],
 }
 
@@ -187,7 +204,9 @@ def document_error_responses(result, generator, request, public):
             schemas[name] = {
                 **ERROR,
                 "description": f"An error of `{operation_id}`: {', '.join(every)}.",
-                "properties": {**ERROR_PROPERTIES, "code": {"$ref": _ref(f"{name}Code")}},
+                "properties": _with_errors(
+                    {**ERROR_PROPERTIES, "code": {"$ref": _ref(f"{name}Code")}}
+                ),
             }
             for status, listed in codes.items():
                 answer = {

@@ -86,6 +86,51 @@ def test_a_form_encoded_write_is_415_in_the_error_shape(format_):
     assert Withdrawal.objects.count() == 0
 
 
+def test_invalid_input_names_its_first_problem_and_lists_them_all():
+    api = APIClient()
+    api.force_authenticate(UserFactory())
+
+    response = api.post(
+        reverse("api-me-withdrawals"), {"method": "cheque", "upi_id": "x" * 101}, format="json"
+    )
+
+    assert response.status_code == 400
+    first = {
+        "code": "invalid_choice",
+        "detail": '"cheque" is not a valid choice.',
+        "field": "method",
+    }
+    assert response.json() == {
+        **first,
+        "errors": [
+            first,
+            {"code": "required", "detail": "This field is required.", "field": "amount"},
+            {
+                "code": "max_length",
+                "detail": "Ensure this field has no more than 100 characters.",
+                "field": "upi_id",
+            },
+        ],
+    }
+    assert Withdrawal.objects.count() == 0
+
+
+def test_one_problem_is_the_error_itself():
+    api = APIClient()
+    api.force_authenticate(UserFactory())
+
+    response = api.patch(reverse("api-me"), {"phone": "1" * 21}, format="json")
+
+    assert (response.status_code, response.json()) == (
+        400,
+        {
+            "code": "max_length",
+            "detail": "Ensure this field has no more than 20 characters.",
+            "field": "phone",
+        },
+    )
+
+
 def test_malformed_json_is_a_400_parse_error():
     api = APIClient()
     api.force_authenticate(UserFactory())
@@ -173,8 +218,10 @@ def test_every_4xx_is_an_error_with_its_operations_codes(schema):
                 continue
             error = _component(schema, answer["content"]["application/json"]["schema"]["$ref"])
             assert error["required"] == ["code", "detail"], (path, method, status)
-            assert sorted(error["properties"]) == ["code", "detail", "field"]
+            assert sorted(error["properties"]) == ["code", "detail", "errors", "field"]
             assert "enum" in _component(schema, error["properties"]["code"]["$ref"])
+            each = error["properties"]["errors"]["items"]
+            assert each["properties"]["code"] == error["properties"]["code"]
 
 
 def test_the_codes_of_a_withdrawal_request():

@@ -237,6 +237,14 @@ def test_a_partner_works_through_the_generated_client(generated, live_server):
             goal=None,
         ),
     )
+    unknown = _api(modules, "v1_partner_postbacks_create").sync(
+        client=client,
+        body=models.PostbackRequest(url="https://93.184.215.14/pb", campaign=999998, goal=999999),
+    )
+    assert [(e.code, e.field) for e in unknown.errors] == [
+        (models.PartnerPostbacksCreateErrorCode.DOES_NOT_EXIST, "campaign"),
+        (models.PartnerPostbacksCreateErrorCode.DOES_NOT_EXIST, "goal"),
+    ]
     assert isinstance(postback, models.Postback), postback
     assert (postback.campaign, postback.goal, postback.method) == (
         None,
@@ -260,7 +268,16 @@ def test_a_partner_works_through_the_generated_client(generated, live_server):
     ]
     assert conversions.results[0].id == Conversion.objects.get().pk
 
-    assert [status for _method, _path, status in check.seen] == [200, 201, 400, 200, 200, 201, 200]
+    assert [status for _method, _path, status in check.seen] == [
+        200,
+        201,
+        400,
+        200,
+        200,
+        201,
+        400,
+        200,
+    ]
 
 
 def test_a_shopper_works_through_the_generated_client(generated, live_server):
