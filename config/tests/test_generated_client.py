@@ -37,6 +37,10 @@ pytestmark = [
 
 PACKAGE = "savebucks_api_client"
 CSRF = "generatedclientcsrftoken01234567"  # a 32-character CSRF secret, cookie and header
+# One connection per request: the live server's thread for a kept-alive connection would
+# hold its database session past the test, and tests that wait for the test database to
+# have no other sessions (config/tests/test_reliability_worker.py) would wait for it.
+CLOSE = {"Connection": "close"}
 # Any attempt of the generator to reach the network goes to a closed port and fails.
 OFFLINE = {
     "HTTP_PROXY": "http://127.0.0.1:9",
@@ -169,6 +173,7 @@ def test_a_partner_works_through_the_generated_client(generated, live_server):
         base_url=live_server.url,
         token=raw,
         prefix="Api-Key",
+        headers=CLOSE,
         raise_on_unexpected_status=True,
         httpx_args=check.hooks(),
     )
@@ -292,7 +297,7 @@ def test_a_shopper_works_through_the_generated_client(generated, live_server):
     client = package.Client(
         base_url=live_server.url,
         cookies={"sessionid": session.cookies["sessionid"].value, "csrftoken": CSRF},
-        headers={"X-CSRFToken": CSRF},
+        headers={"X-CSRFToken": CSRF, **CLOSE},
         raise_on_unexpected_status=True,
         httpx_args=check.hooks(),
     )
