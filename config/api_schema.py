@@ -91,8 +91,9 @@ def _as_instance(serializer):
 
 
 class ErrorCodesSchema(AutoSchema):
-    """Notes on each operation the validation codes its input can earn (`x-error-codes`,
-    turned into the error schema by `document_error_responses`)."""
+    """Notes on each operation the validation codes its input can earn and the codes of
+    its permission classes (`x-validation-codes`, `x-permission-codes`), which
+    `document_error_responses` turns into the operation's error schema."""
 
     def get_operation(self, path, path_regex, path_prefix, method, registry):
         operation = super().get_operation(path, path_regex, path_prefix, method, registry)
