@@ -12,7 +12,7 @@ from .services import user_update
 
 class MeOutputSerializer(serializers.ModelSerializer):
     email_verified = serializers.BooleanField(read_only=True)
-    avatar = serializers.ImageField(read_only=True)
+    avatar = serializers.ImageField(read_only=True, allow_null=True)  # null: none uploaded
 
     class Meta:
         model = User

@@ -3,6 +3,7 @@
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from rest_framework import exceptions
+from rest_framework.exceptions import ErrorDetail
 from rest_framework.filters import OrderingFilter
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
@@ -12,15 +13,53 @@ from rest_framework.views import exception_handler as drf_exception_handler
 from .errors import Refusal
 
 
+def _query_refused(name: str, detail: str, code: str = "invalid") -> exceptions.ValidationError:
+    """A bad query parameter: a 400 naming it, like a bad field in a body."""
+    return exceptions.ValidationError({name: [ErrorDetail(detail, code=code)]})
+
+
+def _positive(raw: str) -> bool:
+    return raw.isascii() and raw.isdigit() and int(raw) >= 1
+
+
 class Pagination(PageNumberPagination):
     page_size_query_param = "page_size"
     max_page_size = 100
+
+    def get_page_size(self, request):
+        # DRF quietly falls back to the default size on a bad value and cuts a big one to
+        # the cap; a client asking for what the schema does not allow learns it instead.
+        raw = request.query_params.get(self.page_size_query_param)
+        if raw is None:
+            return self.page_size
+        if not _positive(raw) or int(raw) > self.max_page_size:
+            raise _query_refused(
+                self.page_size_query_param,
+                f"page_size is a whole number from 1 to {self.max_page_size}.",
+            )
+        return int(raw)
+
+    def get_page_number(self, request, paginator):
+        raw = request.query_params.get(self.page_query_param)
+        if raw is not None and raw not in self.last_page_strings and not _positive(raw):
+            raise _query_refused(self.page_query_param, "page is a whole number from 1.")
+        return super().get_page_number(request, paginator)
+
+    def get_schema_operation_parameters(self, view):
+        parameters = super().get_schema_operation_parameters(view)
+        for parameter in parameters:
+            parameter["schema"]["minimum"] = 1
+            if parameter["name"] == self.page_size_query_param:
+                parameter["schema"]["maximum"] = self.max_page_size
+                parameter["schema"]["default"] = self.page_size
+        return parameters
 
 
 class StableOrderingFilter(OrderingFilter):
     """`?ordering=` with the id last: pages are cut by number, so rows that tie on the
     field asked for (sales reported for the same day or second) need an order of their
-    own, or one on a page boundary shows twice or never."""
+    own, or one on a page boundary shows twice or never. A field that cannot be ordered
+    by is a 400 (DRF would ignore it), and the schema lists the ones that can."""
 
     def get_ordering(self, request, queryset, view):
         ordering = super().get_ordering(request, queryset, view)
@@ -28,81 +67,59 @@ class StableOrderingFilter(OrderingFilter):
             return ordering
         return [*ordering, "-id" if ordering[-1].startswith("-") else "id"]
 
+    def remove_invalid_fields(self, queryset, fields, view, request):
+        valid = super().remove_invalid_fields(queryset, fields, view, request)
+        if len(valid) != len(fields):
+            choices = ", ".join(self.choices(view))
+            raise _query_refused(
+                self.ordering_param, f"ordering is one of {choices}.", code="invalid_choice"
+            )
+        return valid
 
-# --- Error answers in the schema -------------------------------------------------------
+    def choices(self, view) -> list[str]:
+        names = [name for name, _label in self.get_valid_fields(view.queryset, view, {})]
+        return [term for name in names for term in (name, f"-{name}")]
 
-_ERROR = {
-    "type": "object",
-    "description": (
-        "Every error: a stable machine `code`, a sentence for people, and the input "
-        "`field` it concerns when there is one."
-    ),
-    "properties": {
-        "code": {"type": "string"},
-        "detail": {"type": "string"},
-        "field": {"type": "string"},
-    },
-    "required": ["code", "detail"],
-}
-
-
-def document_error_responses(result, generator, request, public):
-    """drf-spectacular postprocessing hook: document the error answers every operation
-    can give, so clients (and the schema fuzz tests) know them: 400 where the caller
-    sends input or asks for a change that a rule may refuse; 401 (no API key) and 403
-    (no session, or not allowed) where authentication is required; 404 for an id that
-    is not the caller's or a page past the end; 429 when throttled. A code that an
-    operation documents itself is kept."""
-    schemas = result.setdefault("components", {}).setdefault("schemas", {})
-    schemas["Error"] = _ERROR
-
-    def answer(name, description):
-        return {
-            "description": description,
-            "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{name}"}}},
-        }
-
-    for operations in result.get("paths", {}).values():
-        for method, operation in operations.items():
-            where = {parameter["in"] for parameter in operation.get("parameters", [])}
-            names = {parameter["name"] for parameter in operation.get("parameters", [])}
-            schemes = {
-                name for requirement in operation.get("security", []) for name in requirement
-            }
-            anonymous = {} in operation.get("security", [{}])
-            errors = {}
-            if "query" in where or "requestBody" in operation or method in ("post", "patch", "put"):
-                errors["400"] = answer("Error", "Invalid input, or refused by a rule")
-            if not anonymous and "PartnerApiKey" in schemes:
-                errors["401"] = answer("Error", "No valid API key")
-            if not anonymous:
-                errors["403"] = answer("Error", "Not signed in, or not allowed")
-            if "path" in where or "page" in names:
-                errors["404"] = answer("Error", "No such object for the caller, or page")
-            errors["429"] = answer("Error", "Too many requests: slow down")
-            for code, response in errors.items():
-                operation["responses"].setdefault(code, response)
-    return result
+    def get_schema_operation_parameters(self, view):
+        [parameter] = super().get_schema_operation_parameters(view)
+        parameter["description"] = "Order by this field; `-` first for descending."
+        parameter["schema"]["enum"] = choices = self.choices(view)
+        # Names for generated clients' enum members: `-created_at` is CREATED_AT_DESC.
+        parameter["schema"]["x-enum-varnames"] = [
+            f"{term[1:]}_desc" if term.startswith("-") else term for term in choices
+        ]
+        return [parameter]
 
 
 # --- One error dialect -----------------------------------------------------------------
 
 
-def _first_error(detail, field=None):
-    """The first (field, ErrorDetail) of DRF's nested error structure."""
+def _errors(detail, field=None):
+    """Every (field, ErrorDetail) of DRF's nested error structure, in its order."""
     if isinstance(detail, dict):
         for name, value in detail.items():
             inner = None if name == api_settings.NON_FIELD_ERRORS_KEY else name
-            return _first_error(value, f"{field}.{inner}" if field and inner else inner or field)
-    if isinstance(detail, list):
-        return _first_error(detail[0], field) if detail else (field, None)
-    return field, detail
+            yield from _errors(value, f"{field}.{inner}" if field and inner else inner or field)
+    elif isinstance(detail, list):
+        for value in detail:
+            yield from _errors(value, field)
+    else:
+        yield field, detail
+
+
+def _error_body(field, detail, default_code) -> dict:
+    body = {"code": str(getattr(detail, "code", None) or default_code), "detail": str(detail)}
+    if field:
+        body["field"] = field
+    return body
 
 
 def api_exception_handler(exc, context):
     """Every API error answers `{"code", "detail", "field"?}`: domain refusals by their
     class-level status, DRF's own errors (validation, authentication, throttling, 404) in
-    the same shape, so a client parses one thing."""
+    the same shape, so a client parses one thing. Invalid input names its first problem;
+    when there are more, `errors` lists each in the same shape, so a form can mark every
+    field at once."""
     if isinstance(exc, Refusal):
         return Response(exc.as_dict(), status=exc.http_status)
     if isinstance(exc, Http404):
@@ -112,10 +129,10 @@ def api_exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response
-    field, detail = _first_error(exc.detail)
-    code = getattr(detail, "code", None) or exc.default_code
-    body = {"code": str(code), "detail": str(detail or exc.default_detail)}
-    if field:
-        body["field"] = field
-    response.data = body
+    errors = [
+        _error_body(field, detail, exc.default_code)
+        for field, detail in _errors(exc.detail)
+        if detail is not None
+    ] or [_error_body(None, exc.default_detail, exc.default_code)]
+    response.data = errors[0] if len(errors) == 1 else {**errors[0], "errors": errors}
     return response

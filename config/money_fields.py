@@ -11,7 +11,7 @@ from django import forms
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from .money import InvalidAmount, parse_amount, parse_number
+from .money import AmountTooLarge, InvalidAmount, parse_amount, parse_number
 
 
 class MoneyFormField(forms.CharField):
@@ -52,6 +52,8 @@ class StrictDecimalFormField(forms.DecimalField):
 class MoneySerializerField(serializers.Field):
     """An amount of money in an API payload: a decimal string (a JSON integer is taken
     too); answered as a decimal string. Refusals keep parse_amount's code."""
+
+    refusal_codes = (InvalidAmount.code, AmountTooLarge.code)  # for the schema's error codes
 
     def __init__(self, *, allow_zero: bool = False, allow_negative: bool = False, **kwargs):
         self.allow_zero, self.allow_negative = allow_zero, allow_negative

@@ -439,6 +439,9 @@ if env.bool("DJANGO_BEHIND_TLS_PROXY", default=False):
 
 REST_FRAMEWORK = {
     "EXCEPTION_HANDLER": "config.api.api_exception_handler",
+    # JSON bodies only: one request shape to document and to generate clients from (a
+    # form-encoded or multipart write answers 415 in the error shape).
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
     ],
@@ -446,7 +449,7 @@ REST_FRAMEWORK = {
     "DEFAULT_PAGINATION_CLASS": "config.api.Pagination",
     "PAGE_SIZE": 20,
     "DEFAULT_FILTER_BACKENDS": [
-        "django_filters.rest_framework.DjangoFilterBackend",
+        "config.api_filters.FilterBackend",
         "config.api.StableOrderingFilter",
     ],
     "DEFAULT_THROTTLE_CLASSES": [
@@ -458,7 +461,7 @@ REST_FRAMEWORK = {
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         "partner_key": env.str("API_THROTTLE_PARTNER_KEY", default="1200/minute"),
     },
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "config.api_schema.ErrorCodesSchema",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
@@ -480,7 +483,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "POSTPROCESSING_HOOKS": [
         "drf_spectacular.hooks.postprocess_schema_enums",
-        "config.api.document_error_responses",
+        "config.api_schema.document_error_responses",
     ],
     # Several models have a "status"; name each choice set after its model.
     "ENUM_NAME_OVERRIDES": {
@@ -493,6 +496,10 @@ SPECTACULAR_SETTINGS = {
         "LinkStatusEnum": "affiliates.models.Link.Status",
         "ConversionStatusEnum": "affiliates.models.Conversion.Status",
         "DeliveryStatusEnum": "affiliates.models.PostbackDelivery.Status",
+        "WithdrawalMethodEnum": "wallet.models.WithdrawalMethod.Code",
+        "PostbackMethodEnum": "affiliates.models.PartnerPostback.Method",
+        "OfferTypeEnum": "offers.models.Offer.Type",
+        "CashbackTypeEnum": "offers.models.terms.CashbackType",
     },
 }
 

@@ -7,14 +7,17 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 from rest_framework.permissions import AllowAny
 
+from config.api_fields import UrlTemplateField
+from config.api_filters import StrictBooleanFilter
 from config.money import MONEY_FIELD, RATE_FIELD
 
 from . import selectors
 from .models import Category, Merchant, Offer
+from .models.terms import CashbackType
 
 
 class CashbackSerializer(serializers.Serializer):
-    type = serializers.CharField()
+    type = serializers.ChoiceField(choices=CashbackType.choices)
     value = serializers.DecimalField(**RATE_FIELD)
     max = serializers.DecimalField(**MONEY_FIELD, allow_null=True)
     label = serializers.CharField()
@@ -34,6 +37,7 @@ class CategorySerializer(serializers.ModelSerializer):
 class MerchantSerializer(serializers.ModelSerializer):
     cashback = serializers.SerializerMethodField()
     click_out_url = serializers.SerializerMethodField()
+    website = UrlTemplateField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Merchant
@@ -68,7 +72,7 @@ class OfferMerchantSerializer(serializers.ModelSerializer):
 class OfferSerializer(serializers.ModelSerializer):
     merchant = OfferMerchantSerializer()
     category = serializers.SlugRelatedField(slug_field="slug", read_only=True)
-    type = serializers.CharField(source="offer_type")
+    type = serializers.ChoiceField(source="offer_type", choices=Offer.Type.choices, read_only=True)
     cashback = serializers.SerializerMethodField()
     click_out_url = serializers.SerializerMethodField()
 
@@ -108,7 +112,7 @@ class OfferFilter(django_filters.FilterSet):
     )
     merchant = django_filters.CharFilter(field_name="merchant__slug", help_text="Store slug.")
     type = django_filters.ChoiceFilter(field_name="offer_type", choices=Offer.Type.choices)
-    featured = django_filters.BooleanFilter(field_name="is_featured")
+    featured = StrictBooleanFilter(field_name="is_featured")
     search = django_filters.CharFilter(method="filter_search", help_text="Words to look for.")
 
     class Meta:
@@ -127,7 +131,7 @@ class OfferFilter(django_filters.FilterSet):
 
 
 class MerchantFilter(django_filters.FilterSet):
-    featured = django_filters.BooleanFilter(field_name="is_featured")
+    featured = StrictBooleanFilter(field_name="is_featured")
     search = django_filters.CharFilter(method="filter_search")
 
     class Meta:

@@ -1,11 +1,14 @@
 from rest_framework import generics, serializers
 
+from offers.models.terms import CashbackType
+
 from .models import Click
 
 
 class ClickSerializer(serializers.ModelSerializer):
     merchant = serializers.CharField(source="merchant.name")
     merchant_slug = serializers.CharField(source="merchant.slug")
+    cashback_type = serializers.ChoiceField(choices=CashbackType.choices, read_only=True)
 
     class Meta:
         model = Click

@@ -5,11 +5,10 @@ import json
 from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import generics, serializers, status
-from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from config.errors import Conflict
+from config.errors import Conflict, Refusal
 from config.fields import mask
 from config.money import BALANCE_FIELD, MONEY_FIELD
 from config.money_fields import MoneySerializerField
@@ -128,12 +127,17 @@ class MyStatementApi(generics.ListAPIView):
     def get_queryset(self):
         kind = STATEMENT_ACCOUNTS.get(self.request.query_params.get("account", "available"))
         if kind is None:
-            raise NotFound("account must be available, pending or hold.")
+            # A bad query parameter, like a bad field: 400 naming it.
+            raise Refusal(
+                "invalid_choice", f"account is one of {', '.join(STATEMENT_ACCOUNTS)}.", "account"
+            )
         return statement_entries(user=self.request.user, kind=kind)
 
 
 class WithdrawalSerializer(serializers.ModelSerializer):
-    method = serializers.CharField(source="method.code")
+    method = serializers.ChoiceField(
+        source="method.code", choices=WithdrawalMethod.Code.choices, read_only=True
+    )
     payout_details = serializers.SerializerMethodField()
 
     class Meta:

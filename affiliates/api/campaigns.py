@@ -1,8 +1,10 @@
 """GET /api/v1/partner/campaigns/: the campaigns a partner may promote, with their goals."""
 
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import generics, serializers
 
 from campaigns.models import Campaign, Goal
+from config.api_fields import UrlTemplateField
 
 from ..services.access import campaigns_open_to
 from .base import PartnerApi
@@ -23,6 +25,8 @@ class GoalSerializer(serializers.ModelSerializer):
 
 class CampaignSerializer(serializers.ModelSerializer):
     goals = serializers.SerializerMethodField()
+    terms_url = UrlTemplateField(read_only=True, allow_blank=True)
+    default_destination_url = UrlTemplateField(read_only=True, allow_blank=True)
 
     class Meta:
         model = Campaign
@@ -40,6 +44,7 @@ class CampaignSerializer(serializers.ModelSerializer):
             "goals",
         ]
 
+    @extend_schema_field(GoalSerializer(many=True))
     def get_goals(self, campaign) -> list[dict]:
         return GoalSerializer(campaign.goals.filter(status=Goal.Status.ACTIVE), many=True).data
 

@@ -5,6 +5,7 @@ from rest_framework import generics, serializers, status
 from rest_framework.response import Response
 
 from campaigns.models import Campaign
+from config.api_fields import UrlTemplateField
 from wallet.api import ErrorSerializer
 
 from ..models import Link
@@ -17,7 +18,7 @@ class LinkSerializer(serializers.ModelSerializer):
     campaign = serializers.PrimaryKeyRelatedField(queryset=Campaign.objects.all())
     name = serializers.CharField(required=False, allow_blank=True, max_length=200)
     slug = serializers.SlugField(required=False, allow_blank=True, max_length=64)
-    destination_url = serializers.CharField(required=False, allow_blank=True, max_length=1000)
+    destination_url = UrlTemplateField(required=False, allow_blank=True, max_length=1000)
 
     class Meta:
         model = Link

@@ -8,6 +8,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from campaigns.models import Campaign, Goal
+from config.api_fields import UrlTemplateField
 
 from ..models import PartnerPostback, PostbackDelivery
 from ..models.postbacks import DELIVERY_OUTCOME_FIELDS
@@ -23,6 +24,7 @@ class PostbackSerializer(serializers.ModelSerializer):
         queryset=Goal.objects.all(), required=False, allow_null=True
     )
     signing_secret = serializers.CharField(read_only=True)
+    url = UrlTemplateField(max_length=1000)
 
     class Meta:
         model = PartnerPostback
@@ -39,6 +41,9 @@ class PostbackSerializer(serializers.ModelSerializer):
 
 
 class DeliverySerializer(serializers.ModelSerializer):
+    url = UrlTemplateField(read_only=True)  # the postback URL with its macros filled in
+    method = serializers.ChoiceField(choices=PartnerPostback.Method.choices, read_only=True)
+
     class Meta:
         model = PostbackDelivery
         fields = ["id", "event", "url", "method", *DELIVERY_OUTCOME_FIELDS]

@@ -165,7 +165,9 @@ def test_the_withdrawal_api_refuses_them(raw):
     api.force_authenticate(user)
     payload = {"method": "paypal", "amount": raw, "paypal_email": "me@paypal.example"}
 
-    response = api.post(reverse("api-me-withdrawals"), {**payload, "password": PASSWORD})
+    response = api.post(
+        reverse("api-me-withdrawals"), {**payload, "password": PASSWORD}, format="json"
+    )
 
     assert response.status_code == 400
     assert (response.json()["code"], response.json()["field"]) == ("invalid_amount", "amount")

@@ -50,7 +50,14 @@ def test_statement_of_another_account_and_a_bad_account_name():
     bad = api.get(reverse("api-me-statement"), {"account": "platform"})
 
     assert [(row["amount"], row["balance_after"]) for row in pending] == [("2.50", "2.50")]
-    assert bad.status_code == 404
+    assert (bad.status_code, bad.json()) == (
+        400,
+        {
+            "code": "invalid_choice",
+            "detail": "account is one of available, pending, hold.",
+            "field": "account",
+        },
+    )
 
 
 @pytest.mark.parametrize(

@@ -117,7 +117,7 @@ def test_a_partner_who_is_not_approved_is_forbidden_by_session_or_key(partner, s
     session.force_login(partner.user)
 
     by_key, by_session = client.get(LINKS), session.get(LINKS)
-    posted = client.post(LINKS, {"campaign": CampaignFactory().pk, "name": "x"})
+    posted = client.post(LINKS, {"campaign": CampaignFactory().pk, "name": "x"}, format="json")
 
     assert (by_key.status_code, by_session.status_code, posted.status_code) == (403, 403, 403)
     assert by_key.json() == {

@@ -71,9 +71,10 @@ def test_a_postback_to_a_private_or_odd_target_is_400(api, settings, url, code):
 
 def test_a_sixth_postback_is_too_many(partner, api):
     for i in range(5):
-        assert api.post(POSTBACKS, {"url": f"{PUBLIC_HOOK}&n={i}"}).status_code == 201
+        created = api.post(POSTBACKS, {"url": f"{PUBLIC_HOOK}&n={i}"}, format="json")
+        assert created.status_code == 201
 
-    response = api.post(POSTBACKS, {"url": PUBLIC_HOOK})
+    response = api.post(POSTBACKS, {"url": PUBLIC_HOOK}, format="json")
 
     assert response.status_code == 400
     assert response.json()["code"] == "too_many"

@@ -1,0 +1,61 @@
+"""The domain refusals each API operation can answer, by operation id and HTTP status.
+
+Services raise `Refusal` subclasses with codes chosen at the raise site, so which codes a
+view can meet is not something the code can be asked; it is declared here, beside the
+codes DRF itself gives (validation, authentication, throttling), which
+config.api_schema works out from each view. The schema lists the union as the enum of
+the operation's error `code`; the schema fuzz test and the generated-client test check
+answers against it, so a code missing here fails them.
+"""
+
+from affiliates.outbound import UnsafeTarget
+from config.money import AmountTooLarge, InvalidAmount
+from wallet.services.ledger import InsufficientFunds
+
+# What withdrawal_request refuses (wallet/services/withdrawals.py), shoppers and partners.
+_WITHDRAWAL = (
+    "email_not_verified",
+    "method_unavailable",
+    "below_minimum",
+    "kyc_required",
+    "missing_detail",
+    "invalid_detail",
+    "fee_exceeds_amount",
+    InsufficientFunds.code,
+    InvalidAmount.code,
+    AmountTooLarge.code,
+)
+# link_check and _check_destination (affiliates/services/links.py).
+_LINK_DESTINATION = ("destination_required", "unknown_macro", "invalid_url", "domain_not_allowed")
+# postback_save (affiliates/services/deliveries.py), the URL checked by affiliates.outbound.
+_POSTBACK_SAVE = (
+    "unknown_macro",
+    UnsafeTarget.code,
+    "invalid_method",
+    "goal_not_in_campaign",
+    "campaign_not_open",
+)
+
+REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
+    "v1_me_partial_update": {400: ("invalid",)},  # user_update: the model's own validation
+    "v1_me_statement_list": {400: ("invalid_choice",)},
+    "v1_me_withdrawals_create": {
+        400: (*_WITHDRAWAL, "password_required", "wrong_password"),
+        429: ("too_many_attempts",),
+    },
+    "v1_me_withdrawals_cancel_create": {409: ("not_cancellable",)},
+    "v1_partner_links_create": {400: ("campaign_not_open", *_LINK_DESTINATION, "slug_taken")},
+    "v1_partner_links_partial_update": {400: (*_LINK_DESTINATION, "invalid_status")},
+    "v1_partner_links_destroy": {409: ("has_traffic",)},
+    "v1_partner_payouts_create": {
+        400: (
+            "partner_not_approved",
+            "no_payout_details",
+            "nothing_payable",
+            *_WITHDRAWAL,
+        )
+    },
+    "v1_partner_postbacks_create": {400: (*_POSTBACK_SAVE, "too_many")},
+    "v1_partner_postbacks_partial_update": {400: _POSTBACK_SAVE},
+    "v1_partner_reports_list": {400: ("invalid_window", "invalid_choice")},
+}
