@@ -185,6 +185,20 @@ def team_invitation_accept(*, token: str, user: User, request=None) -> TeamMembe
             "invitation_other_email",
             f"This invitation is for {invitation.email}: log in with that address to accept it.",
         )
+    inviter_role = (
+        TeamMember.objects.filter(
+            team_id=invitation.team_id, user_id=invitation.invited_by_id, is_active=True
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    if inviter_role is None or RANK[inviter_role] < RANK[invitation.role]:
+        # Nobody grants more than they hold, at the moment it is granted: a removed or
+        # demoted inviter's open links would otherwise bring them (or a friend) back in.
+        raise InvitationGone(
+            "inviter_lost_role",
+            "This invitation no longer stands: whoever sent it may no longer give that role.",
+        )
     now = timezone.now()
     with transaction.atomic():
         # Spend it first, conditionally: of two clicks (or two tabs) exactly one gets here.
