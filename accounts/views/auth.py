@@ -1,7 +1,7 @@
 """Sign up, email verification, log in and password flows."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.forms import SetPasswordForm
 from django.shortcuts import redirect, render
@@ -117,6 +117,10 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        if self.request.user.pk == form.user.pk:
+            # This browser's session ends with the others, but through logout(): deleted
+            # under the request, saving it at the end would answer 400.
+            logout(self.request)
         # A reset means the old password may be known to someone else: end every session.
         session_revoke_all(user=form.user)
         return response
