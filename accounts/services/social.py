@@ -130,7 +130,7 @@ def social_account_link(
             account.save()
             _audit_link(user=user, account=account, via=via, request=request)
             if via == "verified_email":
-                _drop_logins_not_proving(user=user, keep=account, request=request)
+                social_logins_unproven_drop(user=user, keep=account, request=request)
     except IntegrityError as exc:
         # Two tabs finished the same provider login at once: the unique (provider, uid)
         # index decided; the other one linked it.
@@ -151,26 +151,44 @@ def _proves_address(account: SocialAccount, email: str) -> bool:
     return claimed == email and str(verified).lower() == "true"
 
 
-def _drop_logins_not_proving(*, user: User, keep: SocialAccount, request=None) -> None:
-    """The address's owner has just proved it (a provider that verifies it reached the
-    account through it). Logins linked before that never proved it: on an account made
-    through Facebook with someone else's address (account pre-hijacking), one of them is
-    the attacker's. Unlinked (audited, the holder told) and every session ended."""
-    others = SocialAccount.objects.filter(user=user).exclude(pk=keep.pk)
-    dropped = [other for other in others if not _proves_address(other, user.email)]
+def _linked_before_the_address_was_proved(account: SocialAccount, user: User) -> bool:
+    verified_at = user.email_verified_at
+    return verified_at is None or account.date_joined < verified_at
+
+
+def social_logins_unproven_drop(
+    *, user: User, keep: SocialAccount | None = None, request=None
+) -> int:
+    """The address's owner has just proved it (a password reset link, or a provider that
+    verifies it reaching the account through it). Logins linked before our address was
+    verified that never proved it themselves were added by someone who never showed they
+    own it: on an account made through Facebook with someone else's address (account
+    pre-hijacking), that is the attacker's way back in. Unlinked (audited, the holder
+    told) and every session ended; returns how many. Logins linked from the profile once
+    the address was verified were linked by the holder, and stay."""
+    others = SocialAccount.objects.filter(user=user)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    dropped = [
+        other
+        for other in others
+        if not _proves_address(other, user.email)
+        and _linked_before_the_address_was_proved(other, user)
+    ]
     if not dropped:
-        return
+        return 0
     SocialAccount.objects.filter(pk__in=[other.pk for other in dropped]).delete()
     for other in dropped:
         audit_log(
             actor=user,
             action="user.social_unlink",
             entity=user,
-            metadata={"provider": other.provider, "uid": other.uid, "via": "verified_email"},
+            metadata={"provider": other.provider, "uid": other.uid, "via": "address_proved"},
             request=request,
         )
         _login_changed_email_queue(user=user, account=other, linked=False)
     session_revoke_all(user=user)
+    return len(dropped)
 
 
 def user_social_signup(

@@ -29,6 +29,7 @@ from ..services import (
     user_verification_resend,
     user_verify_email,
 )
+from ..services.social import social_logins_unproven_drop
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -128,6 +129,9 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             # This browser's session ends with the others, but through logout(): deleted
             # under the request, saving it at the end would answer 400.
             logout(self.request)
+        # Whoever followed the link owns the address: a Google or Facebook login that
+        # someone linked without ever proving it goes (account pre-hijacking).
+        social_logins_unproven_drop(user=form.user, request=self.request)
         # A reset means the old password may be known to someone else: end every session.
         session_revoke_all(user=form.user)
         return response
