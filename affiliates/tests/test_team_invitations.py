@@ -391,3 +391,16 @@ def test_an_account_holder_without_a_team_cannot_leave_it_either(client, partner
     assert response.status_code == 403
     partner.refresh_from_db()
     assert partner.team is None
+
+
+def test_an_address_longer_than_the_column_is_a_form_error(client, partner):
+    # A valid address of 300 characters: the form took it and PostgreSQL refused it (500).
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 50 + ".com"
+    assert 254 < len(email) <= 320
+    client.force_login(partner.user)
+
+    response = client.post(reverse("affiliates:team"), {"email": email, "role": "viewer"})
+
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+    assert TeamInvitation.objects.count() == 0
