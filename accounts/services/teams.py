@@ -12,10 +12,11 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, Forbidden, NotFound, Refusal
+from config.errors import Conflict, Forbidden, NotFound, Refusal, TooManyAttempts
 from config.tokens import hash_token
 
 from ..models import Team, TeamInvitation, TeamMember, User
+from ..ratelimit import TEAM_INVITE
 from ..refusals import AccountConflict, AccountRefused
 from .audit import audit_log
 
@@ -37,6 +38,10 @@ class TeamForbidden(TeamRefused, Forbidden):
 
 
 class TeamConflict(TeamRefused, Conflict):
+    pass
+
+
+class TeamThrottled(TeamRefused, TooManyAttempts):
     pass
 
 
@@ -128,6 +133,9 @@ def team_invite(
                 "too_many_invitations",
                 f"{MAX_OPEN_INVITATIONS} invitations are waiting: withdraw some first.",
             )
+        if not TEAM_INVITE.allows(str(team.pk)):
+            # The open-invitation cap alone is lifted by withdrawing and sending again.
+            raise TeamThrottled("too_many_invitations_sent", TEAM_INVITE.message("invitation"))
         raw = secrets.token_urlsafe(32)
         try:
             with transaction.atomic():

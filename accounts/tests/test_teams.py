@@ -221,3 +221,21 @@ def test_an_invitation_from_an_inviter_still_in_place_is_accepted(team):
     member = teams.team_invitation_accept(token=token, user=UserFactory(email="m@example.com"))
 
     assert member.role == "member"
+
+
+def test_withdrawing_and_sending_again_does_not_lift_the_cap_on_invitation_emails(team, settings):
+    # The cap on open invitations alone let an owner revoke and re-invite the same
+    # address in a loop: as many emails from us to anyone as they liked.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "team_invite": (3, 86400)}
+    for _ in range(3):
+        invitation, _token = teams.team_invite(
+            team=team, actor=team.owner, email="target@example.com", role="viewer"
+        )
+        teams.team_invitation_revoke(invitation=invitation, actor=team.owner)
+    sent = TeamInvitation.objects.count()
+
+    with pytest.raises(teams.TeamRefused) as refused:
+        teams.team_invite(team=team, actor=team.owner, email="target@example.com", role="viewer")
+
+    assert (refused.value.code, refused.value.http_status) == ("too_many_invitations_sent", 429)
+    assert TeamInvitation.objects.count() == sent == 3
