@@ -344,3 +344,10 @@ class TeamAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("owner",)
     list_select_related = ("owner",)
     inlines = (TeamMemberInline, TeamInvitationInline)
+
+    def has_change_permission(self, request, obj=None):
+        # A partner's team is the partner's to manage (portal, audited): staff adding
+        # themselves as its owner would get the partner's payout details and payouts.
+        # Shown read-only; a POST is refused.
+        works_a_partner = obj is not None and hasattr(obj, "partner")
+        return not works_a_partner and super().has_change_permission(request, obj)

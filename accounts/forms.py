@@ -116,6 +116,19 @@ class ResetRequestForm(PasswordResetForm):
         email_queue(to=to_email, template="password_reset", context=context)
 
 
+class FirstPasswordLinkForm(ResetRequestForm):
+    """The reset email, for an account without a password (made through Google or
+    Facebook): its first password is chosen through a link sent to its address."""
+
+    def get_users(self, email):
+        users = User.objects.filter(
+            email=User.objects.normalize_email(email),
+            deleted_at__isnull=True,
+            status__in=User.LOGIN_STATUSES,
+        )
+        return (user for user in users if not user.has_usable_password())
+
+
 class ProfileForm(forms.Form):
     """Validates only: a ModelForm would write onto request.user before the service runs."""
 

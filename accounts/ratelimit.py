@@ -81,6 +81,8 @@ SIGNUP_IP = RateLimit("signup_ip")
 RESET_IP = RateLimit("reset_ip")
 RESET_ACCOUNT = RateLimit("reset_account")
 VERIFY_RESEND_ACCOUNT = RateLimit("verify_resend_account")
+# Invitation emails a team sends (withdrawing one and sending it again counts again).
+TEAM_INVITE = RateLimit("team_invite")
 
 
 def login_limits_hit(*, ip: str, email: str) -> RateLimit | None:

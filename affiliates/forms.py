@@ -1,7 +1,7 @@
 from django import forms
 
 from accounts.admin_base import https_formfield
-from accounts.models import TeamMember
+from accounts.models import TeamInvitation, TeamMember
 from accounts.services.teams import INVITABLE_ROLES
 from campaigns.models import Campaign
 
@@ -109,7 +109,8 @@ class ApiKeyForm(forms.Form):
 
 
 class TeamInviteForm(forms.Form):
-    email = forms.EmailField()
+    # The column's length: a longer (valid) address would reach the database and fail.
+    email = forms.EmailField(max_length=TeamInvitation._meta.get_field("email").max_length)
     role = forms.ChoiceField(
         choices=[(r.value, r.label) for r in INVITABLE_ROLES], initial="viewer"
     )

@@ -236,6 +236,8 @@ RATE_LIMITS = {
     "reset_ip": (10, 3600),
     "reset_account": (3, 3600),
     "verify_resend_account": (3, 3600),
+    # Team invitation emails per team and day (accounts.services.teams).
+    "team_invite": (50, 86400),
     # Re-entering the password to use new payout details (withdrawals, partner payouts).
     "payout_password_account": (5, 900),
 }

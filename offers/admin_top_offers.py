@@ -1,7 +1,7 @@
 """The staff page of top offers and stores: an admin entry of its own (the TopOffersReport
 proxy), shown to the roles holding `offers.see_top_offers`, with a CSV of each list."""
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 from django import forms
 from django.contrib import admin
@@ -41,6 +41,10 @@ class TopOffersForm(forms.Form):
         if self.errors:
             return cleaned
         end = cleaned.get("end") or timezone.localdate()
+        earliest_end = date.min + timedelta(days=DEFAULT_DAYS - 1)
+        if not cleaned.get("start") and end < earliest_end:
+            # The default first day would fall before the calendar's first (an OverflowError).
+            raise forms.ValidationError(f"Choose a last day after {earliest_end}.")
         start = cleaned.get("start") or end - timedelta(days=DEFAULT_DAYS - 1)
         if start > end:
             raise forms.ValidationError("The first day must not be after the last day.")

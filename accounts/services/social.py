@@ -21,6 +21,7 @@ from ..models import User
 from ..social.providers import provider_name
 from .audit import audit_log
 from .referrals import referral_create, referral_resolve
+from .sessions import session_revoke_all
 from .transitions import transition
 
 
@@ -128,6 +129,8 @@ def social_account_link(
         with transaction.atomic():
             account.save()
             _audit_link(user=user, account=account, via=via, request=request)
+            if via == "verified_email":
+                social_logins_unproven_drop(user=user, keep=account, request=request)
     except IntegrityError as exc:
         # Two tabs finished the same provider login at once: the unique (provider, uid)
         # index decided; the other one linked it.
@@ -137,6 +140,55 @@ def social_account_link(
             f"This {provider_name(account.provider)} account is already linked.",
         ) from exc
     return account
+
+
+def _proves_address(account: SocialAccount, email: str) -> bool:
+    """Did the provider say, when this login was linked, that it owns `email`? (Its
+    profile copy, as allauth reads it: Google's `email_verified`; Facebook never says.)"""
+    data = account.extra_data or {}
+    verified = data.get("email_verified", data.get("verified_email"))
+    claimed = User.objects.normalize_email(str(data.get("email") or ""))
+    return claimed == email and str(verified).lower() == "true"
+
+
+def _linked_before_the_address_was_proved(account: SocialAccount, user: User) -> bool:
+    verified_at = user.email_verified_at
+    return verified_at is None or account.date_joined < verified_at
+
+
+def social_logins_unproven_drop(
+    *, user: User, keep: SocialAccount | None = None, request=None
+) -> int:
+    """The address's owner has just proved it (a password reset link, or a provider that
+    verifies it reaching the account through it). Logins linked before our address was
+    verified that never proved it themselves were added by someone who never showed they
+    own it: on an account made through Facebook with someone else's address (account
+    pre-hijacking), that is the attacker's way back in. Unlinked (audited, the holder
+    told) and every session ended; returns how many. Logins linked from the profile once
+    the address was verified were linked by the holder, and stay."""
+    others = SocialAccount.objects.filter(user=user)
+    if keep is not None:
+        others = others.exclude(pk=keep.pk)
+    dropped = [
+        other
+        for other in others
+        if not _proves_address(other, user.email)
+        and _linked_before_the_address_was_proved(other, user)
+    ]
+    if not dropped:
+        return 0
+    SocialAccount.objects.filter(pk__in=[other.pk for other in dropped]).delete()
+    for other in dropped:
+        audit_log(
+            actor=user,
+            action="user.social_unlink",
+            entity=user,
+            metadata={"provider": other.provider, "uid": other.uid, "via": "address_proved"},
+            request=request,
+        )
+        _login_changed_email_queue(user=user, account=other, linked=False)
+    session_revoke_all(user=user)
+    return len(dropped)
 
 
 def user_social_signup(

@@ -12,10 +12,11 @@ from datetime import timedelta
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from config.errors import Conflict, Forbidden, NotFound, Refusal
+from config.errors import Conflict, Forbidden, NotFound, Refusal, TooManyAttempts
 from config.tokens import hash_token
 
 from ..models import Team, TeamInvitation, TeamMember, User
+from ..ratelimit import TEAM_INVITE
 from ..refusals import AccountConflict, AccountRefused
 from .audit import audit_log
 
@@ -37,6 +38,10 @@ class TeamForbidden(TeamRefused, Forbidden):
 
 
 class TeamConflict(TeamRefused, Conflict):
+    pass
+
+
+class TeamThrottled(TeamRefused, TooManyAttempts):
     pass
 
 
@@ -128,6 +133,9 @@ def team_invite(
                 "too_many_invitations",
                 f"{MAX_OPEN_INVITATIONS} invitations are waiting: withdraw some first.",
             )
+        if not TEAM_INVITE.allows(str(team.pk)):
+            # The open-invitation cap alone is lifted by withdrawing and sending again.
+            raise TeamThrottled("too_many_invitations_sent", TEAM_INVITE.message("invitation"))
         raw = secrets.token_urlsafe(32)
         try:
             with transaction.atomic():
@@ -184,6 +192,20 @@ def team_invitation_accept(*, token: str, user: User, request=None) -> TeamMembe
         raise TeamForbidden(
             "invitation_other_email",
             f"This invitation is for {invitation.email}: log in with that address to accept it.",
+        )
+    inviter_role = (
+        TeamMember.objects.filter(
+            team_id=invitation.team_id, user_id=invitation.invited_by_id, is_active=True
+        )
+        .values_list("role", flat=True)
+        .first()
+    )
+    if inviter_role is None or RANK[inviter_role] < RANK[invitation.role]:
+        # Nobody grants more than they hold, at the moment it is granted: a removed or
+        # demoted inviter's open links would otherwise bring them (or a friend) back in.
+        raise InvitationGone(
+            "inviter_lost_role",
+            "This invitation no longer stands: whoever sent it may no longer give that role.",
         )
     now = timezone.now()
     with transaction.atomic():

@@ -165,3 +165,25 @@ def test_the_password_change_form_is_no_unlimited_password_oracle(client):
     assert right.context["form"].errors["old_password"][0].startswith("Too many password")
     user.refresh_from_db()
     assert user.check_password(PASSWORD)
+
+
+def test_a_reset_opened_in_the_browser_logged_in_as_that_account_completes(
+    mailoutbox, django_capture_on_commit_callbacks
+):
+    # A user still logged in who follows their reset link in the same browser: the reset
+    # ends every session, this one too. It answered 400 (the session vanished under the
+    # request) although the password had changed.
+    user = UserFactory(email="kim@example.com")
+    client = _logged_in_client(user)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "kim@example.com"})
+
+    form_url = client.get(_reset_link(mailoutbox[0])).url
+    done = client.post(form_url, {"new_password1": NEW_PASSWORD, "new_password2": NEW_PASSWORD})
+
+    assert done.status_code == 302
+    assert done.url == reverse("accounts:password-reset-complete")
+    user.refresh_from_db()
+    assert user.check_password(NEW_PASSWORD)
+    assert UserSession.objects.count() == 0
+    assert client.get(reverse("dashboard")).status_code == 302  # logged out here too

@@ -69,6 +69,10 @@ def test_purge_command_dry_run_changes_nothing_and_bad_days_are_refused():
 
     assert out.getvalue().startswith("would purge 1 account(s) closed before ")
     assert str(refused.value) == "--days cannot be negative."
+    for days in ("1000000", "9999999999"):  # before year 1: was an OverflowError traceback
+        with pytest.raises(CommandError) as too_far:
+            call_command("purge_deleted_users", "--days", days, "--dry-run")
+        assert str(too_far.value) == "--days must be at most 100000."
     assert User.objects.filter(email="old@example.com").exists()
 
 

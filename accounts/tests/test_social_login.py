@@ -293,3 +293,98 @@ def test_the_redirect_process_neither_links_nor_signs_up(client):
     assert SocialAccount.objects.count() == 0
     assert User.objects.count() == 1
     assert "_auth_user_id" not in client.session
+
+
+def test_a_facebook_account_that_made_up_the_address_is_dropped_when_its_owner_comes(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # Account pre-hijacking: an attacker signs up through Facebook (which does not verify
+    # addresses) with the victim's address. The victim clicks the "verify" link we send,
+    # and later arrives with Google, which proves the address. Before, Google was linked
+    # next to the attacker's Facebook: the attacker could log into the victim's account
+    # (and its cashback) whenever they liked.
+    attacker = client.__class__()
+    with django_capture_on_commit_callbacks(execute=True):
+        social_login(attacker, "facebook", facebook_responses(uid="fb-evil", email="kim@x.com"))
+    account = User.objects.get()
+    link = re.search(r"http://testserver(/accounts/verify/\S+/)", mailoutbox[0].body).group(1)
+    client.get(link)  # the victim, puzzled, verifies "their" address
+
+    with django_capture_on_commit_callbacks(execute=True):
+        victim = social_login(client, "google", google_responses(sub="g-kim", email="kim@x.com"))
+    assert int(client.session["_auth_user_id"]) == account.pk
+
+    assert list(SocialAccount.objects.values_list("provider", "uid")) == [("google", "g-kim")]
+    assert "_auth_user_id" not in attacker.session  # their session ended
+    again = social_login(attacker, "facebook", facebook_responses(uid="fb-evil", email="kim@x.com"))
+    assert "_auth_user_id" not in attacker.session
+    assert again.url == reverse("accounts:login")
+    unlinked = AuditLog.objects.get(action="user.social_unlink")
+    assert unlinked.metadata == {"provider": "facebook", "uid": "fb-evil", "via": "address_proved"}
+    assert [m.subject for m in mailoutbox[-2:]] == [
+        "Google was linked to your SaveBucks account",
+        "Facebook was unlinked from your SaveBucks account",
+    ]
+    assert victim.status_code == 302
+
+
+def test_a_google_login_that_verified_the_address_stays_beside_another(client):
+    user = UserFactory(email="kim@example.com")
+    social_login(client, "google", google_responses(sub="g-1", email="kim@example.com"))
+    client.logout()
+    SocialAccount.objects.filter(uid="g-1").update(user=user)
+
+    # A second Google account proving the same address (a workspace alias) keeps the first.
+    social_login(client, "google", google_responses(sub="g-2", email="kim@example.com"))
+
+    assert sorted(SocialAccount.objects.values_list("uid", flat=True)) == ["g-1", "g-2"]
+
+
+NEW_PASSWORD = "plum-orchard-42"
+
+
+def _reset_with_link(client, email_message, password=NEW_PASSWORD):
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+/)", email_message.body)
+    form_url = client.get(link.group(1)).url
+    return client.post(form_url, {"new_password1": password, "new_password2": password})
+
+
+def test_a_password_reset_by_the_addresss_owner_drops_a_facebook_login_that_made_it_up(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The same attack through a password: the attacker, logged in through their Facebook
+    # with the victim's address, has us email the victim a "choose your password" link.
+    # The victim follows it and uses the account; the attacker's Facebook must not stay.
+    attacker = client.__class__()
+    with django_capture_on_commit_callbacks(execute=True):
+        social_login(attacker, "facebook", facebook_responses(uid="fb-evil", email="kim@x.com"))
+        attacker.post(reverse("accounts:password-set"))
+    account = User.objects.get()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        done = _reset_with_link(client, mailoutbox[-1])
+
+    assert done.url == reverse("accounts:password-reset-complete")
+    assert SocialAccount.objects.count() == 0
+    assert "_auth_user_id" not in attacker.session
+    again = social_login(attacker, "facebook", facebook_responses(uid="fb-evil", email="kim@x.com"))
+    assert again.url == reverse("accounts:login")
+    assert "_auth_user_id" not in attacker.session
+    account.refresh_from_db()
+    assert account.check_password("plum-orchard-42")
+    assert mailoutbox[-1].subject == "Facebook was unlinked from your SaveBucks account"
+
+
+def test_a_login_linked_from_the_profile_of_a_verified_account_survives_a_reset(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    user = UserFactory(email="kim@example.com")
+    client.force_login(user)
+    social_login(client, "facebook", facebook_responses(), process="connect")
+    client.logout()
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("accounts:password-reset"), {"email": "kim@example.com"})
+
+    _reset_with_link(client, mailoutbox[-1])
+
+    assert SocialAccount.objects.get().user_id == user.pk

@@ -183,3 +183,59 @@ def test_a_team_has_at_most_twenty_open_invitations(team):
     first = TeamInvitation.objects.order_by("id").first()
     teams.team_invitation_revoke(invitation=first, actor=team.owner)
     teams.team_invite(team=team, actor=team.owner, email="one@example.com", role="viewer")
+
+
+@pytest.mark.parametrize("what_happened", ["removed", "demoted", "left"])
+def test_an_invitation_grants_no_more_than_its_inviter_holds_when_it_is_accepted(
+    team, what_happened
+):
+    # An admin about to be removed invites a second address of theirs as admin: once they
+    # are out (or demoted), that link must not bring them back in with the old role.
+    admin = _join(team, "admin")
+    _inv, token = teams.team_invite(
+        team=team, actor=admin.user, email="alt@example.com", role="admin"
+    )
+    if what_happened == "removed":
+        teams.team_member_remove(member=admin, actor=team.owner)
+    elif what_happened == "demoted":
+        teams.team_member_set_role(member=admin, role="viewer", actor=team.owner)
+    else:
+        teams.team_leave(team=team, user=admin.user)
+    before = _state(team)
+
+    with pytest.raises(teams.InvitationGone) as refused:
+        teams.team_invitation_accept(token=token, user=UserFactory(email="alt@example.com"))
+
+    assert (refused.value.code, refused.value.http_status) == ("inviter_lost_role", 410)
+    assert _state(team)[0] == before[0]  # nobody joined
+    assert not TeamMember.objects.filter(team=team, user__email="alt@example.com").exists()
+
+
+def test_an_invitation_from_an_inviter_still_in_place_is_accepted(team):
+    admin = _join(team, "admin")
+    _inv, token = teams.team_invite(
+        team=team, actor=admin.user, email="m@example.com", role="member"
+    )
+    teams.team_member_set_role(member=admin, role="member", actor=team.owner)  # still enough
+
+    member = teams.team_invitation_accept(token=token, user=UserFactory(email="m@example.com"))
+
+    assert member.role == "member"
+
+
+def test_withdrawing_and_sending_again_does_not_lift_the_cap_on_invitation_emails(team, settings):
+    # The cap on open invitations alone let an owner revoke and re-invite the same
+    # address in a loop: as many emails from us to anyone as they liked.
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "team_invite": (3, 86400)}
+    for _ in range(3):
+        invitation, _token = teams.team_invite(
+            team=team, actor=team.owner, email="target@example.com", role="viewer"
+        )
+        teams.team_invitation_revoke(invitation=invitation, actor=team.owner)
+    sent = TeamInvitation.objects.count()
+
+    with pytest.raises(teams.TeamRefused) as refused:
+        teams.team_invite(team=team, actor=team.owner, email="target@example.com", role="viewer")
+
+    assert (refused.value.code, refused.value.http_status) == ("too_many_invitations_sent", 429)
+    assert TeamInvitation.objects.count() == sent == 3

@@ -1,17 +1,24 @@
 """Sign up, email verification, log in and password flows."""
 
 from django.contrib import messages
-from django.contrib.auth import login
+from django.contrib.auth import login, logout
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.forms import SetPasswordForm
+from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.views.decorators.http import require_POST
+from django.views.generic import TemplateView
 
 from config.errors import Refusal, form_refused
 from config.request_meta import client_ip
 
-from ..forms import LimitedPasswordChangeForm, LoginForm, ResetRequestForm, SignupForm
+from ..forms import (
+    FirstPasswordLinkForm,
+    LimitedPasswordChangeForm,
+    LoginForm,
+    ResetRequestForm,
+    SignupForm,
+)
 from ..models import User
 from ..ratelimit import RESET_ACCOUNT, RESET_IP, SIGNUP_IP, VERIFY_RESEND_ACCOUNT
 from ..services import (
@@ -22,6 +29,7 @@ from ..services import (
     user_verification_resend,
     user_verify_email,
 )
+from ..services.social import social_logins_unproven_drop
 
 BACKEND = "django.contrib.auth.backends.ModelBackend"
 
@@ -117,6 +125,13 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form):
         response = super().form_valid(form)
+        if self.request.user.pk == form.user.pk:
+            # This browser's session ends with the others, but through logout(): deleted
+            # under the request, saving it at the end would answer 400.
+            logout(self.request)
+        # Whoever followed the link owns the address: a Google or Facebook login that
+        # someone linked without ever proving it goes (account pre-hijacking).
+        social_logins_unproven_drop(user=form.user, request=self.request)
         # A reset means the old password may be known to someone else: end every session.
         session_revoke_all(user=form.user)
         return response
@@ -139,14 +154,26 @@ class PasswordChangeView(auth_views.PasswordChangeView):
         return response
 
 
-class PasswordSetView(PasswordChangeView):
-    """A first password for an account made through Google or Facebook (it has none to
-    re-enter): then email and password log in too, and a linked login may be unlinked."""
+class PasswordSetView(LoginRequiredMixin, TemplateView):
+    """A first password for an account made through Google or Facebook: then email and
+    password log in too, and a linked login may be unlinked. Chosen through a link sent
+    to the account's address, as a reset is: whoever merely holds the session (there is
+    no password to re-enter) must not give themselves a password of their own."""
 
     template_name = "accounts/password_set.html"
-    form_class = SetPasswordForm
 
     def dispatch(self, request, *args, **kwargs):
         if request.user.is_authenticated and request.user.has_usable_password():
             return redirect("accounts:password-change")
         return super().dispatch(request, *args, **kwargs)
+
+    def post(self, request, *args, **kwargs):
+        email = request.user.email
+        if not RESET_ACCOUNT.allows(User.objects.normalize_email(email)):
+            messages.error(request, RESET_ACCOUNT.message("reset"))
+            return redirect("accounts:profile")
+        form = FirstPasswordLinkForm({"email": email})
+        if form.is_valid():
+            form.save(request=request, use_https=request.is_secure())
+        messages.success(request, f"We sent a link to {email}: open it to choose your password.")
+        return redirect("accounts:profile")

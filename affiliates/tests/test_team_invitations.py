@@ -391,3 +391,80 @@ def test_an_account_holder_without_a_team_cannot_leave_it_either(client, partner
     assert response.status_code == 403
     partner.refresh_from_db()
     assert partner.team is None
+
+
+def test_an_address_longer_than_the_column_is_a_form_error(client, partner):
+    # A valid address of 300 characters: the form took it and PostgreSQL refused it (500).
+    email = "a" * 60 + "@" + ".".join(["b" * 60] * 3) + "." + "c" * 50 + ".com"
+    assert 254 < len(email) <= 320
+    client.force_login(partner.user)
+
+    response = client.post(reverse("affiliates:team"), {"email": email, "role": "viewer"})
+
+    assert response.status_code == 400
+    assert "at most 254 characters" in response.content.decode()
+    assert TeamInvitation.objects.count() == 0
+
+
+def test_staff_cannot_add_themselves_to_a_partners_team_in_the_admin(client, partner):
+    # An administrator adding themselves (or a friend) as an owner of a partner's team got
+    # the partner's portal: payout details (confirmed with their own password) and payouts.
+    from accounts.tests.factories import SuperuserFactory
+
+    team_member(partner, "viewer")
+    partner.refresh_from_db()
+    staff = SuperuserFactory()
+    client.force_login(staff)
+    team = partner.team
+    url = reverse("admin:accounts_team_change", args=[team.pk])
+    members = list(TeamMember.objects.filter(team=team).values_list("user_id", "role"))
+    prefix = "members"
+    data = {
+        "name": team.name,
+        "owner": staff.pk,
+        "settings": "{}",
+        "is_active": "on",
+        f"{prefix}-TOTAL_FORMS": "1",
+        f"{prefix}-INITIAL_FORMS": "0",
+        f"{prefix}-0-user": staff.pk,
+        f"{prefix}-0-role": "owner",
+        f"{prefix}-0-permissions": "{}",
+        f"{prefix}-0-is_active": "on",
+        "invitations-TOTAL_FORMS": "0",
+        "invitations-INITIAL_FORMS": "0",
+    }
+
+    page = client.get(url)
+    changed = client.post(url, data)
+
+    assert page.status_code == 200  # still shown, read-only
+    assert changed.status_code == 403
+    team.refresh_from_db()
+    assert team.owner_id == partner.user_id
+    assert list(TeamMember.objects.filter(team=team).values_list("user_id", "role")) == members
+
+
+def test_staff_still_manage_a_team_that_works_no_partner_account(client):
+    from accounts.models import Team
+    from accounts.tests.factories import SuperuserFactory
+
+    team = Team.objects.create(owner=UserFactory(), name="Agency")
+    client.force_login(SuperuserFactory())
+
+    response = client.post(
+        reverse("admin:accounts_team_change", args=[team.pk]),
+        {
+            "name": "Agency two",
+            "owner": team.owner_id,
+            "settings": "{}",
+            "is_active": "on",
+            "members-TOTAL_FORMS": "0",
+            "members-INITIAL_FORMS": "0",
+            "invitations-TOTAL_FORMS": "0",
+            "invitations-INITIAL_FORMS": "0",
+        },
+    )
+
+    assert response.status_code == 302, response.content[:2000]
+    team.refresh_from_db()
+    assert team.name == "Agency two"

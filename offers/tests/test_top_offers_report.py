@@ -143,6 +143,8 @@ def test_a_title_that_is_a_formula_is_text_in_the_csv(finance):
         ({"rank": "revenue"}, "Select a valid choice."),
         ({"limit": "0"}, "greater than or equal to 1"),
         ({"start": "yesterday", "export": "offers"}, "Enter a valid date."),
+        # The default start (29 days before the last day) falls before year 1.
+        ({"end": "0001-01-05"}, "Choose a last day after"),
     ],
 )
 def test_a_bad_window_is_a_form_error(finance, query, error):

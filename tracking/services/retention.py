@@ -37,6 +37,7 @@ from wallet.models import CashbackEvent
 from ..models import AffiliateClick, Click, PostbackLog, PruneState, RollupState
 
 BATCH_SIZE = 5_000
+MAX_RETENTION_DAYS = 100_000
 LOCK = "tracking:prune-raw-data"
 
 
@@ -132,6 +133,12 @@ def raw_data_prune(
             "retention_too_short",
             f"Raw data is kept at least {settings.RAW_DATA_MIN_RETENTION_DAYS} days "
             f"(asked: {days}).",
+            "days",
+        )
+    if days > MAX_RETENTION_DAYS:  # a cutoff before year 1 would be an OverflowError
+        raise PruneRefused(
+            "retention_too_long",
+            f"Raw data is kept at most {MAX_RETENTION_DAYS} days (asked: {days}).",
             "days",
         )
     if batch_size < 1:

@@ -56,12 +56,14 @@ def _roll_up(name: str, model, batch_size: int, apply) -> int:
         if upper is None:
             return 0
         window = model.objects.filter(pk__gt=state.last_id, pk__lte=upper)
+        # Every row read, counted or not: the rebuilds go on while this is not 0, and a
+        # window of only kept rows behind the boundary must not stop them half-way.
+        rows = window.count()
         # Rows behind the prune boundary were counted before it moved (their figures are
         # kept where rollups_rebuild keeps them); only a rebuild from id 0 meets them.
         if (boundary := pruned_before(model)) is not None:
             window = window.filter(created_at__gte=boundary)
         apply(window)
-        rows = window.count()
         state.last_id = upper
         state.save(update_fields=["last_id", "updated_at"])
     return rows

@@ -159,3 +159,33 @@ def test_clicks_newer_than_the_settling_margin_wait_for_the_next_run():
 
     assert offer_stats_roll_up()["offer_daily_clicks"] == 0
     assert not OfferDailyStats.objects.filter(offer=figures.bolt_deal, day=timezone.localdate())
+
+
+def test_sales_the_confirmation_job_confirms_late_in_a_long_run_are_recounted():
+    # The confirmation job stamps every batch with the moment it started; a run longer
+    # than the settling margin commits its later batches with an updated_at the minute
+    # job has already read past, and their days' approved sales stayed at 0 for good.
+    from datetime import timedelta
+
+    from wallet.services.confirmation import cashback_confirm_due
+
+    figures = offer_stats_fixture.build()
+    event = sale(
+        figures.shopper,
+        figures.bolt_deal,
+        figures.bolt,
+        days_ago=3,
+        amount="20.00",
+        commission="1.00",
+        cashback="0.50",
+    )
+    started = timezone.now() - timedelta(minutes=5)  # the run began 5 minutes ago
+    CashbackEvent.objects.update(updated_at=started - timedelta(hours=1))  # all settled
+    CashbackEvent.objects.filter(pk=event.pk).update(expected_confirmation_at=started)
+    offer_stats_roll_up()  # the minute job, during the confirmation run
+
+    assert cashback_confirm_due(now=started).confirmed == 1  # its last batch commits now
+    offer_stats_roll_up()
+
+    [row] = OfferDailyStats.objects.filter(offer=figures.bolt_deal, day=event.sale_at.date())
+    assert (row.sales, row.approved_sales) == (1, 1)

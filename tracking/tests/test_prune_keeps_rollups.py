@@ -139,3 +139,21 @@ def test_a_backlog_is_pruned_a_week_of_clicks_a_run():
     )
     _rebuild()
     assert Offer.objects.get(pk=offer.pk).clicks_count == 7
+
+
+def test_a_rebuild_goes_past_a_batch_of_kept_clicks_behind_the_boundary(counted):
+    # After a prune, the oldest ids left are clicks behind the boundary kept for their
+    # sale. A rebuild batch made only of those counted 0 rows, and the rebuild stopped
+    # there: every newer click was missing from the figures until the minute job caught
+    # up, a batch a minute.
+    from tracking.services.offer_stats import offer_stats_rebuild
+    from tracking.services.rollups import rollups_rebuild
+
+    offer, link = counted
+    raw_data_prune()
+    before = _figures(offer, link)
+
+    rollups_rebuild(batch_size=1)
+    offer_stats_rebuild(batch_size=1)
+
+    assert _figures(offer, link) == before

@@ -198,6 +198,12 @@ def test_a_run_out_of_time_stops_between_batches_and_the_next_goes_on(world):
     [
         (["--days", "119"], "Raw data is kept at least 120 days (asked: 119)."),
         (["--batch-size", "0"], "The batch size must be at least 1."),
+        # A cutoff before year 1: was an OverflowError traceback.
+        (["--days", "1000000"], "Raw data is kept at most 100000 days (asked: 1000000)."),
+        (
+            ["--days", "1000000", "--dry-run"],
+            "Raw data is kept at most 100000 days (asked: 1000000).",
+        ),
         (["--max-seconds", "0"], "--max-seconds must be positive."),
     ],
 )

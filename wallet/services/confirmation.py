@@ -99,7 +99,11 @@ def _confirm_batch(now, size: int) -> tuple[list, int]:
             was=Status.PENDING,
             to=Status.CONFIRMED,
             reason="Confirmation period over.",
-            updates={"confirmed_at": now, "updated_at": now},
+            # updated_at is when the row really changed, not when the run began: the
+            # daily figures (tracking.services.offer_stats) recount the days of events
+            # changed since their last run, and a long run's later batches would be
+            # dated before it.
+            updates={"confirmed_at": now, "updated_at": timezone.now()},
         )
         rewards = confirm_locked_events(events, now)
     return events, rewards
