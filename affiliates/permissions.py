@@ -166,6 +166,15 @@ def acting_partner(request) -> tuple[Partner | None, str | None]:
     return session_partner(request)
 
 
+def acting_user(request):
+    """Who a request acts as, for audit rows: an API key's creator (the key holds their
+    role; key authentication names the account holder as `request.user`), else the
+    logged-in user."""
+    if isinstance(request.auth, ApiKey) and request.auth.created_by_id:
+        return request.auth.created_by
+    return request.user
+
+
 def refuse_unless(role: str | None, action: str) -> None:
     if not role_allows(role, action):
         raise RoleRefused(

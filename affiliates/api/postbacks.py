@@ -12,6 +12,7 @@ from config.api_fields import UrlTemplateField
 
 from ..models import PartnerPostback, PostbackDelivery
 from ..models.postbacks import DELIVERY_OUTCOME_FIELDS
+from ..permissions import acting_user
 from ..services.deliveries import postback_delete, postback_save, postback_send_test
 from .base import PartnerApi
 
@@ -96,7 +97,7 @@ class PartnerPostbackApi(PartnerApi, APIView):
 
     @extend_schema(responses={204: None})
     def delete(self, request, pk):
-        postback_delete(postback=self._get(pk), actor=request.user)
+        postback_delete(postback=self._get(pk), actor=acting_user(request))
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 

@@ -309,6 +309,24 @@ def test_a_viewer_key_reads_but_cannot_create_a_link(world):
     assert Link.objects.filter(partner=world.partner).count() == 1
 
 
+def test_a_postback_deleted_through_a_team_admins_key_names_that_admin(world):
+    """Key authentication names the account holder as the request's user; the record of
+    who deleted must name the key's creator, who acted."""
+    from accounts.models import AuditLog
+
+    admin = team_member(world.partner, "admin")
+    postback = PostbackFactory(partner=world.partner)
+    api = _key(world, admin, "admin")
+
+    answer = api.delete(reverse("api-partner-postback", args=[postback.pk]))
+
+    assert answer.status_code == 204
+    stored = PartnerPostback.all_objects.get(pk=postback.pk)
+    assert stored.deleted_by == admin
+    audit = AuditLog.objects.get(action="partnerpostback.delete")
+    assert audit.actor == admin
+
+
 def test_a_key_shrinks_with_its_creator_and_dies_when_they_leave(world):
     admin = team_member(world.partner, "admin")
     api = _key(world, admin, "admin")
