@@ -2,8 +2,8 @@
 
 Django's client builds a new `redis.Redis` for every cache call (about 0.2 ms of Python
 on this machine: the client copies its table of response callbacks each time), which is
-the largest cost /go/ pays in the cache (its unique-visitor `add`) and /out/ pays to load
-the session. A `redis.Redis` holds no connection of its own (the pool lends one per
+what /out/ pays to load the session (and what the minute roll-up pays per unique-visitor
+`add`). A `redis.Redis` holds no connection of its own (the pool lends one per
 command, and notices a fork), so sharing it is what redis-py intends.
 """
 

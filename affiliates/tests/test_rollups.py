@@ -153,10 +153,11 @@ def test_later_clicks_add_to_the_days_row(world, client):
 
     rows = DailyClicks.objects.filter(link=world["l1"], sub1="abc").order_by("day")
     assert list(rows.values_list("day", "clicks", "unique_clicks")) == [
-        (world["today"] - timedelta(days=2), 1, 0),  # the first visitor again, within 24 h
+        # The first visitor, a day before its first visit: a window of its own.
+        (world["today"] - timedelta(days=2), 1, 1),
         (world["day_b"], 5, 3),
     ]
-    assert _link_totals(world["l1"]) == [(7, 4)]
+    assert _link_totals(world["l1"]) == [(7, 5)]
 
 
 def test_clicks_younger_than_the_settling_time_wait_for_the_next_run(world, client):

@@ -100,6 +100,8 @@ class AffiliateClick(models.Model):
     referrer = models.CharField(max_length=512, blank=True)
     country = models.CharField(max_length=2, blank=True)
     # The first visit of this ip + user agent to this link within the window; bots never.
+    # Written provisionally (not is_bot) by /go/ and decided by the minute roll-up before
+    # it counts the click (tracking/services/unique_visitors.py): final within a minute.
     is_unique = models.BooleanField(default=True)
     is_bot = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)

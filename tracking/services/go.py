@@ -1,13 +1,12 @@
 """/go/<slug>/: a partner's link. The link's row from the process's cache (one SELECT
-when it is not there), one INSERT."""
+when it is not there), one INSERT; no call to Redis for the visitor (the minute roll-up
+decides which clicks are unique)."""
 
-import hashlib
 import uuid
 from dataclasses import dataclass
 from urllib.parse import quote
 
 from django.conf import settings
-from django.core.cache import cache
 
 from affiliates.models import Link, Partner
 from campaigns.models import Campaign
@@ -84,13 +83,6 @@ def visitor_device(user_agent: str) -> str:
     return describe_user_agent(user_agent)["kind"]
 
 
-def first_visit(link_id: int, ip: str | None, user_agent: str) -> bool:
-    """Is this ip + user agent new to the link within the window? Decided in the cache
-    (atomic add), so the hot path makes no extra query."""
-    digest = hashlib.sha256(f"{link_id}|{ip}|{user_agent}".encode()).hexdigest()[:32]
-    return cache.add(f"go:seen:{digest}", 1, timeout=settings.AFFILIATE_UNIQUE_CLICK_WINDOW)
-
-
 @dataclass(frozen=True)
 class RecordedClick:
     """What the redirect needs of the click it just wrote."""
@@ -105,7 +97,6 @@ def affiliate_click_record(
     *, link: LinkRow, params, ip, user_agent, device, referrer, country
 ) -> RecordedClick:
     is_bot = device == "bot"
-    unique = first_visit(link.pk, ip, user_agent) and not is_bot
     click = RecordedClick(
         click_id=uuid.uuid4(),
         sub1=(params.get("sub1") or link.sub1)[:255],
@@ -128,7 +119,9 @@ def affiliate_click_record(
             "device_type": device,
             "referrer": referrer[:512],
             "country": country,
-            "is_unique": unique,
+            # Provisional: the minute roll-up decides whether this visitor was new to the
+            # link within the window (unique_visitors.py) before anything counts it.
+            "is_unique": not is_bot,
             "is_bot": is_bot,
         },
     )

@@ -20,6 +20,7 @@ from wallet.models import CashbackEvent
 
 from ..models import AffiliateClick, Click, OfferClicksBefore, OfferView, RollupState
 from .retention import pruned_before
+from .unique_visitors import unique_visitors_decide
 
 # Rows younger than this are left for the next run: an insert that took its id earlier
 # may still be uncommitted, and reading past it would skip it for good.
@@ -41,12 +42,20 @@ def counters_roll_up(*, batch_size: int = 50_000) -> dict[str, int]:
         for name, (model, field) in OFFER_COUNTERS.items()
     }
     read["affiliate_clicks"] = _roll_up(
-        "affiliate_clicks", AffiliateClick, batch_size, _affiliate_clicks
+        "affiliate_clicks",
+        AffiliateClick,
+        batch_size,
+        _affiliate_clicks,
+        # Which clicks are unique is decided first (unique_visitors.py): /go/ writes them
+        # provisionally, without a call to Redis.
+        prepare=lambda window, state, upper: unique_visitors_decide(
+            window, upper=upper, counted_through=state.last_id
+        ),
     )
     return read
 
 
-def _roll_up(name: str, model, batch_size: int, apply) -> int:
+def _roll_up(name: str, model, batch_size: int, apply, *, prepare=None) -> int:
     with transaction.atomic():
         state, _ = RollupState.objects.select_for_update().get_or_create(name=name)
         new = model.objects.filter(pk__gt=state.last_id, created_at__lt=timezone.now() - SETTLE)
@@ -63,6 +72,8 @@ def _roll_up(name: str, model, batch_size: int, apply) -> int:
         # kept where rollups_rebuild keeps them); only a rebuild from id 0 meets them.
         if (boundary := pruned_before(model)) is not None:
             window = window.filter(created_at__gte=boundary)
+        if prepare is not None:
+            prepare(window, state, upper)
         apply(window)
         state.last_id = upper
         state.save(update_fields=["last_id", "updated_at"])
@@ -156,7 +167,9 @@ def rollups_rebuild(*, batch_size: int = 200_000) -> dict[str, int]:
     with transaction.atomic():
         # First (the UPDATE locks the rows), so that a prune moving its boundary, which
         # locks them too, has either finished or waits until this transaction ends. Its own
-        # watermarks only: the offers' daily figures have their own rebuild.
+        # watermarks only: the offers' daily figures have their own rebuild. Never the
+        # unique-visitor decision's (unique_visitors.py): the recount reads the decisions
+        # already written, which could not be made again.
         RollupState.objects.filter(name__in=[*OFFER_COUNTERS, "affiliate_clicks"]).update(last_id=0)
         Offer.objects.update(
             views_count=0,

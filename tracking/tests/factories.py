@@ -35,6 +35,9 @@ class AffiliateClickFactory(factory.django.DjangoModelFactory):
     link = factory.SubFactory(LinkFactory)
     partner = factory.SelfAttribute("link.partner")
     campaign = factory.SelfAttribute("link.campaign")
+    # A visitor of its own each (the roll-up counts a second click of the same ip and
+    # user agent on a link within the window as a repeat).
+    ip = factory.Sequence(lambda n: f"10.{n // 65536 % 256}.{n // 256 % 256}.{n % 256}")
 
     @factory.post_generation
     def age(click, create, extracted, **kwargs):

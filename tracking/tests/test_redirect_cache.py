@@ -24,6 +24,8 @@ from offers.tests.factories import MerchantFactory, OfferFactory
 from tracking.models import Click
 from tracking.services import clicks, go
 
+from .cache_calls import cache_calls
+
 pytestmark = pytest.mark.django_db
 
 CHROME = (
@@ -81,6 +83,19 @@ def test_a_warm_go_makes_only_the_click_insert(client, django_assert_num_queries
     assert statements == ["INSERT tracking_affiliateclick"]
     with django_assert_num_queries(0):
         assert go.link_for_click(link.slug).pk == link.pk
+
+
+def test_a_warm_go_makes_no_cache_call(client, clock, monkeypatch):
+    """Within the second after the link cache looked at its version: the INSERT is the
+    request's only round trip (the unique-visitor decision is the roll-up's)."""
+    link = LinkFactory()
+    client.get(_go(link))
+
+    with cache_calls(monkeypatch) as calls, data_statements() as statements:
+        response = client.get(_go(link), HTTP_USER_AGENT=CHROME, REMOTE_ADDR="198.51.100.7")
+
+    assert response.status_code == 302
+    assert (calls, statements) == ([], ["INSERT tracking_affiliateclick"])
 
 
 def test_warm_lookups_of_links_offers_and_stores_make_no_query(django_assert_num_queries):
