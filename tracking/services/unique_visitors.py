@@ -36,6 +36,7 @@ from ..models import AffiliateClick, RollupState
 
 WATERMARK = "affiliate_click_unique"
 UPDATE_CHUNK = 1000
+PAGE = 5000
 
 
 def visitor_key(link_id: int, ip: str | None, user_agent: str) -> str:
@@ -56,12 +57,8 @@ def unique_visitors_decide(window: QuerySet, *, upper: int, counted_through: int
     )
     if state.last_id >= upper:
         return 0
-    rows = (
-        window.filter(pk__gt=state.last_id, is_bot=False)
-        .order_by("pk")
-        .values_list("pk", "link_id", "ip", "user_agent", "created_at")
-    )
-    repeats = _repeats(rows.iterator(chunk_size=2000), timezone.now())
+    rows = window.filter(is_bot=False).order_by("pk")
+    repeats = _repeats(_pages(rows, after=state.last_id), timezone.now())
     for start in range(0, len(repeats), UPDATE_CHUNK):
         AffiliateClick.objects.filter(pk__in=repeats[start : start + UPDATE_CHUNK]).update(
             is_unique=False
@@ -69,6 +66,21 @@ def unique_visitors_decide(window: QuerySet, *, upper: int, counted_through: int
     state.last_id = upper
     state.save(update_fields=["last_id", "updated_at"])
     return len(repeats)
+
+
+def _pages(rows: QuerySet, *, after: int):
+    """The rows in id order, a page at a time by id (lists, not a server-side cursor: a
+    cursor would not outlive the transaction's rollback when the cache fails)."""
+    while True:
+        page = list(
+            rows.filter(pk__gt=after).values_list(
+                "pk", "link_id", "ip", "user_agent", "created_at"
+            )[:PAGE]
+        )
+        yield from page
+        if len(page) < PAGE:
+            return
+        after = page[-1][0]
 
 
 def _repeats(rows, now: datetime) -> list[int]:
