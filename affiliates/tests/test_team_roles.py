@@ -422,3 +422,18 @@ def test_an_admin_changes_payout_details_with_their_own_password_and_the_holder_
     assert [m.to for m in mail.outbox] == [[world.partner.user.email]]
     audit = AuditLog.objects.get(action="partner.payout_details")
     assert (audit.actor, audit.entity_id) == (admin, str(world.partner.pk))
+
+
+def test_a_refused_portal_page_says_why_and_leads_back(client, world):
+    """The portal's refusal names the role; the page shows it with the site's navigation and
+    a way back, not a bare "403 Forbidden"."""
+    viewer = team_member(world.partner, "viewer")
+    client.force_login(viewer)
+
+    response = client.get(reverse("affiliates:api-keys"))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your role (viewer) in this partner account may not do this." in page
+    assert f'href="{reverse("affiliates:dashboard")}"' in page
+    assert f'href="{reverse("affiliates:team")}"' in page  # who decides roles
