@@ -181,6 +181,8 @@ def test_other_roles_neither_see_nor_open_it(client, figures, role):
     assert PAGE not in index
     assert (page.status_code, csv.status_code) == (403, 403)
     assert "Bolt deal" not in page.content.decode() + csv.content.decode()
+    # The refusal leads back to what they may see, not to a bare "403 Forbidden".
+    assert f'href="{reverse("admin:index")}"' in page.content.decode()
 
 
 def test_the_page_reads_the_rollup_only(finance, figures, django_assert_num_queries):
