@@ -176,6 +176,7 @@ def team_join(request, token):
         messages.success(request, f"You joined {partner} as {invitation.role}.")
         return redirect("affiliates:dashboard")
     context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
+    context["signup_url"] = f"{reverse('accounts:signup')}?next={request.path}"
     return render(request, "affiliates/team_join.html", context)
 
 
