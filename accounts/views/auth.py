@@ -153,6 +153,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
 
+    def dispatch(self, request, *args, **kwargs):
+        # An account made through Google or Facebook has no old password to type: its
+        # first one is set through an emailed link instead.
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            messages.info(request, "You have no password yet: set one first.")
+            return redirect("accounts:password-set")
+        return super().dispatch(request, *args, **kwargs)
+
     def form_valid(self, form):
         old_key = self.request.session.session_key
         response = super().form_valid(form)  # keeps this session, under a new key
