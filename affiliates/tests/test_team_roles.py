@@ -238,6 +238,8 @@ def test_a_viewer_reads_reports_but_cannot_create_a_link_page_or_api(client, wor
     listing = client.get(reverse("affiliates:links")).content.decode()
     assert world.link.name in listing
     assert 'data-test="link-form"' not in listing
+    # … and says why, rather than leaving the viewer to look for a missing form.
+    assert "As a viewer you see the team's links and their figures" in listing
 
 
 def test_a_member_acts_on_the_team_partner_not_their_own(client, world):
