@@ -439,3 +439,16 @@ def test_a_refused_portal_page_says_why_and_leads_back(client, world):
     assert "Your role (viewer) in this partner account may not do this." in page
     assert f'href="{reverse("affiliates:dashboard")}"' in page
     assert f'href="{reverse("affiliates:team")}"' in page  # who decides roles
+
+
+@pytest.mark.parametrize(
+    ("role", "label"), [("member", "See payouts"), ("admin", "Request a payout")]
+)
+def test_the_dashboard_offers_a_payout_request_only_to_roles_that_may_ask(
+    client, world, role, label
+):
+    client.force_login(team_member(world.partner, role))
+
+    page = client.get(reverse("affiliates:dashboard")).content.decode()
+
+    assert f'data-test="payouts-link">{label}</a>' in page
