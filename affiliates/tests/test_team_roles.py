@@ -452,3 +452,12 @@ def test_the_dashboard_offers_a_payout_request_only_to_roles_that_may_ask(
     page = client.get(reverse("affiliates:dashboard")).content.decode()
 
     assert f'data-test="payouts-link">{label}</a>' in page
+
+
+def test_a_viewer_on_a_campaign_that_needs_access_is_told_who_may_ask(client, world):
+    client.force_login(team_member(world.partner, "viewer"))
+
+    page = client.get(reverse("affiliates:campaign", args=[world.gated.slug])).content.decode()
+
+    assert "As a viewer you cannot ask; the team's members, admins and owners can." in page
+    assert reverse("affiliates:access-request", args=[world.gated.slug]) not in page
