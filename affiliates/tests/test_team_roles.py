@@ -461,3 +461,13 @@ def test_a_viewer_on_a_campaign_that_needs_access_is_told_who_may_ask(client, wo
 
     assert "As a viewer you cannot ask; the team's members, admins and owners can." in page
     assert reverse("affiliates:access-request", args=[world.gated.slug]) not in page
+
+
+@pytest.mark.parametrize(("role", "told"), [("member", True), ("admin", False)])
+def test_the_payouts_page_says_who_requests_payouts(client, world, role, told):
+    client.force_login(team_member(world.partner, role))
+
+    page = client.get(reverse("affiliates:payouts")).content.decode()
+
+    assert ("Only the account's admins and owners request payouts." in page) is told
+    assert ('data-test="request-payout"' in page) is not told
