@@ -334,14 +334,24 @@ class MaskedUrlMixin:
 class PostbackDeletedFilter(admin.SimpleListFilter):
     title = "deleted by the partner"
     parameter_name = "deleted"
+    field = "deleted_at"
 
     def lookups(self, request, model_admin):
         return [("no", "Not deleted"), ("yes", "Deleted")]
 
     def queryset(self, request, queryset):
         if self.value() in ("yes", "no"):
-            return queryset.filter(deleted_at__isnull=self.value() == "no")
+            return queryset.filter(**{f"{self.field}__isnull": self.value() == "no"})
         return queryset
+
+
+class DeliveryPostbackDeletedFilter(PostbackDeletedFilter):
+    """Deliveries by whether their postback was deleted (Django's empty-field filter read
+    "By deleted at: Empty / Not empty", which staff took for the delivery's own state)."""
+
+    title = "postback deleted by the partner"
+    parameter_name = "postback_deleted"
+    field = "postback__deleted_at"
 
 
 @admin.register(PartnerPostback)
@@ -390,7 +400,7 @@ class PostbackDeliveryAdmin(MaskedUrlMixin, ReadOnlyAdminMixin, BigTableAdmin):
         "last_status_code",
         "next_attempt_at",
     )
-    list_filter = ("status", "event", ("postback__deleted_at", admin.EmptyFieldListFilter))
+    list_filter = ("status", "event", DeliveryPostbackDeletedFilter)
     search_fields = ("postback__partner__name",)
     list_select_related = ("postback",)
     # The sent URL and body carry the partner's credentials: the URL masked, no body.

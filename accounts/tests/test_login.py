@@ -134,3 +134,16 @@ def test_logout_forgets_the_session(client):
 
     assert UserSession.objects.count() == 0
     assert client.get(reverse("dashboard")).status_code == 302
+
+
+@pytest.mark.parametrize(
+    ("next_url", "signup_href"),
+    [
+        ("/partners/team/join/abc/", "/accounts/signup/?next=/partners/team/join/abc/"),
+        ("https://evil.example.com/", "/accounts/signup/"),
+    ],
+)
+def test_the_login_pages_sign_up_link_keeps_where_they_were_going(client, next_url, signup_href):
+    page = client.get(LOGIN, {"next": next_url}).content.decode()
+
+    assert f'href="{signup_href}" data-test="signup-link"' in page

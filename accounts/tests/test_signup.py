@@ -160,3 +160,19 @@ def test_signup_rate_limit_per_ip(client, settings):
         "user0@example.com",
         "user1@example.com",
     ]
+
+
+@pytest.mark.parametrize(
+    ("next_url", "lands_on"),
+    [
+        ("/partners/team/join/abc/", "/partners/team/join/abc/"),
+        ("https://evil.example.com/", reverse("dashboard")),
+        ("//evil.example.com/", reverse("dashboard")),
+    ],
+)
+def test_signup_goes_on_to_a_next_page_on_this_site_only(client, next_url, lands_on):
+    response = client.post(f"{SIGNUP}?next={next_url}", _form())
+
+    assert response.status_code == 302
+    assert response.url == lands_on
+    assert User.objects.count() == 1

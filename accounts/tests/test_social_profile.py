@@ -270,3 +270,19 @@ def test_staff_see_linked_accounts_read_only_and_no_allauth_app_pages(client):
     assert SocialAccount.objects.get().user_id == account.user_id
     for name in ("socialaccount_socialapp", "socialaccount_socialtoken", "account_emailaddress"):
         assert client.get(f"/admin/{name.replace('_', '/', 1)}/").status_code == 404
+
+
+def test_an_account_without_a_password_is_sent_to_set_one_not_to_change_it(client):
+    social_login(client, "google", google_responses())
+    user = User.objects.get()
+
+    page = client.get(reverse("accounts:password-change"))
+    posted = client.post(
+        reverse("accounts:password-change"),
+        {"old_password": "", "new_password1": "plum-orchard-4", "new_password2": "plum-orchard-4"},
+    )
+
+    assert (page.status_code, page.url) == (302, reverse("accounts:password-set"))
+    assert (posted.status_code, posted.url) == (302, reverse("accounts:password-set"))
+    user.refresh_from_db()
+    assert not user.has_usable_password()

@@ -6,6 +6,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django.views.generic import TemplateView
 
@@ -38,12 +39,22 @@ def _base_url(request) -> str:
     return request.build_absolute_uri("/")
 
 
+def _next_url(request) -> str:
+    """A `?next=` on this site (as login's): where the new account goes on, e.g. back to the
+    team invitation that sent them to sign up. Anything else is dropped."""
+    target = request.GET.get("next", "")
+    allowed = url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    )
+    return target if allowed else ""
+
+
 def signup(request):
     referral_code = request.GET.get("ref", "").strip()[:16]
     if request.user.is_authenticated:
         if referral_code and referral_code.upper() == request.user.referral_code:
             messages.info(request, "That is your own referral link: share it with friends.")
-        return redirect("dashboard")
+        return redirect(_next_url(request) or "dashboard")
     form = SignupForm(request.POST or None, initial={"referral_code": referral_code})
     if request.method == "POST" and form.is_valid():
         if not SIGNUP_IP.allows(client_ip(request) or "unknown"):
@@ -66,7 +77,7 @@ def signup(request):
                     request,
                     f"Welcome to SaveBucks! We sent a verification link to {user.email}.",
                 )
-                return redirect("dashboard")
+                return redirect(_next_url(request) or "dashboard")
     return render(request, "accounts/signup.html", {"form": form})
 
 
@@ -141,6 +152,14 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     form_class = LimitedPasswordChangeForm
     success_url = reverse_lazy("accounts:profile")
+
+    def dispatch(self, request, *args, **kwargs):
+        # An account made through Google or Facebook has no old password to type: its
+        # first one is set through an emailed link instead.
+        if request.user.is_authenticated and not request.user.has_usable_password():
+            messages.info(request, "You have no password yet: set one first.")
+            return redirect("accounts:password-set")
+        return super().dispatch(request, *args, **kwargs)
 
     def form_valid(self, form):
         old_key = self.request.session.session_key

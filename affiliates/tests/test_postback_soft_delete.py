@@ -122,7 +122,7 @@ def test_staff_see_deleted_postbacks_with_a_filter_and_their_deliveries(staff, d
     page = staff.get(reverse("admin:affiliates_partnerpostback_change", args=[postback.pk]))
     deliveries = staff.get(
         reverse("admin:affiliates_postbackdelivery_changelist"),
-        {"postback__deleted_at__isempty": "0"},
+        {"postback_deleted": "yes"},
     )
 
     assert sorted(listed({}), key=lambda p: p.pk) == [postback, live]
@@ -131,6 +131,11 @@ def test_staff_see_deleted_postbacks_with_a_filter_and_their_deliveries(staff, d
     assert page.status_code == 200
     assert "Deleted by" in page.content.decode()
     assert sorted(deliveries.context["cl"].result_list, key=lambda d: d.pk) == [delivered, pending]
+    assert "By postback deleted by the partner" in deliveries.content.decode()
+    live_deliveries = staff.get(
+        reverse("admin:affiliates_postbackdelivery_changelist"), {"postback_deleted": "no"}
+    )
+    assert list(live_deliveries.context["cl"].result_list) == []
 
 
 def test_a_delivery_of_a_deleted_postback_opens_in_the_admin(staff, deleted):

@@ -468,3 +468,51 @@ def test_staff_still_manage_a_team_that_works_no_partner_account(client):
     assert response.status_code == 302, response.content[:2000]
     team.refresh_from_db()
     assert team.name == "Agency two"
+
+
+def test_a_visitor_without_an_account_signs_up_and_comes_back_to_join(
+    client, partner, django_capture_on_commit_callbacks
+):
+    link = _invite(client, partner, "new@example.com", "viewer", django_capture_on_commit_callbacks)
+    client.logout()
+    signup = f"{reverse('accounts:signup')}?next={link}"
+
+    page = client.get(link)
+    with django_capture_on_commit_callbacks(execute=True):
+        signed_up = client.post(
+            signup,
+            {
+                "email": "new@example.com",
+                "first_name": "Nia",
+                "last_name": "Newton",
+                "password1": "plum-orchard-42",
+                "password2": "plum-orchard-42",
+                "referral_code": "",
+            },
+        )
+    joined = client.post(signed_up.url)
+
+    assert f'href="{signup}"'.encode() in page.content
+    assert signed_up.status_code == 302
+    assert signed_up.url == link
+    assert joined.status_code == 302
+    assert joined.url == reverse("affiliates:dashboard")
+    member = TeamMember.objects.get(user__email="new@example.com")
+    assert (member.team_id, member.role) == (partner_team(partner).pk, "viewer")
+
+
+def test_someone_logged_in_as_another_address_logs_out_and_back_to_the_link(
+    client, partner, django_capture_on_commit_callbacks
+):
+    link = _invite(client, partner, "viv@example.com", "member", django_capture_on_commit_callbacks)
+    client.force_login(UserFactory(email="other@example.com"))
+    login_then_join = f"{reverse('accounts:login')}?next={link}"
+
+    page = client.get(link).content.decode()
+    logged_out = client.post(reverse("accounts:logout"), {"next": login_then_join})
+
+    assert 'data-test="switch-user"' in page
+    assert f'name="next" value="{login_then_join}"' in page
+    assert (logged_out.status_code, logged_out.url) == (302, login_then_join)
+    assert "_auth_user_id" not in client.session
+    assert TeamInvitation.objects.get().accepted_at is None

@@ -238,6 +238,8 @@ def test_a_viewer_reads_reports_but_cannot_create_a_link_page_or_api(client, wor
     listing = client.get(reverse("affiliates:links")).content.decode()
     assert world.link.name in listing
     assert 'data-test="link-form"' not in listing
+    # … and says why, rather than leaving the viewer to look for a missing form.
+    assert "As a viewer you see the team's links and their figures" in listing
 
 
 def test_a_member_acts_on_the_team_partner_not_their_own(client, world):
@@ -422,3 +424,50 @@ def test_an_admin_changes_payout_details_with_their_own_password_and_the_holder_
     assert [m.to for m in mail.outbox] == [[world.partner.user.email]]
     audit = AuditLog.objects.get(action="partner.payout_details")
     assert (audit.actor, audit.entity_id) == (admin, str(world.partner.pk))
+
+
+def test_a_refused_portal_page_says_why_and_leads_back(client, world):
+    """The portal's refusal names the role; the page shows it with the site's navigation and
+    a way back, not a bare "403 Forbidden"."""
+    viewer = team_member(world.partner, "viewer")
+    client.force_login(viewer)
+
+    response = client.get(reverse("affiliates:api-keys"))
+
+    assert response.status_code == 403
+    page = response.content.decode()
+    assert "Your role (viewer) in this partner account may not do this." in page
+    assert f'href="{reverse("affiliates:dashboard")}"' in page
+    assert f'href="{reverse("affiliates:team")}"' in page  # who decides roles
+
+
+@pytest.mark.parametrize(
+    ("role", "label"), [("member", "See payouts"), ("admin", "Request a payout")]
+)
+def test_the_dashboard_offers_a_payout_request_only_to_roles_that_may_ask(
+    client, world, role, label
+):
+    client.force_login(team_member(world.partner, role))
+
+    page = client.get(reverse("affiliates:dashboard")).content.decode()
+
+    assert f'data-test="payouts-link">{label}</a>' in page
+
+
+def test_a_viewer_on_a_campaign_that_needs_access_is_told_who_may_ask(client, world):
+    client.force_login(team_member(world.partner, "viewer"))
+
+    page = client.get(reverse("affiliates:campaign", args=[world.gated.slug])).content.decode()
+
+    assert "As a viewer you cannot ask; the team's members, admins and owners can." in page
+    assert reverse("affiliates:access-request", args=[world.gated.slug]) not in page
+
+
+@pytest.mark.parametrize(("role", "told"), [("member", True), ("admin", False)])
+def test_the_payouts_page_says_who_requests_payouts(client, world, role, told):
+    client.force_login(team_member(world.partner, role))
+
+    page = client.get(reverse("affiliates:payouts")).content.decode()
+
+    assert ("Only the account's admins and owners request payouts." in page) is told
+    assert ('data-test="request-payout"' in page) is not told

@@ -165,7 +165,12 @@ def team_join(request, token):
     partner = getattr(invitation.team, "partner", None)
     if partner is None:  # a team that works no partner account (none is invited yet)
         raise Http404("This invitation is not for a partner account.")
-    context = {"invitation": invitation, "partner": partner}
+    context = {
+        "invitation": invitation,
+        "partner": partner,
+        "login_url": f"{reverse('accounts:login')}?next={request.path}",
+        "signup_url": f"{reverse('accounts:signup')}?next={request.path}",
+    }
     if request.method == "POST" and request.user.is_authenticated:
         try:
             team_invitation_accept(token=token, user=request.user, request=request)
@@ -175,7 +180,6 @@ def team_join(request, token):
         request.session[SESSION_KEY] = partner.pk
         messages.success(request, f"You joined {partner} as {invitation.role}.")
         return redirect("affiliates:dashboard")
-    context["login_url"] = f"{reverse('accounts:login')}?next={request.path}"
     return render(request, "affiliates/team_join.html", context)
 
 

@@ -165,6 +165,8 @@ def test_roles_that_see_the_page_find_it_in_the_admin(client, figures, role):
 
     assert f'<a href="{PAGE}">Top offers and stores</a>' in index
     assert page.status_code == 200
+    # The breadcrumb names the section the admin lists it under, as its neighbours' do.
+    assert '/admin/offers/">Catalog</a> \u203a Top offers and stores' in page.content.decode()
     assert _cells(1, *BOLT_DEAL) in page.content.decode()
     assert csv.status_code == 200
     assert csv.content.decode().count("\r\n") == 3
@@ -181,6 +183,8 @@ def test_other_roles_neither_see_nor_open_it(client, figures, role):
     assert PAGE not in index
     assert (page.status_code, csv.status_code) == (403, 403)
     assert "Bolt deal" not in page.content.decode() + csv.content.decode()
+    # The refusal leads back to what they may see, not to a bare "403 Forbidden".
+    assert f'href="{reverse("admin:index")}"' in page.content.decode()
 
 
 def test_the_page_reads_the_rollup_only(finance, figures, django_assert_num_queries):
