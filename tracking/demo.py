@@ -43,10 +43,36 @@ CONVERSIONS = [
     ("DEMO-AFF-06", "blog", "DEMOSALE01", "60.00", "declined", 10, False),
 ]
 SOURCES = ("blog", "newsletter", "social")
+# Visitors who clicked out without buying (anonymous): enough, with the sales above, for
+# the home page's "Popular right now" (ten clicks in 30 days at least) to show two offers.
+BROWSING = [("demo-acme-electronics-1", 11), ("demo-nimbus-travel-1", 11)]
 
 
 def seed() -> list[str]:
-    return [*_shopper_activity(), *_partner_activity()]
+    return [*_shopper_activity(), *_browsing(), *_partner_activity()]
+
+
+def _browsing() -> list[str]:
+    now = timezone.now()
+    for external_id, count in BROWSING:
+        offer = Offer.objects.select_related("merchant").get(external_id=external_id)
+        terms = offer.cashback_terms()
+        for n in range(count):
+            click, _ = Click.objects.get_or_create(
+                click_id=uuid.uuid5(uuid.NAMESPACE_URL, f"savebucks-demo/browse/{external_id}/{n}"),
+                defaults={
+                    "offer": offer,
+                    "merchant": offer.merchant,
+                    "cashback_type": terms.type,
+                    "cashback_value": terms.value,
+                    "cashback_max": terms.max,
+                    "cashback_uncapped": terms.uncapped,
+                    "device_type": Click.Device.MOBILE,
+                },
+            )
+            # One a day or so over the last fortnight.
+            Click.objects.filter(pk=click.pk).update(created_at=now - timedelta(days=n, hours=5))
+    return [f"visitors {sum(count for _id, count in BROWSING)} click-outs without a sale"]
 
 
 def _shopper_activity() -> list[str]:

@@ -1,7 +1,8 @@
 """Issue 13's acceptance on the demo: the staff top-offers page excludes rejected sales.
 
 The demo shopper's Acme Electronics sale of 650.00, five days ago, was rejected; the
-page shows only the pending one of 249.99 twelve days ago (both clicks count)."""
+page shows only the pending one of 249.99 twelve days ago (both clicks count, with the
+demo's eleven click-outs without a sale)."""
 
 import io
 
@@ -28,8 +29,8 @@ def test_the_demo_top_offers_page_excludes_the_rejected_sale(client, demo):
     html = client.get(reverse("admin:offers_topoffersreport_changelist")).content.decode()
 
     offers, stores = html.split('data-test="top-stores"')
-    acme = ("Acme Electronics", 2, 1, 0, "50.00%", "249.99", "249.99", "10.00", "20.00", "10.00")
-    nimbus = ("Nimbus Travel", 1, 1, 0, "100.00%", "1200.00", "1200.00", "72.00", "84.00", "12.00")
+    acme = ("Acme Electronics", 13, 1, 0, "7.69%", "249.99", "249.99", "10.00", "20.00", "10.00")
+    nimbus = ("Nimbus Travel", 12, 1, 0, "8.33%", "1200.00", "1200.00", "72.00", "84.00", "12.00")
     # One sale each: more clicks first. Sales 40 days ago and more are outside the window.
     assert (
         _cells(1, "Acme Electronics: 15% off your first order", *acme)
@@ -38,3 +39,13 @@ def test_the_demo_top_offers_page_excludes_the_rejected_sale(client, demo):
     ) in offers
     assert _cells(1, *acme) + _cells(2, *nimbus) + "</tbody>" in stores
     assert "650.00" not in html
+
+
+def test_the_demo_home_page_shows_popular_offers_by_their_30_day_figures(client, demo):
+    html = client.get("/").content.decode()
+
+    assert "Popular right now" in html
+    popular = html.split("Popular right now", 1)[1]
+    # Ranked by conversion rate over 30 days: Nimbus 1 sale in 12 clicks, Acme 1 in 13
+    # (its rejected sale does not count).
+    assert popular.index("Nimbus Travel") < popular.index("Acme Electronics")
