@@ -181,6 +181,30 @@ def _attempt(delivery: PostbackDelivery, sender) -> tuple[bool, bool, int | None
     return 200 <= result.status < 300, False, result.status, result.body[:500], ""
 
 
+DELETED_URL = "The postback URL was deleted."
+
+
+def _fail_rows_of_deleted_urls(limit: int) -> int:
+    """A conversion that read the partner's URLs just before a delete committed queues its
+    rows after the delete failed the pending ones: never sent (`_claim` skips them), they
+    would stay pending for good. Each dispatch run fails them as the delete does."""
+    with transaction.atomic():
+        pks = list(
+            PostbackDelivery.objects.select_for_update(skip_locked=True, of=("self",))
+            .filter(status=Status.PENDING, postback__deleted_at__isnull=False)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:limit]
+        )
+        return transition_claimed(
+            PostbackDelivery,
+            pks,
+            was=Status.PENDING,
+            to=Status.FAILED,
+            reason=DELETED_URL,
+            updates={"next_attempt_at": None, "last_error": DELETED_URL},
+        )
+
+
 def deliveries_dispatch(*, now=None, limit: int = 200, sender=outbound.send) -> DispatchReport:
     """Send what is due. The network calls happen outside any database transaction.
 
@@ -188,6 +212,7 @@ def deliveries_dispatch(*, now=None, limit: int = 200, sender=outbound.send) -> 
     it, each retry is scheduled from the moment its attempt ended.
     """
     report = DispatchReport()
+    report.failed += _fail_rows_of_deleted_urls(limit)
     claimed = 0
     while claimed < limit:
         chunk = _claim(now or timezone.now(), min(CLAIM_CHUNK, limit - claimed))
@@ -315,7 +340,7 @@ def postback_delete(*, postback: PartnerPostback, actor=None) -> None:
     its delivery log stays for staff. Pending deliveries fail now; a send already in flight
     records nothing (deliveries_dispatch writes an outcome only while its claim holds and
     the row is still pending)."""
-    why = "The postback URL was deleted."
+    why = DELETED_URL
     with transaction.atomic():
         # Conditional: deleting twice (two tabs, a retried API call) marks it once.
         if not PartnerPostback.objects.filter(pk=postback.pk).update(

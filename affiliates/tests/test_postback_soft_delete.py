@@ -6,7 +6,7 @@ from django.contrib.auth.models import Group
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AuditLog
+from accounts.models import AuditLog, StatusChange
 from accounts.tests.factories import StaffFactory
 from affiliates.models import PartnerPostback, PostbackDelivery
 from affiliates.outbound import HttpResult
@@ -88,9 +88,19 @@ def test_nothing_is_ever_sent_to_a_deleted_url(deleted):
 
     report = deliveries_dispatch(sender=sender)
 
-    assert (sent, report.delivered) == ([], 0)
+    assert (sent, report.delivered, report.failed) == ([], 0, 1)
     slipped.refresh_from_db()
-    assert (slipped.status, slipped.attempts) == ("pending", 0)
+    # Failed as the delete fails pending rows, not left pending for good.
+    assert (slipped.status, slipped.attempts, slipped.last_error) == (
+        "failed",
+        0,
+        "The postback URL was deleted.",
+    )
+    assert slipped.next_attempt_at is None
+    history = StatusChange.objects.filter(
+        content_type__model="postbackdelivery", object_id=slipped.pk
+    )
+    assert list(history.values_list("from_status", "to_status")) == [("pending", "failed")]
 
 
 def test_deleted_urls_do_not_count_towards_the_limit(deleted):
