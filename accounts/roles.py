@@ -21,6 +21,13 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("wallet", "account", ("adjust",)),
         ("affiliates", "*", VIEW),
         ("affiliates", "partnerpayout", EDIT),
+        # Whatever pays cash: codes, bonus amounts, tiers, prizes, points corrections.
+        ("gamification", "*", VIEW),
+        ("gamification", "bonuscode", EDIT),
+        ("gamification", "dailybonusday", EDIT),
+        ("gamification", "viptier", EDIT),
+        ("gamification", "activity", ("correct",)),
+        ("gamification", "challengeentry", ("change", "approve")),
         ("accounts", "user", VIEW),
         ("accounts", "userkyc", ("view", "change")),
         ("accounts", "auditlog", VIEW),
@@ -36,6 +43,9 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("offers", "*", VIEW),
         ("tracking", "*", VIEW),
         ("wallet", "*", VIEW),
+        ("gamification", "*", VIEW),
+        # A shopper's id on a race's partner platform, checked against their proof.
+        ("gamification", "externalaccount", ("change", "verify")),
     ],
     "Content editor": [
         ("cms", "*", ALL),
@@ -43,7 +53,11 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         # Which offers sell: what the home page and the featured lists are curated from.
         ("offers", "topoffersreport", ("see",)),
         ("campaigns", "*", VIEW),
-        ("gamification", "*", EDIT),
+        # The games' rules and texts; nothing here moves money by itself.
+        ("gamification", "*", VIEW),
+        ("gamification", "leaderboard", EDIT),
+        ("gamification", "race", EDIT),
+        ("gamification", "challenge", EDIT),
     ],
     "Affiliate manager": [
         ("affiliates", "*", EDIT),

@@ -22,6 +22,7 @@ urlpatterns = [
     # Social login: allauth's provider flows only; the account pages above stay the one
     # login path (none of their URLs starts with social/, so nothing clashes).
     path("accounts/social/", include("accounts.social.urls")),
+    path("", include("gamification.urls")),
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),
     path("partners/", include("affiliates.urls")),

@@ -1,7 +1,11 @@
 import secrets
+from functools import cache
+from zoneinfo import ZoneInfo, available_timezones
 
+from django.conf import settings
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
@@ -14,6 +18,28 @@ REFERRAL_CODE_LENGTH = 10
 
 def generate_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
+
+
+@cache
+def _time_zones() -> frozenset[str]:
+    return frozenset(available_timezones())
+
+
+def validate_time_zone(value: str) -> None:
+    if value and value not in _time_zones():
+        raise ValidationError(f"{value!r} is not a time zone; use a name such as Europe/Berlin.")
+
+
+def public_name_of(public_name: str, first_name: str, last_name: str, pk) -> str:
+    """What standings show for a shopper: the chosen name, else "Dana D.", else
+    "Shopper 42". Never the email address. Works from plain values, so ranking code
+    reading `values()` rows needs no model instance."""
+    if public_name:
+        return public_name
+    if first_name:
+        initial = f" {last_name[:1].upper()}." if last_name else ""
+        return f"{first_name}{initial}"
+    return f"Shopper {pk}"
 
 
 class UserManager(BaseUserManager):
@@ -99,6 +125,22 @@ class User(AbstractBaseUser, PermissionsMixin):
     staff_notes = models.TextField(
         blank=True, help_text="Staff only: what support needs to know about this account."
     )
+    # The shopper's own calendar: daily bonuses and streaks count local days.
+    time_zone = models.CharField(
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text="An IANA zone such as Europe/Berlin; empty means the site's TIME_ZONE.",
+    )
+    # How leaderboards and races show the shopper: never the email address.
+    public_name = models.CharField(
+        max_length=40,
+        blank=True,
+        help_text='Shown on leaderboards; empty means first name and last initial ("Dana D.").',
+    )
+    leaderboard_hidden = models.BooleanField(
+        default=False, help_text="Ranked and paid as usual, but left out of public standings."
+    )
     # Soft delete: the row stays for the ledger; the email stays taken until purged.
     deleted_at = models.DateTimeField(null=True, blank=True, db_index=True)
 
@@ -141,3 +183,16 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.email
+
+    @property
+    def leaderboard_name(self) -> str:
+        """The name others see on standings: chosen, else "Dana D.", else a number."""
+        return public_name_of(self.public_name, self.first_name, self.last_name, self.pk)
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.time_zone or settings.TIME_ZONE)
+
+    def local_today(self, now=None):
+        """Today's date on the shopper's own calendar."""
+        return (now or timezone.now()).astimezone(self.zone).date()

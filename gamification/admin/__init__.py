@@ -1,0 +1,3 @@
+"""Gamification's admin pages, one module per feature."""
+
+from . import points  # noqa: F401

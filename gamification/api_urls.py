@@ -1,0 +1,3 @@
+"""Gamification's routes under /api/v1/ (included by config.api_urls)."""
+
+urlpatterns: list = []

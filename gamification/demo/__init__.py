@@ -1,0 +1,7 @@
+"""Gamification's demo data, one module per feature, seeded in this order (tiers first:
+the daily bonus multiplier and the leaderboards read them)."""
+
+
+def seed() -> list[str]:
+    lines: list[str] = []
+    return lines

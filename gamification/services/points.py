@@ -1,0 +1,112 @@
+"""Points: award, correct and spend through one function each, never by editing rows.
+
+`points_award` appends an Activity row under its idempotency key and moves the cached
+balance in the same transaction with one conditional UPDATE (a spend that would take the
+balance below zero changes nothing and is refused). The same key again returns the first
+row and moves nothing, so reruns of jobs and double clicks are harmless.
+"""
+
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+
+from accounts.services import audit_log
+from config.errors import Conflict, Refusal
+
+from ..models import Activity, PointsBalance
+
+Kind = Activity.Kind
+
+
+class NotEnoughPoints(Conflict):
+    code = "insufficient_points"
+
+
+@dataclass(frozen=True)
+class Award:
+    activity: Activity
+    created: bool
+
+
+def points_award(
+    *,
+    user,
+    kind: str,
+    points: int,
+    idempotency_key: str,
+    reference: str = "",
+    description: str = "",
+    reason: str = "",
+    actor=None,
+    metadata: dict | None = None,
+) -> Award:
+    """Add `points` (negative spends or corrects) to `user` once per key."""
+    if not isinstance(points, int) or isinstance(points, bool):
+        raise TypeError("points must be an int")
+    existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+    if existing is not None:
+        return Award(existing, created=False)
+    try:
+        with transaction.atomic():
+            activity = Activity.objects.create(
+                user_id=user.pk,
+                kind=kind,
+                points=points,
+                idempotency_key=idempotency_key,
+                reference=reference[:100],
+                description=description[:255],
+                reason=reason[:255],
+                actor=actor,
+                metadata=metadata or {},
+            )
+            _move_balance(user.pk, points)
+    except IntegrityError:
+        # Another request took the key between the lookup and the insert.
+        existing = Activity.objects.filter(idempotency_key=idempotency_key).first()
+        if existing is None:
+            raise
+        return Award(existing, created=False)
+    return Award(activity, created=True)
+
+
+def _move_balance(user_id: int, points: int) -> None:
+    PointsBalance.objects.get_or_create(user_id=user_id)
+    gained = max(points, 0)
+    moved = PointsBalance.objects.filter(user_id=user_id, balance__gte=-points).update(
+        balance=F("balance") + points, lifetime=F("lifetime") + gained
+    )
+    if not moved:
+        raise NotEnoughPoints(detail="There are not enough points for this.")
+
+
+def points_correct(*, user, points: int, reason: str, actor, idempotency_key: str, request=None):
+    """A staff correction: a row with its reason and actor, shown to the shopper."""
+    if not reason.strip():
+        raise Refusal("reason_required", "Say why: the shopper sees it.", "reason")
+    if points == 0:
+        raise Refusal("zero_points", "The correction must not be zero.", "points")
+    award = points_award(
+        user=user,
+        kind=Kind.CORRECTION,
+        points=points,
+        idempotency_key=idempotency_key,
+        description="Correction by staff",
+        reason=reason.strip(),
+        actor=actor,
+    )
+    if award.created:
+        audit_log(
+            actor=actor,
+            action="gamification.points_correct",
+            entity=award.activity,
+            metadata={"user": user.pk, "points": points, "reason": reason.strip()},
+            request=request,
+        )
+    return award
+
+
+def points_balance(user) -> tuple[int, int]:
+    """(balance, lifetime) of `user`; zeros for a shopper who never earned any."""
+    row = PointsBalance.objects.filter(user_id=user.pk).values_list("balance", "lifetime").first()
+    return row or (0, 0)

@@ -1,0 +1,1 @@
+"""Gamification factories; each feature adds its own below."""

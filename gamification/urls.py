@@ -1,0 +1,5 @@
+"""Shopper pages: rewards, leaderboards, races, challenges."""
+
+app_name = "gamification"
+
+urlpatterns: list = []
