@@ -98,7 +98,8 @@ def rank(scores: Iterable[Score], prizes: dict[int, Decimal] | None = None) -> l
             len(group),
         )
         standings += [
-            Standing(rank_taken, s.user_id, s.score, share) for s, share in zip(group, shares)
+            Standing(rank_taken, s.user_id, s.score, share)
+            for s, share in zip(group, shares, strict=True)
         ]
         position += len(group)
     return standings
