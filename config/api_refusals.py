@@ -39,6 +39,12 @@ _POSTBACK_SAVE = (
 REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_me_partial_update": {400: ("invalid",)},  # user_update: the model's own validation
     "v1_me_statement_list": {400: ("invalid_choice",)},
+    # points_redeem (gamification/services/redemption.py).
+    "v1_me_points_redeem_create": {
+        400: ("below_minimum", "invalid"),
+        403: ("email_unverified",),
+        409: ("insufficient_points",),
+    },
     "v1_me_withdrawals_create": {
         400: (*_WITHDRAWAL, "password_required", "wrong_password"),
         429: ("too_many_attempts",),

@@ -185,6 +185,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hourly, each run within a time budget: a backlog (the first run on years of clicks)
     # drains run by run; once caught up a run reads about an hour of rows.
     "prune-raw-data": {"task": "tracking.tasks.prune_raw_data", "schedule": crontab(minute=30)},
+    # VIP tiers from the trailing year's confirmed cashback, once a night.
+    "recompute-tiers": {
+        "task": "gamification.tasks.recompute_tiers",
+        "schedule": crontab(minute=45, hour=2),
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -370,6 +375,21 @@ REFERRAL_SHARE_DAYS = env.int("REFERRAL_SHARE_DAYS", default=90)
 PAYPAL_CLIENT_ID = env.str("PAYPAL_CLIENT_ID", default="")
 PAYPAL_CLIENT_SECRET = env.str("PAYPAL_CLIENT_SECRET", default="")
 PAYPAL_API_BASE = env.str("PAYPAL_API_BASE", default="https://api-m.sandbox.paypal.com")
+
+# --- Gamification: points and VIP tiers -------------------------------------------------
+
+# Points per currency unit of confirmed cashback (rounded down), and per referral that
+# becomes active.
+CASHBACK_POINTS_PER_UNIT = env.int("CASHBACK_POINTS_PER_UNIT", default=10)
+REFERRAL_POINTS = env.int("REFERRAL_POINTS", default=500)
+# Redemption: this many points make one currency unit; fewer than the minimum at once
+# are refused (a redemption is a ledger transaction, not worth a cent).
+POINTS_PER_CURRENCY_UNIT = env.int("POINTS_PER_CURRENCY_UNIT", default=1000)
+POINTS_REDEEM_MINIMUM = env.int("POINTS_REDEEM_MINIMUM", default=1000)
+if POINTS_PER_CURRENCY_UNIT <= 0 or POINTS_REDEEM_MINIMUM < POINTS_PER_CURRENCY_UNIT // 100:
+    raise ImproperlyConfigured(
+        "POINTS_PER_CURRENCY_UNIT must be positive and POINTS_REDEEM_MINIMUM worth a cent."
+    )
 
 # --- Affiliate network -----------------------------------------------------------------
 

@@ -1,11 +1,13 @@
 from decimal import Decimal
 
+from django.db import transaction
 from django.db.models import Case, F, Value, When
 
 from config.fields import MoneyField
 
 from ..models import Referral, User
 from ..refusals import AccountRefused
+from ..signals import referral_activated
 from .transitions import transition_claimed
 
 # Providers that deliver a.b.c@ to abc@; a "new" account there is the same mailbox.
@@ -57,14 +59,17 @@ def referrals_credit(*, earned: dict[int, Decimal], activated: list[int], now) -
         pending = Referral.objects.select_for_update().filter(
             pk__in=activated, status=Referral.Status.PENDING
         )
+        claimed = list(pending.order_by("pk").values_list("pk", flat=True))
         transition_claimed(
             Referral,
-            list(pending.order_by("pk").values_list("pk", flat=True)),
+            claimed,
             was=Referral.Status.PENDING,
             to=Referral.Status.ACTIVE,
             reason="The friend's first cashback was confirmed.",
             updates={"activated_at": now},
         )
+        if claimed:
+            transaction.on_commit(lambda: referral_activated.send(Referral, referral_ids=claimed))
     if earned:
         increment = Case(
             *(When(pk=pk, then=Value(amount)) for pk, amount in earned.items()),

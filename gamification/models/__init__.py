@@ -1,5 +1,6 @@
 """Gamification's tables, one module per feature; this package re-exports them."""
 
 from .points import Activity, PointsBalance
+from .tiers import UserTier, VipTier
 
-__all__ = ["Activity", "PointsBalance"]
+__all__ = ["Activity", "PointsBalance", "UserTier", "VipTier"]

@@ -6,7 +6,9 @@ balance below zero changes nothing and is refused). The same key again returns t
 row and moves nothing, so reruns of jobs and double clicks are harmless.
 """
 
-from dataclasses import dataclass
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -68,6 +70,90 @@ def points_award(
             raise
         return Award(existing, created=False)
     return Award(activity, created=True)
+
+
+@dataclass(frozen=True)
+class AwardRequest:
+    """One award of a batch: `points_award`'s arguments, earnings only (points >= 0)."""
+
+    user_id: int
+    kind: str
+    points: int
+    idempotency_key: str
+    reference: str = ""
+    description: str = ""
+    metadata: dict = field(default_factory=dict)
+
+
+def points_award_many(requests: Sequence[AwardRequest]) -> int:
+    """`points_award` for a batch of earnings (a confirmation run's cashback points): keys
+    seen before are skipped, the rest inserted in one statement and each shopper's
+    balance moved by one UPDATE, in one transaction. Returns how many rows were new.
+
+    Earnings only: a spend needs the balance guard row by row. If another worker inserts
+    one of the keys meanwhile, the batch rolls back and goes row by row through
+    `points_award`, so every key still counts once."""
+    for request in requests:
+        if not isinstance(request.points, int) or isinstance(request.points, bool):
+            raise TypeError("points must be an int")
+        if request.points < 0:
+            raise ValueError("points_award_many takes earnings only; spend with points_award")
+    wanted = {r.idempotency_key: r for r in requests if r.points}
+    seen = set(
+        Activity.objects.filter(idempotency_key__in=list(wanted)).values_list(
+            "idempotency_key", flat=True
+        )
+    )
+    new = [r for key, r in wanted.items() if key not in seen]
+    if not new:
+        return 0
+    try:
+        with transaction.atomic():
+            Activity.objects.bulk_create(
+                Activity(
+                    user_id=r.user_id,
+                    kind=r.kind,
+                    points=r.points,
+                    idempotency_key=r.idempotency_key,
+                    reference=r.reference[:100],
+                    description=r.description[:255],
+                    metadata=r.metadata,
+                )
+                for r in new
+            )
+            per_user: dict[int, int] = defaultdict(int)
+            for r in new:
+                per_user[r.user_id] += r.points
+            PointsBalance.objects.bulk_create(
+                [PointsBalance(user_id=user_id) for user_id in per_user], ignore_conflicts=True
+            )
+            for user_id, points in sorted(per_user.items()):
+                PointsBalance.objects.filter(user_id=user_id).update(
+                    balance=F("balance") + points, lifetime=F("lifetime") + points
+                )
+    except IntegrityError:
+        # A key taken by a concurrent worker: the whole batch rolled back; row by row,
+        # the keys already there are replays.
+        return sum(
+            points_award(
+                user=_Owner(r.user_id),
+                kind=r.kind,
+                points=r.points,
+                idempotency_key=r.idempotency_key,
+                reference=r.reference,
+                description=r.description,
+                metadata=r.metadata,
+            ).created
+            for r in new
+        )
+    return len(new)
+
+
+@dataclass(frozen=True)
+class _Owner:
+    """A user by id alone: points_award needs only the primary key."""
+
+    pk: int
 
 
 def _move_balance(user_id: int, points: int) -> None:

@@ -1,0 +1,6 @@
+"""What accounts tell the rest of the product, sent after the change has committed."""
+
+from django.dispatch import Signal
+
+# referral_ids: referrals that just became active (the friend's first cashback confirmed).
+referral_activated = Signal()
