@@ -1,5 +1,11 @@
 """Shopper pages: rewards, leaderboards, races, challenges."""
 
+from django.urls import path
+
+from .views_points import points_redeem_view
+
 app_name = "gamification"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("rewards/points/redeem/", points_redeem_view, name="points-redeem"),
+]

@@ -10,6 +10,7 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from accounts.models import User
+from config.money import money
 from support.services import Notice, notify
 from wallet.models import CashbackEvent
 
@@ -142,9 +143,12 @@ def tier_status(*, user, now=None) -> TierStatus:
     now = now or timezone.now()
     held = UserTier.objects.filter(user_id=user.pk).select_related("tier").first()
     tier = held.tier if held else None
-    progress = _confirmed_since(now).filter(user_id=user.pk).aggregate(
-        total=Sum("cashback_amount")
-    )["total"] or Decimal("0.00")
+    progress = money(
+        _confirmed_since(now)
+        .filter(user_id=user.pk)
+        .aggregate(total=Sum("cashback_amount"))["total"]
+        or 0
+    )
     above = VipTier.objects.order_by("threshold")
     if tier is not None:
         above = above.filter(threshold__gt=tier.threshold)
