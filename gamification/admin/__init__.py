@@ -1,3 +1,6 @@
 """Gamification's admin pages, one module per feature."""
 
-from . import points  # noqa: F401
+from . import (
+    points,  # noqa: F401
+    tiers,  # noqa: F401
+)

@@ -14,6 +14,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F
 
 from accounts.services import audit_log
+from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict, Refusal
 
 from ..models import Activity, PointsBalance
@@ -168,6 +169,8 @@ def _move_balance(user_id: int, points: int) -> None:
 
 def points_correct(*, user, points: int, reason: str, actor, idempotency_key: str, request=None):
     """A staff correction: a row with its reason and actor, shown to the shopper."""
+    # Points redeem into cash: nobody corrects their own.
+    refuse_own_account(actor=actor, owner_id=user.pk, doing="correct points")
     if not reason.strip():
         raise Refusal("reason_required", "Say why: the shopper sees it.", "reason")
     if points == 0:
