@@ -1,13 +1,15 @@
 """What a confirmed cashback earns: points, the tier top-up, once per event."""
 
 from decimal import Decimal as D
+from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.test import override_settings
 
 from accounts.tests.factories import ReferralFactory, UserFactory
-from config.testing import data_statements
+from config.testing import data_statements, race
+from gamification import receivers
 from gamification.models import Activity, PointsBalance
 from gamification.services.bonus_money import VIP_TOPUP
 from gamification.services.cashback_rewards import cashback_rewards
@@ -225,3 +227,30 @@ def test_a_pending_referral_earns_nothing():
     referral = ReferralFactory()
     assert referral_points(referral_ids=[referral.pk]) == 0
     assert not Activity.objects.exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_workers_rewarding_the_same_events_at_once_award_and_pay_each_once(monkeypatch):
+    _, _, gold = demo_tiers()
+    users = UserFactory.create_batch(3)
+    for user in users:
+        hold_tier(user, gold)
+    events = [recorded_event(u, cashback="10.00") for u in users for _ in range(2)]
+    # Confirmed without their after-commit task: the racing workers below are it.
+    idle = SimpleNamespace(delay=lambda **kwargs: None)
+    monkeypatch.setattr(receivers, "tasks", SimpleNamespace(reward_confirmed_cashback=idle))
+    for event in events:
+        cashback_confirm(event=event)
+    assert not Activity.objects.exists()
+    ids = [e.pk for e in events]
+
+    results = race(6, lambda i: cashback_rewards(event_ids=ids))
+
+    assert not [r for r in results if isinstance(r, Exception)], results
+    assert sum(r.points_awarded for r in results) == 6
+    assert sum(r.topups_paid for r in results) == 6
+    assert [points_balance(u) for u in users] == [(200, 200)] * 3
+    assert [balances(u)["available"] for u in users] == [D("21.00")] * 3
+    call_command("wallet_audit")
+    call_command("gamification_audit")
