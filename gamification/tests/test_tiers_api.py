@@ -5,6 +5,7 @@ from decimal import Decimal as D
 import pytest
 
 from accounts.tests.factories import StaffFactory, UnverifiedUserFactory, UserFactory
+from config.testing import data_statements
 from gamification.services.points import points_award, points_balance, points_correct
 from gamification.tests.factories_tiers import demo_tiers, hold_tier
 from wallet.services.confirmation import cashback_confirm
@@ -40,6 +41,26 @@ def test_points_shows_balance_lifetime_and_recent_rows_with_staff_unnamed(client
     }
     assert "alice" not in str(body)
     assert body["activities"][1]["actor"] == ""
+
+
+def test_points_and_tier_cost_the_same_statements_for_few_rows_and_many(client):
+    demo_tiers()
+    user = UserFactory()
+    client.force_login(user)
+    client.get("/api/v1/me/points/")  # the session is loaded and cached
+
+    def costs():
+        with data_statements() as points:
+            client.get("/api/v1/me/points/")
+        with data_statements() as tier:
+            client.get("/api/v1/me/tier/")
+        return points, tier
+
+    earn(user, 10, key="only")
+    few = costs()
+    for n in range(30):
+        earn(user, 10, key=str(n))
+    assert costs() == few
 
 
 def test_a_shopper_who_never_earned_has_zeros(client):

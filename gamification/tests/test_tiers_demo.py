@@ -8,8 +8,10 @@ from django.core.management import call_command
 
 from accounts.models import User
 from gamification.models import UserTier, VipTier
+from gamification.services.cashback_rewards import cashback_points
 from gamification.services.points import points_balance
 from gamification.services.tiers import daily_bonus_multiplier
+from wallet.models import CashbackEvent
 
 pytestmark = pytest.mark.django_db
 
@@ -32,8 +34,11 @@ def test_the_demo_seeds_tiers_the_shoppers_tier_and_points_and_reseeds_the_same(
     ]
     assert UserTier.objects.get(user=shopper).tier.slug == "bronze"
     assert daily_bonus_multiplier(shopper) == D("1.00")
-    # 10 points per unit of the three confirmed cashbacks, once however often seeded.
-    assert first[0] > 0 and points_balance(shopper) == first
+    # 10 points per unit of each confirmed cashback (rounded down), once however often seeded.
+    earned = CashbackEvent.objects.filter(user=shopper, status="confirmed")
+    expected = sum(cashback_points(e.cashback_amount) for e in earned)
+    assert (earned.count(), first) == (3, (expected, expected))
+    assert points_balance(shopper) == first
     assert client.login(email=shopper.email, password="demo-pass-123")
     tier = client.get("/api/v1/me/tier/").json()
     assert (tier["tier"]["slug"], tier["next_tier"]["slug"]) == ("bronze", "silver")
