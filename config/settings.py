@@ -185,6 +185,8 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hourly, each run within a time budget: a backlog (the first run on years of clicks)
     # drains run by run; once caught up a run reads about an hour of rows.
     "prune-raw-data": {"task": "tracking.tasks.prune_raw_data", "schedule": crontab(minute=30)},
+    "sync-race-stats": {"task": "gamification.tasks.sync_race_stats", "schedule": 900.0},
+    "tick-races": {"task": "gamification.tasks.tick_races", "schedule": 60.0},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -271,6 +273,21 @@ NETWORK_REPORTS_LOCK_SECONDS = env.int("NETWORK_REPORTS_LOCK_SECONDS", default=3
 NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
 # Only for tests and closed networks: let a report API base URL be a private address.
 NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)
+
+# Races (gamification): the partner's stats feed (seed 004), read every 15 minutes. An
+# empty URL turns the sync off. The key is sent as a bearer token and never logged.
+RACE_STATS_URL = env.str("RACE_STATS_URL", default="")
+RACE_STATS_API_KEY = env.str("RACE_STATS_API_KEY", default="")
+RACE_STATS_TIMEOUT = env.int("RACE_STATS_TIMEOUT", default=10)
+RACE_STATS_MAX_BYTES = env.int("RACE_STATS_MAX_BYTES", default=2 * 1024 * 1024)
+# Seconds before the second try; doubled before the third.
+RACE_STATS_RETRY_DELAY = env.float("RACE_STATS_RETRY_DELAY", default=2.0)
+# Only for tests and closed networks: plain http and private addresses for the feed.
+RACE_STATS_ALLOW_PRIVATE = env.bool("RACE_STATS_ALLOW_PRIVATE", default=False)
+# A participant's chart keeps this many of its latest points.
+RACE_HISTORY_POINTS = env.int("RACE_HISTORY_POINTS", default=500)
+RACE_FINISH_POINTS = env.int("RACE_FINISH_POINTS", default=50)
+CHALLENGE_POINTS = env.int("CHALLENGE_POINTS", default=100)
 
 # --- Social login (django-allauth: Google and Facebook) --------------------------------
 

@@ -1,3 +1,7 @@
 """Gamification's admin pages, one module per feature."""
 
-from . import points  # noqa: F401
+from . import (  # noqa: F401
+    challenges,
+    points,
+    races,
+)

@@ -1,5 +1,16 @@
 """Gamification's tables, one module per feature; this package re-exports them."""
 
+from .challenges import Challenge, ChallengeEntry
 from .points import Activity, PointsBalance
+from .races import ExternalAccount, HistoricalRace, Race, RaceParticipant
 
-__all__ = ["Activity", "PointsBalance"]
+__all__ = [
+    "Activity",
+    "Challenge",
+    "ChallengeEntry",
+    "ExternalAccount",
+    "HistoricalRace",
+    "PointsBalance",
+    "Race",
+    "RaceParticipant",
+]
