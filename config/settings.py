@@ -519,6 +519,11 @@ SPECTACULAR_SETTINGS = {
         "PostbackMethodEnum": "affiliates.models.PartnerPostback.Method",
         "OfferTypeEnum": "offers.models.Offer.Type",
         "CashbackTypeEnum": "offers.models.terms.CashbackType",
+        "RaceStatusEnum": "gamification.models.Race.Status",
+        "RaceTypeEnum": "gamification.models.Race.Type",
+        "RaceMetricEnum": "gamification.models.Race.Metric",
+        "ChallengeStatusEnum": "gamification.models.Challenge.Status",
+        "ChallengeEntryStatusEnum": "gamification.models.ChallengeEntry.Status",
     },
 }
 

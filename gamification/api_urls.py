@@ -1,3 +1,16 @@
 """Gamification's routes under /api/v1/ (included by config.api_urls)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import api_races
+
+urlpatterns: list = [
+    path("races/", api_races.RaceListApi.as_view(), name="api-races"),
+    path("races/<slug:slug>/", api_races.RaceDetailApi.as_view(), name="api-race"),
+    path("challenges/", api_races.ChallengeListApi.as_view(), name="api-challenges"),
+    path(
+        "challenges/<int:pk>/entries/",
+        api_races.ChallengeEntryApi.as_view(),
+        name="api-challenge-entries",
+    ),
+]

@@ -1,5 +1,20 @@
 """Shopper pages: rewards, leaderboards, races, challenges."""
 
+from django.urls import path
+
+from . import views_races
+
 app_name = "gamification"
 
-urlpatterns: list = []
+urlpatterns: list = [
+    path("races/", views_races.races, name="races"),
+    path("races/past/", views_races.races_past, name="races-past"),
+    path("races/link-account/", views_races.external_account_link, name="races-link"),
+    path("races/<slug:slug>/", views_races.race_detail, name="race"),
+    path("challenges/", views_races.challenges, name="challenges"),
+    path(
+        "challenges/<int:challenge_id>/enter/",
+        views_races.challenge_enter_view,
+        name="challenge-enter",
+    ),
+]
