@@ -29,7 +29,7 @@ from config.money import InvalidAmount, money, parse_number
 from support.services import Notice, notify
 
 from ..models import ExternalAccount, Race, RaceParticipant
-from .races import race_standings
+from .races import race_rerank
 
 log = logging.getLogger(__name__)
 
@@ -210,22 +210,11 @@ def _apply_to_race(race: Race, links: dict[int, str], stats, now) -> int:
         RaceParticipant.objects.bulk_update(
             changed, ["total", "baseline", "reached_at", "history"], batch_size=500
         )
-        moves = _rerank(race)
+        moves = race_rerank(race)
         race.synced_at = now
         race.save(update_fields=["synced_at"])
         transaction.on_commit(lambda: _notify_moves(race, before, moves))
     return len(new) + len(changed)
-
-
-def _rerank(race: Race) -> dict[int, RaceParticipant]:
-    standings = {s.user_id: s for s in race_standings(race)}
-    rows = list(race.participants.select_related("user"))
-    for row in rows:
-        standing = standings.get(row.user_id)
-        row.rank = standing.rank if standing else None
-        row.prize = standing.prize if standing else Decimal("0.00")
-    RaceParticipant.objects.bulk_update(rows, ["rank", "prize"], batch_size=500)
-    return {row.user_id: row for row in rows}
 
 
 def _notify_moves(race: Race, before: dict[int, bool], rows: dict[int, RaceParticipant]):

@@ -71,6 +71,18 @@ def race_standings(race: Race) -> list[Standing]:
     return rank(scores, race_prizes(race))
 
 
+def race_rerank(race: Race) -> dict[int, RaceParticipant]:
+    """Store every participant's current rank and prize share; {user_id: row}."""
+    standings = {s.user_id: s for s in race_standings(race)}
+    rows = list(race.participants.select_related("user"))
+    for row in rows:
+        standing = standings.get(row.user_id)
+        row.rank = standing.rank if standing else None
+        row.prize = standing.prize if standing else Decimal("0.00")
+    RaceParticipant.objects.bulk_update(rows, ["rank", "prize"], batch_size=500)
+    return {row.user_id: row for row in rows}
+
+
 def standings_name(user: User, viewer) -> str:
     """What `viewer` sees for `user` on a race's standings."""
     if user.leaderboard_hidden and getattr(viewer, "pk", None) != user.pk:
