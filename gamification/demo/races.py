@@ -54,8 +54,12 @@ def seed() -> list[str]:
     )
     players = [(shopper, DEMO_UID, Decimal("45000.00"))]
     for email, first_name, uid, total in RIVALS:
+        # Demo accounts, like accounts.demo's: a known password is the point.
         user = demo_user(
-            email=email, password="racer-pass-123", first_name=first_name, last_name="Racer"
+            email=email,
+            password="racer-pass-123",  # noqa: S106
+            first_name=first_name,
+            last_name="Racer",
         )
         players.append((user, uid, total))
     race.participants.all().delete()
