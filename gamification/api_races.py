@@ -74,7 +74,7 @@ class RaceDetailApi(APIView):
     def get(self, request, slug):
         race = Race.objects.filter(slug=slug).first()
         if race is None:
-            raise NotFound(detail="No such race.")
+            raise NotFound("not_found", "No such race.")
         race.prizes = race_prize_rows(race)
         race.entries = race_top(race, request.user)
         race.me = race_me(race, request.user)

@@ -53,7 +53,7 @@ def challenge_is_open(challenge: Challenge, now=None) -> bool:
 def challenge_enter(*, challenge_id: int, user, proof_url: str, note: str = "") -> ChallengeEntry:
     challenge = challenges_visible().filter(pk=challenge_id).first()
     if challenge is None:
-        raise NotFound(detail="No such challenge.")
+        raise NotFound("not_found", "No such challenge.")
     if not challenge_is_open(challenge):
         raise ChallengeClosed(detail="This challenge does not take entries now.")
     proof_url = (proof_url or "").strip()

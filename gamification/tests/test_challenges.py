@@ -94,6 +94,7 @@ def test_drafts_and_unknown_challenges_are_not_found(shopper):
             entries_url(pk), {"proof_url": "https://example.com/p"}, content_type="application/json"
         )
         assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
     listed = shopper.get("/api/v1/challenges/").json()["results"]
     assert [c["id"] for c in listed] == []
 
