@@ -61,6 +61,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     # challenge_enter (gamification/services/challenges.py).
     "v1_challenges_entries_create": {
         400: ("invalid_url", "invalid"),
+        403: ("email_not_verified",),
         409: ("already_entered", "challenge_closed"),
     },
 }

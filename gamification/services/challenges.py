@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from accounts.services import audit_log, transition
 from accounts.services.own_account import refuse_own_account
-from config.errors import Conflict, NotFound, Refusal
+from config.errors import Conflict, Forbidden, NotFound, Refusal
 from support.services import Notice, notify
 
 from ..models import Challenge, ChallengeEntry
@@ -54,6 +54,9 @@ def challenge_enter(*, challenge_id: int, user, proof_url: str, note: str = "") 
     challenge = challenges_visible().filter(pk=challenge_id).first()
     if challenge is None:
         raise NotFound("not_found", "No such challenge.")
+    if not user.email_verified:
+        # A prize is money: the same gate as a withdrawal.
+        raise Forbidden("email_not_verified", "Verify your email address before you enter.")
     if not challenge_is_open(challenge):
         raise ChallengeClosed(detail="This challenge does not take entries now.")
     proof_url = (proof_url or "").strip()

@@ -170,7 +170,13 @@ def race_stats_apply(*, stats: dict[str, dict[str, Decimal]], now=None) -> SyncR
             user__status=User.Status.ACTIVE,
         ).values_list("user_id", "uid")
     )
-    races = list(Race.objects.filter(status=Race.Status.LIVE, starts_at__lte=now).order_by("pk"))
+    # A race past its end waits for completion: figures read after the end would count
+    # play that happened after the finish line.
+    races = list(
+        Race.objects.filter(status=Race.Status.LIVE, starts_at__lte=now, ends_at__gt=now).order_by(
+            "pk"
+        )
+    )
     updated = 0
     for race in races:
         updated += _apply_to_race(race, links, stats, now)

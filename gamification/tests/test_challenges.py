@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import AuditLog, StatusChange
-from accounts.tests.factories import StaffFactory, UserFactory
+from accounts.tests.factories import StaffFactory, UnverifiedUserFactory, UserFactory
 from config.testing import race
 from gamification.models import Activity, Challenge, ChallengeEntry
 from gamification.services.challenges import NoWinnerSlots, challenge_entry_approve
@@ -106,6 +106,20 @@ def test_the_list_shows_my_entry_and_whether_it_is_open(shopper):
     listed = {c["id"]: c for c in shopper.get("/api/v1/challenges/").json()["results"]}
     assert (listed[mine.pk]["open"], listed[mine.pk]["my_entry_status"]) == (True, "pending")
     assert (listed[other.pk]["open"], listed[other.pk]["my_entry_status"]) == (False, None)
+
+
+def test_an_unverified_email_cannot_enter(client):
+    user = UnverifiedUserFactory()
+    client.force_login(user)
+    challenge = ChallengeFactory()
+    response = client.post(
+        entries_url(challenge.pk),
+        {"proof_url": "https://example.com/p"},
+        content_type="application/json",
+    )
+    assert response.status_code == 403
+    assert response.json()["code"] == "email_not_verified"
+    assert not ChallengeEntry.objects.exists()
 
 
 def test_anonymous_callers_cannot_enter(client):

@@ -1,11 +1,13 @@
 import json
 import logging
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
 from accounts import demo as accounts_demo
 from accounts.models import User
@@ -248,6 +250,7 @@ def test_each_race_ranks_by_its_own_metric_and_minimum(feed_settings):
     weekly = RaceFactory(metric=Race.Metric.THIS_WEEK, min_metric=Decimal("100"))
     upcoming = RaceFactory(status=Race.Status.UPCOMING)
     completed = RaceFactory(status=Race.Status.COMPLETED)
+    ended = RaceFactory(ends_at=timezone.now() - timedelta(seconds=1))
     a, b = ExternalAccountFactory(uid="a"), ExternalAccountFactory(uid="b")
     body = feed(row("a", 5, this_week=150), row("b", 900, this_week=99.5))
     with stats_server((200, body)) as fake:
@@ -258,6 +261,7 @@ def test_each_race_ranks_by_its_own_metric_and_minimum(feed_settings):
     assert (rows[b.user_id].total, rows[b.user_id].rank) == (Decimal("99.50"), None)
     assert rows[b.user_id].prize == Decimal("0.00")
     assert not upcoming.participants.exists() and not completed.participants.exists()
+    assert not ended.participants.exists()
 
 
 def test_growth_counts_from_the_first_sync_after_the_start(feed_settings):
