@@ -20,6 +20,7 @@ from accounts.models import User
 from accounts.services import audit_log, transition
 from config.errors import Conflict
 from config.money import CENT
+from support.services import Notice, notify
 
 from ..models import HistoricalRace, Race, RaceParticipant
 from .bonus_money import PRIZE, BonusPayment, pay_bonuses
@@ -152,7 +153,23 @@ def race_complete(*, race: Race, actor=None, request=None, reason: str = ""):
             race_create_next(race=race)
         if actor is not None:
             audit_log(actor=actor, action="race.complete", entity=race, request=request)
+        winners = [(users[s.user_id], s) for s in standings if s.prize > 0]
+        transaction.on_commit(lambda: _notify_winners(race, winners))
     return archive
+
+
+def _notify_winners(race: Race, winners) -> None:
+    for user, standing in winners:
+        notify(
+            user=user,
+            notices=[
+                Notice(
+                    f"You finished {race.title} at rank {standing.rank}",
+                    f"Your prize of {standing.prize} is in your balance.",
+                    f"/races/{race.slug}/",
+                )
+            ],
+        )
 
 
 def _store_ranks(race: Race, standings: list[Standing]) -> None:

@@ -22,10 +22,16 @@ from gamification.services.races import (
     races_tick,
 )
 from gamification.services.ranking import InvalidPrizeTable
+from support.models import Notification
 from wallet.models import Transaction
 from wallet.tests.factories import balances
 
-from .factories_races import ParticipantFactory, RaceFactory
+from .factories_races import (
+    ChallengeEntryFactory,
+    ExternalAccountFactory,
+    ParticipantFactory,
+    RaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -291,3 +297,32 @@ def test_a_completion_killed_half_way_on_postgres_pays_once_on_rerun(monkeypatch
     race_complete(race=race)
     assert len(_prizes_paid(race)) == 3
     assert balances(b.user)["available"] == Decimal("20.00")
+
+
+def test_winners_are_told_after_the_commit(django_capture_on_commit_callbacks):
+    race, a, b, c, d, _below = _finished_race()
+    with django_capture_on_commit_callbacks(execute=True):
+        race_complete(race=race)
+    assert sorted(Notification.objects.values_list("user_id", "body")) == sorted(
+        [
+            (a.user_id, "Your prize of 50.00 is in your balance."),
+            (b.user_id, "Your prize of 20.00 is in your balance."),
+            (c.user_id, "Your prize of 20.00 is in your balance."),
+        ]
+    )
+    assert not Notification.objects.filter(user=d.user).exists()
+
+
+@pytest.mark.parametrize(
+    "model", ["race", "externalaccount", "historicalrace", "challenge", "challengeentry"]
+)
+def test_every_races_admin_page_renders(admin_client, model):
+    race, *_ = _finished_race()
+    race_complete(race=race)
+    ExternalAccountFactory()
+    ChallengeEntryFactory()
+    changelist = admin_client.get(reverse(f"admin:gamification_{model}_changelist"))
+    assert changelist.status_code == 200
+    obj = changelist.context["cl"].result_list[0]
+    change = admin_client.get(reverse(f"admin:gamification_{model}_change", args=[obj.pk]))
+    assert change.status_code == 200

@@ -319,3 +319,14 @@ def test_shoppers_are_told_when_they_enter_or_leave_the_prize_places(
         with django_capture_on_commit_callbacks(execute=True):
             race_stats_sync()
     assert Notification.objects.count() == 0  # ranks unchanged: nothing to say
+
+
+def test_the_beat_task_syncs_and_reports_a_rejection(feed_settings):
+    race = RaceFactory()
+    account = ExternalAccountFactory(uid="t1")
+    with stats_server((200, feed(row("t1", 12)))) as fake:
+        feed_settings.RACE_STATS_URL = fake.url
+        assert tasks.sync_race_stats() == {"rows": 1, "races": 1, "updated": 1}
+        fake.answers = [(200, b"<html>")]
+        assert tasks.sync_race_stats() == {"rejected": "The answer is not JSON."}
+    assert race.participants.get(user=account.user).total == Decimal("12.00")
