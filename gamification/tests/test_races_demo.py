@@ -17,9 +17,8 @@ def test_the_demo_race_and_challenge_are_seeded_and_reseeded_the_same():
     assert (race.status, race.type, race.metric) == ("live", "monthly", "this_month")
     link = ExternalAccount.objects.get(uid=races_demo.DEMO_UID)
     assert link.user.email == "demo@savebucks.test" and link.verified_at is not None
-    assert list(
-        RaceParticipant.objects.filter(race=race).order_by("rank", "id").values_list("rank", "total")
-    ) == [
+    standings = RaceParticipant.objects.filter(race=race).order_by("rank", "id")
+    assert list(standings.values_list("rank", "total")) == [
         (1, Decimal("61000.00")),
         (2, Decimal("45000.00")),
         (3, Decimal("38000.00")),
