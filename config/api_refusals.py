@@ -64,4 +64,10 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_partner_postbacks_create": {400: (*_POSTBACK_SAVE, "too_many")},
     "v1_partner_postbacks_partial_update": {400: _POSTBACK_SAVE},
     "v1_partner_reports_list": {400: ("invalid_window", "invalid_choice")},
+    # challenge_enter (gamification/services/challenges.py).
+    "v1_challenges_entries_create": {
+        400: ("invalid_url", "invalid"),
+        403: ("email_not_verified",),
+        409: ("already_entered", "challenge_closed"),
+    },
 }

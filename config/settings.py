@@ -190,6 +190,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "gamification.tasks.recompute_tiers",
         "schedule": crontab(minute=45, hour=2),
     },
+    "sync-race-stats": {"task": "gamification.tasks.sync_race_stats", "schedule": 900.0},
+    "tick-races": {"task": "gamification.tasks.tick_races", "schedule": 60.0},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -276,6 +278,21 @@ NETWORK_REPORTS_LOCK_SECONDS = env.int("NETWORK_REPORTS_LOCK_SECONDS", default=3
 NETWORK_REPORTS_MAX_BYTES = env.int("NETWORK_REPORTS_MAX_BYTES", default=50 * 1024 * 1024)
 # Only for tests and closed networks: let a report API base URL be a private address.
 NETWORK_REPORTS_ALLOW_PRIVATE = env.bool("NETWORK_REPORTS_ALLOW_PRIVATE", default=False)
+
+# Races (gamification): the partner's stats feed (seed 004), read every 15 minutes. An
+# empty URL turns the sync off. The key is sent as a bearer token and never logged.
+RACE_STATS_URL = env.str("RACE_STATS_URL", default="")
+RACE_STATS_API_KEY = env.str("RACE_STATS_API_KEY", default="")
+RACE_STATS_TIMEOUT = env.int("RACE_STATS_TIMEOUT", default=10)
+RACE_STATS_MAX_BYTES = env.int("RACE_STATS_MAX_BYTES", default=2 * 1024 * 1024)
+# Seconds before the second try; doubled before the third.
+RACE_STATS_RETRY_DELAY = env.float("RACE_STATS_RETRY_DELAY", default=2.0)
+# Only for tests and closed networks: plain http and private addresses for the feed.
+RACE_STATS_ALLOW_PRIVATE = env.bool("RACE_STATS_ALLOW_PRIVATE", default=False)
+# A participant's chart keeps this many of its latest points.
+RACE_HISTORY_POINTS = env.int("RACE_HISTORY_POINTS", default=500)
+RACE_FINISH_POINTS = env.int("RACE_FINISH_POINTS", default=50)
+CHALLENGE_POINTS = env.int("CHALLENGE_POINTS", default=100)
 
 # --- Social login (django-allauth: Google and Facebook) --------------------------------
 
@@ -522,6 +539,11 @@ SPECTACULAR_SETTINGS = {
         "PostbackMethodEnum": "affiliates.models.PartnerPostback.Method",
         "OfferTypeEnum": "offers.models.Offer.Type",
         "CashbackTypeEnum": "offers.models.terms.CashbackType",
+        "RaceStatusEnum": "gamification.models.Race.Status",
+        "RaceTypeEnum": "gamification.models.Race.Type",
+        "RaceMetricEnum": "gamification.models.Race.Metric",
+        "ChallengeStatusEnum": "gamification.models.Challenge.Status",
+        "ChallengeEntryStatusEnum": "gamification.models.ChallengeEntry.Status",
     },
 }
 

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from . import api_races
 from .api_points import MyPointsApi, MyPointsRedeemApi
 from .api_tiers import MyTierApi
 
@@ -9,4 +10,12 @@ urlpatterns: list = [
     path("me/points/", MyPointsApi.as_view(), name="api-me-points"),
     path("me/points/redeem/", MyPointsRedeemApi.as_view(), name="api-me-points-redeem"),
     path("me/tier/", MyTierApi.as_view(), name="api-me-tier"),
+    path("races/", api_races.RaceListApi.as_view(), name="api-races"),
+    path("races/<slug:slug>/", api_races.RaceDetailApi.as_view(), name="api-race"),
+    path("challenges/", api_races.ChallengeListApi.as_view(), name="api-challenges"),
+    path(
+        "challenges/<int:pk>/entries/",
+        api_races.ChallengeEntryApi.as_view(),
+        name="api-challenge-entries",
+    ),
 ]

@@ -2,10 +2,21 @@
 
 from django.urls import path
 
+from . import views_races
 from .views_points import points_redeem_view
 
 app_name = "gamification"
 
 urlpatterns: list = [
     path("rewards/points/redeem/", points_redeem_view, name="points-redeem"),
+    path("races/", views_races.races, name="races"),
+    path("races/past/", views_races.races_past, name="races-past"),
+    path("races/link-account/", views_races.external_account_link, name="races-link"),
+    path("races/<slug:slug>/", views_races.race_detail, name="race"),
+    path("challenges/", views_races.challenges, name="challenges"),
+    path(
+        "challenges/<int:challenge_id>/enter/",
+        views_races.challenge_enter_view,
+        name="challenge-enter",
+    ),
 ]

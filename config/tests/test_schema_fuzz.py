@@ -30,6 +30,7 @@ from affiliates.services.payouts import partner_payout_request
 from affiliates.tests.factories import LinkFactory, PartnerFactory, PostbackFactory
 from affiliates.tests.support import record_conversion
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from gamification.tests.factories_races import ChallengeFactory, ParticipantFactory, RaceFactory
 from offers.tests.factories import CategoryFactory, MerchantFactory, OfferFactory
 from tracking.tests.factories import ClickFactory
 from wallet.tests.factories import give_available, recorded_event
@@ -52,6 +53,8 @@ def callers():
     recorded_event(shopper, cashback="4.00", merchant=merchant)
     give_available(shopper, "60.00")
     ReferralFactory(referrer=shopper)
+    ParticipantFactory(race=RaceFactory(slug="acme"), user=shopper, rank=1)
+    ChallengeFactory()
 
     partner = PartnerFactory()
     campaign = CampaignFactory()
@@ -134,7 +137,8 @@ def test_every_operation_answers_as_documented(callers, wsgi_app, mode):
         except (Exception, BaseExceptionGroup) as exc:  # try every one, report all failures
             failures.append(f"=== {operation.label}\n{exc}")
 
-    assert len(tried) == 35
+    # Gamification: points and tier (3), races and challenges (4).
+    assert len(tried) == 39
     assert len(unsatisfiable) == (2 if mode == GenerationMode.NEGATIVE else 0), unsatisfiable
     assert failures == [], "\n\n".join(failures)
 

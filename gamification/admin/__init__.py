@@ -1,6 +1,8 @@
 """Gamification's admin pages, one module per feature."""
 
-from . import (
-    points,  # noqa: F401
-    tiers,  # noqa: F401
+from . import (  # noqa: F401
+    challenges,
+    points,
+    races,
+    tiers,
 )

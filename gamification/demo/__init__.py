@@ -1,10 +1,11 @@
 """Gamification's demo data, one module per feature, seeded in this order (tiers first:
 the daily bonus multiplier and the leaderboards read them)."""
 
-from . import tiers
+from . import races, tiers
 
 
 def seed() -> list[str]:
     lines: list[str] = []
     lines += tiers.seed()
+    lines += races.seed()
     return lines

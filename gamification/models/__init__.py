@@ -1,6 +1,19 @@
 """Gamification's tables, one module per feature; this package re-exports them."""
 
+from .challenges import Challenge, ChallengeEntry
 from .points import Activity, PointsBalance
+from .races import ExternalAccount, HistoricalRace, Race, RaceParticipant
 from .tiers import UserTier, VipTier
 
-__all__ = ["Activity", "PointsBalance", "UserTier", "VipTier"]
+__all__ = [
+    "Activity",
+    "Challenge",
+    "ChallengeEntry",
+    "ExternalAccount",
+    "HistoricalRace",
+    "PointsBalance",
+    "Race",
+    "RaceParticipant",
+    "UserTier",
+    "VipTier",
+]

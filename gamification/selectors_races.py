@@ -1,0 +1,59 @@
+"""What race pages and the races API show: a race's prizes, top of the standings and the
+caller's own place, in a fixed number of queries however many take part."""
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from .models import Race, RaceParticipant
+from .services.races import race_prizes, standings_name
+
+TOP = 100
+CHART_LINES = 5
+
+
+@dataclass(frozen=True)
+class Entry:
+    rank: int
+    name: str
+    score: Decimal
+    prize: Decimal
+    user_id: int
+
+
+def race_prize_rows(race: Race) -> list[dict]:
+    """[{"rank": 1, "amount": …}], best rank first."""
+    return [{"rank": r, "amount": amount} for r, amount in sorted(race_prizes(race).items())]
+
+
+def race_top(race: Race, viewer, limit: int = TOP) -> list[Entry]:
+    rows = (
+        RaceParticipant.objects.filter(race=race, rank__isnull=False)
+        .select_related("user")
+        .order_by("rank", "reached_at", "id")[:limit]
+    )
+    return [
+        Entry(row.rank, standings_name(row.user, viewer), row.total, row.prize, row.user_id)
+        for row in rows
+    ]
+
+
+def race_me(race: Race, viewer) -> RaceParticipant | None:
+    if not getattr(viewer, "is_authenticated", False):
+        return None
+    return RaceParticipant.objects.filter(race=race, user=viewer).first()
+
+
+def race_chart(race: Race, viewer) -> list[dict]:
+    """The top participants' history as chart lines: [{"label", "points": [{x, y}]}]."""
+    rows = (
+        RaceParticipant.objects.filter(race=race, rank__isnull=False)
+        .select_related("user")
+        .order_by("rank", "reached_at", "id")[:CHART_LINES]
+    )
+    return [
+        {
+            "label": standings_name(row.user, viewer),
+            "points": [{"x": point["at"], "y": point["total"]} for point in row.history],
+        }
+        for row in rows
+    ]
