@@ -58,4 +58,5 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_partner_postbacks_create": {400: (*_POSTBACK_SAVE, "too_many")},
     "v1_partner_postbacks_partial_update": {400: _POSTBACK_SAVE},
     "v1_partner_reports_list": {400: ("invalid_window", "invalid_choice")},
+    "v1_leaderboards_retrieve": {400: ("invalid_choice",)},
 }

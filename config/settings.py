@@ -185,6 +185,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     # Hourly, each run within a time budget: a backlog (the first run on years of clicks)
     # drains run by run; once caught up a run reads about an hour of rows.
     "prune-raw-data": {"task": "tracking.tasks.prune_raw_data", "schedule": crontab(minute=30)},
+    # Leaderboards: live ranks every 5 minutes; ended periods settled just after midnight.
+    "refresh-leaderboards": {"task": "gamification.tasks.refresh_leaderboards", "schedule": 300.0},
+    "settle-leaderboards": {
+        "task": "gamification.tasks.settle_leaderboards",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -502,6 +508,8 @@ SPECTACULAR_SETTINGS = {
         "PostbackMethodEnum": "affiliates.models.PartnerPostback.Method",
         "OfferTypeEnum": "offers.models.Offer.Type",
         "CashbackTypeEnum": "offers.models.terms.CashbackType",
+        "LeaderboardTypeEnum": "gamification.models.Leaderboard.Type",
+        "LeaderboardFrequencyEnum": "gamification.models.Leaderboard.Frequency",
     },
 }
 

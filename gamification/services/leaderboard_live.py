@@ -1,0 +1,212 @@
+"""Live standings: computed in full by a refresh (every 5 minutes), read in pieces.
+
+A refresh ranks everyone (services.ranking: competition ranks, tie prize shares, the
+remainder cent by who reached the score first) and stores the result under a fresh
+token: in Redis, a sorted set of shoppers by position and a hash of each one's
+"rank|score|prize"; without Redis (`make run`), LiveStanding rows. The board's `live`
+field then flips to the new token under a row lock, and the old token's data is dropped.
+A page reads the top 100 (ZRANGE + HMGET) and the viewer's row (HGET): O(log n) Redis
+work and the same number of queries however many shoppers are ranked.
+
+Positions rather than raw scores in the sorted set: ties are ordered by who reached the
+score first, which a score-ordered set cannot express, and rank and prize are computed
+once, exactly, at refresh instead of re-derived (ZCOUNT) on every page view.
+"""
+
+import functools
+import uuid
+from collections.abc import Sequence
+from decimal import Decimal
+from typing import NamedTuple
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from ..models import Leaderboard, LeaderboardEntry, LiveStanding
+from .leaderboard_periods import Period, current_period, previous_period
+from .leaderboard_scores import leaderboard_scores
+from .ranking import Standing, parse_prize_table, rank
+
+# Refreshed every 5 minutes; kept a week so a stopped beat shows stale, not empty, boards.
+LIVE_TTL_SECONDS = 7 * 24 * 3600
+CHUNK = 5000
+
+
+class Row(NamedTuple):
+    user_id: int
+    rank: int
+    score: Decimal
+    prize: Decimal
+
+
+@functools.cache
+def _client(url: str):
+    import redis
+
+    return redis.Redis.from_url(url)
+
+
+def redis_client():
+    """The project's Redis (REDIS_URL), or None when it runs without one."""
+    return _client(settings.REDIS_URL) if settings.REDIS_URL else None
+
+
+def _keys(token: str) -> tuple[str, str]:
+    return f"savebucks:lb:{token}:order", f"savebucks:lb:{token}:rows"
+
+
+def _store(token: str, board: Leaderboard, standings: Sequence[Standing]) -> None:
+    client = redis_client()
+    if client is None:
+        LiveStanding.objects.bulk_create(
+            (
+                LiveStanding(
+                    leaderboard=board,
+                    token=token,
+                    position=i,
+                    user_id=s.user_id,
+                    rank=s.rank,
+                    score=s.score,
+                    prize=s.prize,
+                )
+                for i, s in enumerate(standings)
+            ),
+            batch_size=CHUNK,
+        )
+        return
+    order, rows = _keys(token)
+    pipe = client.pipeline(transaction=False)
+    for start in range(0, len(standings), CHUNK):
+        chunk = standings[start : start + CHUNK]
+        pipe.zadd(order, {s.user_id: start + i for i, s in enumerate(chunk)})
+        pipe.hset(rows, mapping={s.user_id: f"{s.rank}|{s.score}|{s.prize}" for s in chunk})
+        pipe.execute()
+    pipe.expire(order, LIVE_TTL_SECONDS)
+    pipe.expire(rows, LIVE_TTL_SECONDS)
+    pipe.execute()
+
+
+def _drop(token: str) -> None:
+    client = redis_client()
+    if client is None:
+        LiveStanding.objects.filter(token=token).delete()
+    else:
+        client.delete(*_keys(token))
+
+
+def standings_compute(*, board: Leaderboard, period: Period) -> list[Standing]:
+    return rank(leaderboard_scores(board=board, period=period), parse_prize_table(board.prize_table))
+
+
+def _periods_to_show(board: Leaderboard, now) -> list[Period]:
+    """The current period, and the previous one until it is settled."""
+    periods = [current_period(board, now)]
+    previous = previous_period(board, now)
+    if previous and not is_settled(board, previous):
+        periods.append(previous)
+    return periods
+
+
+def is_settled(board: Leaderboard, period: Period) -> bool:
+    return bool(board.settled_until and period.end and period.end <= board.settled_until)
+
+
+def leaderboard_refresh(*, board: Leaderboard, now=None) -> int:
+    """Recompute the live standings of the board's current (and unsettled previous)
+    period; returns how many shoppers are ranked in the current one."""
+    now = now or timezone.now()
+    counts = []
+    for period in _periods_to_show(board, now):
+        standings = standings_compute(board=board, period=period)
+        token = uuid.uuid4().hex
+        _store(token, board, standings)
+        _flip(board, period, token, len(standings), now)
+        counts.append(len(standings))
+    return counts[0]
+
+
+def _flip(board: Leaderboard, period: Period, token: str, participants: int, now) -> None:
+    keep = {p.start.isoformat() for p in _periods_to_show(board, now)}
+    with transaction.atomic():
+        locked = Leaderboard.objects.select_for_update().get(pk=board.pk)
+        old = dict(locked.live)
+        live = {k: v for k, v in old.items() if k in keep}
+        live[period.start.isoformat()] = {
+            "token": token,
+            "refreshed_at": now.isoformat(),
+            "participants": participants,
+        }
+        Leaderboard.objects.filter(pk=board.pk).update(live=live)
+    board.live = live
+    replaced = {v["token"] for v in old.values()} - {v["token"] for v in live.values()}
+    for stale in replaced:
+        _drop(stale)
+
+
+def leaderboards_refresh(*, now=None) -> dict[str, int]:
+    """Refresh every active board: {slug: shoppers ranked}."""
+    return {
+        board.slug: leaderboard_refresh(board=board, now=now)
+        for board in Leaderboard.objects.filter(is_active=True).order_by("pk")
+    }
+
+
+def _parse(user_id, value: bytes) -> Row:
+    rank_, score, prize = value.decode().split("|")
+    return Row(int(user_id), int(rank_), Decimal(score), Decimal(prize))
+
+
+def live_top(*, board: Leaderboard, period: Period, limit: int = 100) -> list[Row]:
+    snapshot = board.live.get(period.start.isoformat())
+    if not snapshot:
+        return []
+    client = redis_client()
+    if client is None:
+        return [
+            Row(*r)
+            for r in LiveStanding.objects.filter(token=snapshot["token"])
+            .order_by("position")
+            .values_list("user_id", "rank", "score", "prize")[:limit]
+        ]
+    order, rows = _keys(snapshot["token"])
+    members = client.zrange(order, 0, limit - 1)
+    if not members:
+        return []
+    return [_parse(m, v) for m, v in zip(members, client.hmget(rows, members), strict=True) if v]
+
+
+def live_row(*, board: Leaderboard, period: Period, user_id: int) -> Row | None:
+    snapshot = board.live.get(period.start.isoformat())
+    if not snapshot:
+        return None
+    client = redis_client()
+    if client is None:
+        row = (
+            LiveStanding.objects.filter(token=snapshot["token"], user_id=user_id)
+            .values_list("user_id", "rank", "score", "prize")
+            .first()
+        )
+        return Row(*row) if row else None
+    value = client.hget(_keys(snapshot["token"])[1], user_id)
+    return _parse(user_id, value) if value else None
+
+
+def settled_top(*, board: Leaderboard, period: Period, limit: int = 100) -> list[Row]:
+    return [
+        Row(*r)
+        for r in LeaderboardEntry.objects.filter(leaderboard=board, period_start=period.start)
+        .order_by("rank", "id")
+        .values_list("user_id", "rank", "score", "prize")[:limit]
+    ]
+
+
+def settled_row(*, board: Leaderboard, period: Period, user_id: int) -> Row | None:
+    row = (
+        LeaderboardEntry.objects.filter(
+            leaderboard=board, period_start=period.start, user_id=user_id
+        )
+        .values_list("user_id", "rank", "score", "prize")
+        .first()
+    )
+    return Row(*row) if row else None
