@@ -1,3 +1,6 @@
 """Gamification's admin pages, one module per feature."""
 
-from . import points  # noqa: F401
+from . import (
+    leaderboards,  # noqa: F401
+    points,  # noqa: F401
+)

@@ -6,72 +6,181 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('gamification', '0002_points_ledger'),
+        ("gamification", "0002_points_ledger"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='Leaderboard',
+            name="Leaderboard",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=120)),
-                ('slug', models.SlugField(max_length=80, unique=True)),
-                ('type', models.CharField(choices=[('earnings', 'Confirmed cashback'), ('referrals', 'Referrals activated'), ('points', 'Points earned'), ('race', 'Race standings')], max_length=16)),
-                ('frequency', models.CharField(choices=[('daily', 'Daily'), ('weekly', 'Weekly (Monday to Sunday)'), ('monthly', 'Monthly'), ('all_time', 'All time')], max_length=16)),
-                ('starts_on', models.DateField(blank=True, help_text='No scores count before it.', null=True)),
-                ('ends_on', models.DateField(blank=True, help_text='The last day that counts; its period is the last.', null=True)),
-                ('prize_table', models.JSONField(blank=True, default=list, help_text='e.g. [{"ranks": "1", "amount": "25.00"}, {"ranks": "2-3", "amount": "10.00"}]')),
-                ('prize_pool', models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=14)),
-                ('is_active', models.BooleanField(default=True)),
-                ('min_score', models.DecimalField(decimal_places=2, default=0, help_text='Scores below it do not qualify.', max_digits=14)),
-                ('race_slug', models.SlugField(blank=True, help_text='Type race only: the race whose standings it shows.', max_length=80)),
-                ('settled_until', models.DateField(blank=True, editable=False, null=True)),
-                ('live', models.JSONField(blank=True, default=dict, editable=False)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=120)),
+                ("slug", models.SlugField(max_length=80, unique=True)),
+                (
+                    "type",
+                    models.CharField(
+                        choices=[
+                            ("earnings", "Confirmed cashback"),
+                            ("referrals", "Referrals activated"),
+                            ("points", "Points earned"),
+                            ("race", "Race standings"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "frequency",
+                    models.CharField(
+                        choices=[
+                            ("daily", "Daily"),
+                            ("weekly", "Weekly (Monday to Sunday)"),
+                            ("monthly", "Monthly"),
+                            ("all_time", "All time"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "starts_on",
+                    models.DateField(blank=True, help_text="No scores count before it.", null=True),
+                ),
+                (
+                    "ends_on",
+                    models.DateField(
+                        blank=True,
+                        help_text="The last day that counts; its period is the last.",
+                        null=True,
+                    ),
+                ),
+                (
+                    "prize_table",
+                    models.JSONField(
+                        blank=True,
+                        default=list,
+                        help_text='e.g. [{"ranks": "1", "amount": "25.00"}, {"ranks": "2-3", "amount": "10.00"}]',
+                    ),
+                ),
+                (
+                    "prize_pool",
+                    models.DecimalField(decimal_places=2, default=0, editable=False, max_digits=14),
+                ),
+                ("is_active", models.BooleanField(default=True)),
+                (
+                    "min_score",
+                    models.DecimalField(
+                        decimal_places=2,
+                        default=0,
+                        help_text="Scores below it do not qualify.",
+                        max_digits=14,
+                    ),
+                ),
+                (
+                    "race_slug",
+                    models.SlugField(
+                        blank=True,
+                        help_text="Type race only: the race whose standings it shows.",
+                        max_length=80,
+                    ),
+                ),
+                ("settled_until", models.DateField(blank=True, editable=False, null=True)),
+                ("live", models.JSONField(blank=True, default=dict, editable=False)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'ordering': ['name'],
-                'permissions': [('settle_leaderboard', 'Can settle leaderboards (pays prizes)')],
+                "ordering": ["name"],
+                "permissions": [("settle_leaderboard", "Can settle leaderboards (pays prizes)")],
             },
         ),
         migrations.CreateModel(
-            name='LeaderboardEntry',
+            name="LeaderboardEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('period_start', models.DateField()),
-                ('period_end', models.DateField(help_text="The period's last day.")),
-                ('rank', models.PositiveIntegerField()),
-                ('score', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('prize', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('paid_transaction_key', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('leaderboard', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='entries', to='gamification.leaderboard')),
-                ('user', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("period_start", models.DateField()),
+                ("period_end", models.DateField(help_text="The period's last day.")),
+                ("rank", models.PositiveIntegerField()),
+                ("score", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("prize", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                ("paid_transaction_key", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "leaderboard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="entries",
+                        to="gamification.leaderboard",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'leaderboard entries',
-                'ordering': ['leaderboard', '-period_start', 'rank', 'id'],
-                'indexes': [models.Index(fields=['leaderboard', 'period_start', 'rank', 'id'], name='gamification_entry_rank')],
-                'constraints': [models.UniqueConstraint(fields=('leaderboard', 'user', 'period_start'), name='gamification_entry_unique')],
+                "verbose_name_plural": "leaderboard entries",
+                "ordering": ["leaderboard", "-period_start", "rank", "id"],
+                "indexes": [
+                    models.Index(
+                        fields=["leaderboard", "period_start", "rank", "id"],
+                        name="gamification_entry_rank",
+                    )
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("leaderboard", "user", "period_start"),
+                        name="gamification_entry_unique",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='LiveStanding',
+            name="LiveStanding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('token', models.CharField(max_length=32)),
-                ('position', models.PositiveIntegerField()),
-                ('user_id', models.BigIntegerField()),
-                ('rank', models.PositiveIntegerField()),
-                ('score', models.DecimalField(decimal_places=2, max_digits=16)),
-                ('prize', models.DecimalField(decimal_places=2, default=0, max_digits=14)),
-                ('leaderboard', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='gamification.leaderboard')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("token", models.CharField(max_length=32)),
+                ("position", models.PositiveIntegerField()),
+                ("user_id", models.BigIntegerField()),
+                ("rank", models.PositiveIntegerField()),
+                ("score", models.DecimalField(decimal_places=2, max_digits=16)),
+                ("prize", models.DecimalField(decimal_places=2, default=0, max_digits=14)),
+                (
+                    "leaderboard",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="gamification.leaderboard",
+                    ),
+                ),
             ],
             options={
-                'constraints': [models.UniqueConstraint(fields=('token', 'position'), name='gamification_live_pos'), models.UniqueConstraint(fields=('token', 'user_id'), name='gamification_live_user')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("token", "position"), name="gamification_live_pos"
+                    ),
+                    models.UniqueConstraint(
+                        fields=("token", "user_id"), name="gamification_live_user"
+                    ),
+                ],
             },
         ),
     ]

@@ -5,8 +5,8 @@ from .points import Activity, PointsBalance
 
 __all__ = [
     "Activity",
-    "PointsBalance",
     "Leaderboard",
     "LeaderboardEntry",
     "LiveStanding",
+    "PointsBalance",
 ]

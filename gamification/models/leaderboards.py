@@ -58,6 +58,12 @@ class Leaderboard(models.Model):
     def __str__(self):
         return self.name
 
+    def save(self, *args, **kwargs):
+        from ..services.ranking import parse_prize_table, prize_pool
+
+        self.prize_pool = prize_pool(parse_prize_table(self.prize_table))
+        super().save(*args, **kwargs)
+
     def clean(self):
         from ..services.ranking import InvalidPrizeTable, parse_prize_table
 
@@ -73,12 +79,6 @@ class Leaderboard(models.Model):
             raise ValidationError({"ends_on": "The end is before the start."})
         if self.min_score is not None and self.min_score < 0:
             raise ValidationError({"min_score": "The minimum score cannot be negative."})
-
-    def save(self, *args, **kwargs):
-        from ..services.ranking import parse_prize_table, prize_pool
-
-        self.prize_pool = prize_pool(parse_prize_table(self.prize_table))
-        super().save(*args, **kwargs)
 
 
 class LeaderboardEntry(models.Model):
@@ -131,3 +131,6 @@ class LiveStanding(models.Model):
             models.UniqueConstraint(fields=["token", "position"], name="gamification_live_pos"),
             models.UniqueConstraint(fields=["token", "user_id"], name="gamification_live_user"),
         ]
+
+    def __str__(self):
+        return f"{self.token} #{self.rank} {self.user_id}"

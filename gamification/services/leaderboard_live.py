@@ -96,7 +96,9 @@ def _drop(token: str) -> None:
 
 
 def standings_compute(*, board: Leaderboard, period: Period) -> list[Standing]:
-    return rank(leaderboard_scores(board=board, period=period), parse_prize_table(board.prize_table))
+    return rank(
+        leaderboard_scores(board=board, period=period), parse_prize_table(board.prize_table)
+    )
 
 
 def _periods_to_show(board: Leaderboard, now) -> list[Period]:

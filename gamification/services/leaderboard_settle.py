@@ -41,12 +41,14 @@ def prize_key(entry: LeaderboardEntry) -> str:
 
 
 def leaderboards_settle(
-    *, now=None, dry_run: bool = False, batch_size: int = BATCH_SIZE
+    *, now=None, dry_run: bool = False, batch_size: int = BATCH_SIZE, boards=None
 ) -> SettleReport:
-    """Settle every ended, unsettled period of every active board, oldest first."""
+    """Settle every ended, unsettled period of every active board (or of `boards`),
+    oldest first."""
     now = now or timezone.now()
     report = SettleReport()
-    for board in Leaderboard.objects.filter(is_active=True).order_by("pk"):
+    boards = Leaderboard.objects.all() if boards is None else boards
+    for board in boards.filter(is_active=True).order_by("pk"):
         for period in ended_periods(board, now):
             report.periods += 1
             if dry_run:

@@ -88,7 +88,9 @@ def leaderboard_standings(
         top = live_top(board=board, period=period, limit=TOP)
         mine = live_row(board=board, period=period, user_id=viewer_id) if viewer_id else None
     names = _names([r.user_id for r in top], viewer_id)
-    standings.entries = [_entry(board, r, names.get(r.user_id, HIDDEN_NAME), viewer_id) for r in top]
+    standings.entries = [
+        _entry(board, r, names.get(r.user_id, HIDDEN_NAME), viewer_id) for r in top
+    ]
     if mine:
         standings.me = _entry(board, mine, "", viewer_id)
     return standings
