@@ -36,7 +36,7 @@ def _board_with_tie():
 
 
 def test_api_answers_the_issues_shape_with_shared_ranks_and_prizes(client):
-    board, ana, ben, cy, di = _board_with_tie()
+    board, _ana, _ben, cy, _di = _board_with_tie()
     client.force_login(cy)
 
     body = client.get("/api/v1/leaderboards/monthly/").json()
@@ -70,7 +70,7 @@ def test_anonymous_readers_see_the_standings_with_no_me(client):
 
 
 def test_hidden_shoppers_are_ranked_but_named_only_to_themselves(client):
-    board, ana, *_ = _board_with_tie()
+    _board, ana, *_ = _board_with_tie()
     User.objects.filter(pk=ana.pk).update(leaderboard_hidden=True)
 
     anonymous = client.get("/api/v1/leaderboards/monthly/").json()["entries"][0]
@@ -118,7 +118,7 @@ def test_before_any_refresh_nobody_is_shown(client):
 
 
 def test_a_refresh_replaces_the_previous_standings(client, settings):
-    board, ana, *_ = _board_with_tie()
+    board, _ana, *_ = _board_with_tie()
     confirmed_cashback(UserFactory(first_name="Eve", last_name="Zed"), "99.00", timezone.now())
     leaderboard_refresh(board=board)
     entries = client.get("/api/v1/leaderboards/monthly/").json()["entries"]

@@ -90,7 +90,7 @@ def test_settlement_pays_each_prize_once_and_a_rerun_moves_nothing():
 def test_ties_share_the_rank_and_split_the_prizes_to_the_cent():
     # Three tied at the top share 25 + 15 + 10 = 50.00: 16.66 each, and the two cents
     # left go to the first two to reach the score.
-    board, (late, early, middle) = _november_board(("30.00", 9), ("30.00", 1), ("30.00", 5))
+    _board, (late, early, middle) = _november_board(("30.00", 9), ("30.00", 1), ("30.00", 5))
 
     leaderboards_settle(now=NOW)
 
