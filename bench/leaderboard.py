@@ -50,7 +50,7 @@ SELECT (k %% %(users)s) + 1, %(network)s, %(merchant)s, md5(k::text)::uuid, 'L' 
        ((k * 7919) %% 5000 + 1) / 100.0, 'USD', 'confirmed', 'approved', true, %(now)s,
        '', %(now)s, GREATEST(%(start)s, %(now)s - make_interval(secs => k %% 86400)),
        %(now)s, %(now)s, %(now)s, '', '', ''
-FROM generate_series(1, %(events)s) AS k
+FROM generate_series(1::bigint, %(events)s) AS k
 """
 
 

@@ -13,7 +13,6 @@ from wallet.models import CashbackEvent
 from ..models import Activity, Leaderboard
 from .leaderboard_periods import Period
 from .race_scores import scores_for_race
-from .ranking import Score
 
 Type = Leaderboard.Type
 # Deleted and suspended shoppers are not ranked; hidden ones are, under another name.
@@ -65,14 +64,17 @@ def _points(period: Period):
 QUERIES = {Type.EARNINGS: _earnings, Type.REFERRALS: _referrals, Type.POINTS: _points}
 
 
-def leaderboard_scores(*, board: Leaderboard, period: Period) -> list[Score]:
-    """Every qualifying shopper's score in the period: at least min_score, above zero."""
+def leaderboard_scores(*, board: Leaderboard, period: Period) -> list[tuple]:
+    """Every qualifying shopper's (user_id, score, reached), best first (score down, then
+    who reached it first): at least min_score, above zero. Plain rows, sorted by the
+    database: a monthly board ranks a hundred thousand shoppers every five minutes."""
     floor = max(Decimal(board.min_score or 0), Decimal("0"))
     if board.type == Type.RACE:
-        return [s for s in scores_for_race(board.race_slug) if s.score > 0 and s.score >= floor]
-    rows = (
+        race = [s for s in scores_for_race(board.race_slug) if s.score > 0 and s.score >= floor]
+        return sorted(race, key=lambda s: (-s.score, s.reached, s.user_id))
+    return list(
         QUERIES[board.type](period)
         .filter(score__gt=0, score__gte=floor)
+        .order_by("-score", "reached", "user_id")
         .values_list("user_id", "score", "reached")
     )
-    return [Score(user_id, Decimal(score), reached) for user_id, score, reached in rows]

@@ -96,7 +96,7 @@ def test_deleted_and_suspended_shoppers_are_not_ranked_and_min_score_qualifies()
     User.objects.filter(pk=deleted.pk).update(deleted_at=timezone.now())
     board = LeaderboardFactory(min_score=Decimal("5.00"))
 
-    assert [s.user_id for s in leaderboard_scores(board=board, period=DECEMBER)] == [ranked.pk]
+    assert [row[0] for row in leaderboard_scores(board=board, period=DECEMBER)] == [ranked.pk]
 
 
 @pytest.mark.django_db
@@ -138,3 +138,10 @@ def test_race_boards_take_the_races_scores_above_the_minimum():
     ) as scores_for_race:
         assert leaderboard_scores(board=board, period=DECEMBER) == [race[0]]
     scores_for_race.assert_called_once_with("demo-race")
+
+
+def test_rows_come_best_first_and_ties_by_who_reached_the_score_first():
+    board = Leaderboard(type=Leaderboard.Type.RACE, race_slug="r")
+    race = [Score(1, Decimal(5), 3), Score(2, Decimal(9), 9), Score(3, Decimal(5), 1)]
+    with mock.patch("gamification.services.leaderboard_scores.scores_for_race", return_value=race):
+        assert [row[0] for row in leaderboard_scores(board=board, period=DECEMBER)] == [2, 3, 1]
