@@ -2,21 +2,24 @@
 
 A refresh ranks everyone (services.ranking: competition ranks, tie prize shares, the
 remainder cent by who reached the score first) and stores the result under a fresh
-token: in Redis, a sorted set of shoppers by position and a hash of each one's
-"rank|score|prize"; without Redis (`make run`), LiveStanding rows. The board's `live`
-field then flips to the new token under a row lock, and the old token's data is dropped.
-A page reads the top 100 (ZRANGE + HMGET) and the viewer's row (HGET): O(log n) Redis
-work and the same number of queries however many shoppers are ranked.
+token: in Redis, a sorted set of every ranked shopper by score, and a small hash of the
+prize ranks ("position|rank|prize" of each shopper there, as services.ranking decided);
+without Redis (`make run`), LiveStanding rows (a table, not the cache: locmem lives in one
+process and the refresh runs in another). The board's `live` field then flips to the new
+token under a row lock, and the old token's data is dropped.
 
-Positions rather than raw scores in the sorted set: ties are ordered by who reached the
-score first, which a score-ordered set cannot express, and rank and prize are computed
-once, exactly, at refresh instead of re-derived (ZCOUNT) on every page view.
+A page reads the top 100 (ZREVRANGE WITHSCORES + HMGET of the prize hash) and the
+viewer's place (ZSCORE, then competition rank = ZCOUNT(score > mine) + 1): O(log n) Redis
+work and the same number of queries however many shoppers are ranked. Past the prize
+ranks, shoppers with equal scores are listed in the sorted set's order (their ranks and
+prizes, nil, do not depend on it).
 """
 
 import functools
 import uuid
 from collections.abc import Sequence
 from decimal import Decimal
+from itertools import takewhile
 from typing import NamedTuple
 
 from django.conf import settings
@@ -54,10 +57,10 @@ def redis_client():
 
 
 def _keys(token: str) -> tuple[str, str]:
-    return f"savebucks:lb:{token}:order", f"savebucks:lb:{token}:rows"
+    return f"savebucks:lb:{token}:scores", f"savebucks:lb:{token}:prizes"
 
 
-def _store(token: str, board: Leaderboard, standings: Sequence[Standing]) -> None:
+def _store(token: str, board: Leaderboard, standings: Sequence[Standing], last_prize: int) -> None:
     client = redis_client()
     if client is None:
         LiveStanding.objects.bulk_create(
@@ -76,15 +79,21 @@ def _store(token: str, board: Leaderboard, standings: Sequence[Standing]) -> Non
             batch_size=CHUNK,
         )
         return
-    order, rows = _keys(token)
+    order, prizes = _keys(token)
     pipe = client.pipeline(transaction=False)
     for start in range(0, len(standings), CHUNK):
-        chunk = standings[start : start + CHUNK]
-        pipe.zadd(order, {s.user_id: start + i for i, s in enumerate(chunk)})
-        pipe.hset(rows, mapping={s.user_id: f"{s.rank}|{s.score}|{s.prize}" for s in chunk})
+        # Scores as floats: exact for cents below 2**53 / 100, equal for equal Decimals.
+        pipe.zadd(order, {s.user_id: float(s.score) for s in standings[start : start + CHUNK]})
         pipe.execute()
+    # Standings come best first: the prize ranks are a prefix.
+    head = {
+        s.user_id: f"{position}|{s.rank}|{s.prize}"
+        for position, s in enumerate(takewhile(lambda s: s.rank <= last_prize, standings))
+    }
+    if head:
+        pipe.hset(prizes, mapping=head)
     pipe.expire(order, LIVE_TTL_SECONDS)
-    pipe.expire(rows, LIVE_TTL_SECONDS)
+    pipe.expire(prizes, LIVE_TTL_SECONDS)
     pipe.execute()
 
 
@@ -143,7 +152,7 @@ def leaderboard_refresh(*, board: Leaderboard, now=None) -> int:
     for period in _periods_to_show(board, now):
         standings = standings_compute(board=board, period=period)
         token = uuid.uuid4().hex
-        _store(token, board, standings)
+        _store(token, board, standings, max(parse_prize_table(board.prize_table), default=0))
         _flip(board, period, token, len(standings), now)
         counts.append(len(standings))
     return counts[0]
@@ -175,9 +184,8 @@ def leaderboards_refresh(*, now=None) -> dict[str, int]:
     }
 
 
-def _parse(user_id, value: bytes) -> Row:
-    rank_, score, prize = value.decode().split("|")
-    return Row(int(user_id), int(rank_), Decimal(score), Decimal(prize))
+def _score(value: float) -> Decimal:
+    return Decimal(repr(value)).quantize(Decimal("0.01"))
 
 
 def live_top(*, board: Leaderboard, period: Period, limit: int = 100) -> list[Row]:
@@ -192,11 +200,22 @@ def live_top(*, board: Leaderboard, period: Period, limit: int = 100) -> list[Ro
             .order_by("position")
             .values_list("user_id", "rank", "score", "prize")[:limit]
         ]
-    order, rows = _keys(snapshot["token"])
-    members = client.zrange(order, 0, limit - 1)
-    if not members:
+    order, prizes = _keys(snapshot["token"])
+    top = client.zrevrange(order, 0, limit - 1, withscores=True)
+    if not top:
         return []
-    return [_parse(m, v) for m, v in zip(members, client.hmget(rows, members), strict=True) if v]
+    decided = client.hmget(prizes, [member for member, _ in top])
+    rows, first_at = [], {}
+    for position, ((member, value), head) in enumerate(zip(top, decided, strict=True)):
+        # Competition rank: every higher score is above in this list.
+        rank_ = first_at.setdefault(value, position + 1)
+        if head:
+            at, rank_, prize = head.decode().split("|")
+            rows.append((int(at), Row(int(member), int(rank_), _score(value), Decimal(prize))))
+        else:
+            rows.append((position + limit, Row(int(member), rank_, _score(value), NO_PRIZE)))
+    # Within a tie at the prize ranks, who reached the score first is listed first.
+    return [row for _, row in sorted(rows, key=lambda r: (-r[1].score, r[0]))]
 
 
 def live_row(*, board: Leaderboard, period: Period, user_id: int) -> Row | None:
@@ -211,8 +230,17 @@ def live_row(*, board: Leaderboard, period: Period, user_id: int) -> Row | None:
             .first()
         )
         return Row(*row) if row else None
-    value = client.hget(_keys(snapshot["token"])[1], user_id)
-    return _parse(user_id, value) if value else None
+    order, prizes = _keys(snapshot["token"])
+    mine, head = (
+        client.pipeline(transaction=False).zscore(order, user_id).hget(prizes, user_id).execute()
+    )
+    if mine is None:
+        return None
+    if head:
+        _at, rank_, prize = head.decode().split("|")
+        return Row(user_id, int(rank_), _score(mine), Decimal(prize))
+    above = client.zcount(order, f"({mine!r}", "+inf")
+    return Row(user_id, above + 1, _score(mine), NO_PRIZE)
 
 
 def settled_top(*, board: Leaderboard, period: Period, limit: int = 100) -> list[Row]:

@@ -160,3 +160,27 @@ def test_queries_do_not_grow_with_participants(client):
         assert len(body["entries"]) == min(count, 100)
         assert body["me"] == {"rank": count, "score": f"{1001 - count}.00"}
     assert counts[0] == counts[1]
+
+
+def test_ties_past_the_prize_ranks_share_a_rank_for_the_list_and_for_me(client):
+    users = [UserFactory(first_name=n, last_name="Zed") for n in ("Ann", "Bo", "Cat", "Dot")]
+    for user, amount in zip(users, ("9.00", "5.00", "5.00", "1.00"), strict=True):
+        confirmed_cashback(user, amount, timezone.now())
+    board = LeaderboardFactory(slug="one-prize", prize_table=[{"ranks": "1", "amount": "3.00"}])
+    leaderboard_refresh(board=board)
+
+    client.force_login(users[2])
+    body = client.get("/api/v1/leaderboards/one-prize/").json()
+
+    assert [(e["rank"], e["score"], e["prize"]) for e in body["entries"]] == [
+        (1, "9.00", "3.00"),
+        (2, "5.00", "0.00"),
+        (2, "5.00", "0.00"),
+        (4, "1.00", "0.00"),
+    ]
+    assert body["me"] == {"rank": 2, "score": "5.00"}
+    client.force_login(users[3])
+    assert client.get("/api/v1/leaderboards/one-prize/").json()["me"] == {
+        "rank": 4,
+        "score": "1.00",
+    }
