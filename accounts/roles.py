@@ -28,6 +28,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "viptier", EDIT),
         ("gamification", "activity", ("correct",)),
         ("gamification", "challengeentry", ("change", "approve")),
+        # Settling a leaderboard pays its prizes.
+        ("gamification", "leaderboard", ("settle",)),
         ("accounts", "user", VIEW),
         ("accounts", "userkyc", ("view", "change")),
         ("accounts", "auditlog", VIEW),

@@ -9,6 +9,7 @@ BENCHMARKS = {
     "confirm": "bench.confirm",
     "redirect": "bench.redirect",
     "postback": "bench.postback",
+    "leaderboard": "bench.leaderboard",
 }
 
 

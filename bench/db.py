@@ -133,13 +133,17 @@ _USER_COLUMNS = (
     "referral_code",
     "date_joined",
     "updated_at",
+    "time_zone",
+    "public_name",
+    "leaderboard_hidden",
 )
 
 
 def _user_row(u: int, now) -> tuple:
     # phone, avatar and staff notes are blank; not staff; verified when created.
     profile = (u, f"bench{u}@example.com", "!", "Bench", str(u), "", "", "")
-    return (*profile, "active", False, False, now, f"B{u:09d}", now, now)
+    # The site's time zone, the default public name ("Bench 1."), not hidden.
+    return (*profile, "active", False, False, now, f"B{u:09d}", now, now, "", "", False)
 
 
 def copy_bench_users(n: int, now) -> None:

@@ -70,4 +70,5 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         403: ("email_not_verified",),
         409: ("already_entered", "challenge_closed"),
     },
+    "v1_leaderboards_retrieve": {400: ("invalid_choice",)},
 }

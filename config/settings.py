@@ -192,6 +192,12 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     "sync-race-stats": {"task": "gamification.tasks.sync_race_stats", "schedule": 900.0},
     "tick-races": {"task": "gamification.tasks.tick_races", "schedule": 60.0},
+    # Leaderboards: live ranks every 5 minutes; ended periods settled just after midnight.
+    "refresh-leaderboards": {"task": "gamification.tasks.refresh_leaderboards", "schedule": 300.0},
+    "settle-leaderboards": {
+        "task": "gamification.tasks.settle_leaderboards",
+        "schedule": crontab(minute=10, hour=0),
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -544,6 +550,8 @@ SPECTACULAR_SETTINGS = {
         "RaceMetricEnum": "gamification.models.Race.Metric",
         "ChallengeStatusEnum": "gamification.models.Challenge.Status",
         "ChallengeEntryStatusEnum": "gamification.models.ChallengeEntry.Status",
+        "LeaderboardTypeEnum": "gamification.models.Leaderboard.Type",
+        "LeaderboardFrequencyEnum": "gamification.models.Leaderboard.Frequency",
     },
 }
 

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api_races
+from . import api_leaderboards, api_races
 from .api_points import MyPointsApi, MyPointsRedeemApi
 from .api_tiers import MyTierApi
 
@@ -17,5 +17,11 @@ urlpatterns: list = [
         "challenges/<int:pk>/entries/",
         api_races.ChallengeEntryApi.as_view(),
         name="api-challenge-entries",
+    ),
+    path("leaderboards/", api_leaderboards.LeaderboardListApi.as_view(), name="api-leaderboards"),
+    path(
+        "leaderboards/<slug:slug>/",
+        api_leaderboards.LeaderboardDetailApi.as_view(),
+        name="api-leaderboard",
     ),
 ]

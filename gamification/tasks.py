@@ -4,6 +4,8 @@ from celery import shared_task
 from django.conf import settings
 
 from .services.cashback_rewards import cashback_rewards
+from .services.leaderboard_live import leaderboards_refresh
+from .services.leaderboard_settle import leaderboards_settle
 from .services.race_feed import RaceFeedFailed, RaceFeedNotConfigured, race_stats_sync
 from .services.races import races_tick
 from .services.referral_points import referral_points
@@ -51,3 +53,17 @@ def sync_race_stats():
         # Already logged by the service; the next run tries again.
         return {"rejected": exc.detail}
     return {"rows": report.rows, "races": report.races, "updated": report.updated}
+
+
+# --- Leaderboards ------------------------------------------------------------------------
+
+
+@shared_task
+def refresh_leaderboards():
+    return leaderboards_refresh()
+
+
+@shared_task
+def settle_leaderboards():
+    report = leaderboards_settle()
+    return {"periods": report.periods, "paid": report.paid, "amount": str(report.amount)}

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_races
+from . import views_leaderboards, views_races
 from .views_points import points_redeem_view
 
 app_name = "gamification"
@@ -19,4 +19,6 @@ urlpatterns: list = [
         views_races.challenge_enter_view,
         name="challenge-enter",
     ),
+    path("leaderboards/", views_leaderboards.leaderboard_list, name="leaderboards"),
+    path("leaderboards/<slug:slug>/", views_leaderboards.leaderboard_detail, name="leaderboard"),
 ]

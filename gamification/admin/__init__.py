@@ -2,6 +2,7 @@
 
 from . import (  # noqa: F401
     challenges,
+    leaderboards,
     points,
     races,
     tiers,

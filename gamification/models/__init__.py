@@ -1,6 +1,7 @@
 """Gamification's tables, one module per feature; this package re-exports them."""
 
 from .challenges import Challenge, ChallengeEntry
+from .leaderboards import Leaderboard, LeaderboardEntry, LiveStanding
 from .points import Activity, PointsBalance
 from .races import ExternalAccount, HistoricalRace, Race, RaceParticipant
 from .tiers import UserTier, VipTier
@@ -11,6 +12,9 @@ __all__ = [
     "ChallengeEntry",
     "ExternalAccount",
     "HistoricalRace",
+    "Leaderboard",
+    "LeaderboardEntry",
+    "LiveStanding",
     "PointsBalance",
     "Race",
     "RaceParticipant",
