@@ -42,7 +42,7 @@ class RaceListApi(generics.ListAPIView):
         return Race.objects.order_by("-starts_at", "-id")
 
 
-class PrizeSerializer(serializers.Serializer):
+class RacePrizeSerializer(serializers.Serializer):
     rank = serializers.IntegerField()
     amount = serializers.DecimalField(**MONEY_FIELD)
 
@@ -61,7 +61,7 @@ class RaceMeSerializer(serializers.Serializer):
 
 
 class RaceDetailSerializer(RaceSerializer):
-    prizes = PrizeSerializer(many=True)
+    prizes = RacePrizeSerializer(many=True)
     entries = RaceEntrySerializer(many=True, help_text="The top 100.")
     me = RaceMeSerializer(allow_null=True)
 
