@@ -388,7 +388,7 @@ def test_every_declared_refusal_is_raised_somewhere():
     root = Path(__file__).resolve().parents[2]
     source = "\n".join(
         path.read_text()
-        for app in ("accounts", "affiliates", "config", "wallet")
+        for app in ("accounts", "affiliates", "config", "gamification", "wallet")
         for path in (root / app).rglob("*.py")
         if "tests" not in path.parts and path.name != "api_refusals.py"
     )

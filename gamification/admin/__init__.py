@@ -1,3 +1,3 @@
 """Gamification's admin pages, one module per feature."""
 
-from . import points  # noqa: F401
+from . import bonus_codes, daily_bonus, points  # noqa: F401
