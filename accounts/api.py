@@ -8,6 +8,7 @@ from rest_framework.views import APIView
 from .models import Referral, User
 from .selectors import referrals_of
 from .services import user_update
+from .services.users import validate_public_name
 
 
 class MeOutputSerializer(serializers.ModelSerializer):
@@ -27,6 +28,9 @@ class MeOutputSerializer(serializers.ModelSerializer):
             "email_verified",
             "referral_code",
             "date_joined",
+            "time_zone",
+            "public_name",
+            "leaderboard_hidden",
         ]
         read_only_fields = fields
 
@@ -35,6 +39,12 @@ class MeUpdateSerializer(serializers.Serializer):
     first_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     last_name = serializers.CharField(max_length=150, required=False, allow_blank=True)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    # An IANA zone name ("Europe/Berlin") or "" for the site's; checked by the model.
+    time_zone = serializers.CharField(max_length=64, required=False, allow_blank=True)
+    public_name = serializers.CharField(
+        max_length=40, required=False, allow_blank=True, validators=[validate_public_name]
+    )
+    leaderboard_hidden = serializers.BooleanField(required=False)
 
 
 class MeApi(APIView):

@@ -1,4 +1,7 @@
+from zoneinfo import available_timezones
+
 from django import forms
+from django.conf import settings
 from django.contrib.auth import password_validation
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm, PasswordResetForm
 from django.core.exceptions import ValidationError
@@ -9,6 +12,7 @@ from .emails import email_queue
 from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
 from .ratelimit import login_limits_hit, login_succeeded
 from .services.reauth import ReauthRefused, WrongPassword, password_recheck
+from .services.users import validate_public_name
 
 AVATAR_MAX_BYTES = 2 * 1024 * 1024
 
@@ -138,6 +142,30 @@ class ProfileForm(forms.Form):
         max_length=20, required=False, validators=User._meta.get_field("phone").validators
     )
     avatar = forms.ImageField(required=False, widget=forms.ClearableFileInput)
+    time_zone = forms.ChoiceField(
+        required=False,
+        label="Time zone",
+        help_text="Your daily bonus resets at midnight here.",
+    )
+    public_name = forms.CharField(
+        max_length=40,
+        required=False,
+        label="Public name",
+        validators=[validate_public_name],
+        help_text="Shown on leaderboards; empty means your first name and last initial "
+        '("Dana D.").',
+    )
+    leaderboard_hidden = forms.BooleanField(
+        required=False, label="Hide me from public leaderboards"
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        zones = sorted(available_timezones())
+        self.fields["time_zone"].choices = [
+            ("", f"Site default ({settings.TIME_ZONE})"),
+            *((zone, zone) for zone in zones),
+        ]
 
     def clean_avatar(self):
         avatar = self.cleaned_data.get("avatar")

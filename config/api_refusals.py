@@ -15,6 +15,7 @@ from wallet.services.ledger import InsufficientFunds
 # What withdrawal_request refuses (wallet/services/withdrawals.py), shoppers and partners.
 _WITHDRAWAL = (
     "email_not_verified",
+    "bonus_not_withdrawable",  # BONUS_WITHDRAWABLE_AFTER_FIRST_CASHBACK
     "method_unavailable",
     "below_minimum",
     "kyc_required",
@@ -35,6 +36,9 @@ _POSTBACK_SAVE = (
     "goal_not_in_campaign",
     "campaign_not_open",
 )
+
+# Who may take free money (gamification/services/eligibility.py).
+_BONUS_ELIGIBILITY = ("email_unverified", "account_inactive")
 
 REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_me_partial_update": {400: ("invalid",)},  # user_update: the model's own validation
@@ -71,4 +75,13 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("already_entered", "challenge_closed"),
     },
     "v1_leaderboards_retrieve": {400: ("invalid_choice",)},
+    # gamification/services/daily_bonus.py and bonus_codes.py
+    "v1_me_daily_bonus_claim_create": {403: _BONUS_ELIGIBILITY, 409: ("already_claimed",)},
+    "v1_me_bonus_codes_redeem_create": {
+        400: ("code_expired",),
+        403: _BONUS_ELIGIBILITY,
+        404: ("unknown_code",),
+        409: ("code_exhausted", "already_redeemed"),
+        429: ("too_many_attempts",),
+    },
 }

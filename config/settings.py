@@ -253,6 +253,8 @@ RATE_LIMITS = {
     "team_invite": (50, 86400),
     # Re-entering the password to use new payout details (withdrawals, partner payouts).
     "payout_password_account": (5, 900),
+    # Bonus code redemption attempts per shopper, so codes cannot be guessed by brute force.
+    "bonus_code_account": (10, 600),
 }
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
@@ -383,6 +385,11 @@ if not Decimal("0") < MAX_TRANSACTION_AMOUNT <= Decimal("999999999999.99"):
 
 # Withdrawals above this need verified payout details (KYC).
 WITHDRAWAL_KYC_THRESHOLD = Decimal(env.str("WITHDRAWAL_KYC_THRESHOLD", default="100.00"))
+# Bonus money (daily bonus, codes, prizes) is withdrawable only once the shopper has a
+# confirmed cashback: otherwise sign-up farms could cash out bonuses alone.
+BONUS_WITHDRAWABLE_AFTER_FIRST_CASHBACK = env.bool(
+    "BONUS_WITHDRAWABLE_AFTER_FIRST_CASHBACK", default=True
+)
 # Manual balance adjustments larger than this (either way) wait for a second staff member.
 ADJUSTMENT_SECOND_APPROVAL_ABOVE = Decimal(
     env.str("ADJUSTMENT_SECOND_APPROVAL_ABOVE", default="100.00")

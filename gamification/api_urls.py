@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import api_leaderboards, api_races
+from . import api_daily, api_leaderboards, api_races
 from .api_points import MyPointsApi, MyPointsRedeemApi
 from .api_tiers import MyTierApi
 
@@ -23,5 +23,16 @@ urlpatterns: list = [
         "leaderboards/<slug:slug>/",
         api_leaderboards.LeaderboardDetailApi.as_view(),
         name="api-leaderboard",
+    ),
+    path("me/daily-bonus/", api_daily.MyDailyBonusApi.as_view(), name="api-me-daily-bonus"),
+    path(
+        "me/daily-bonus/claim/",
+        api_daily.MyDailyBonusClaimApi.as_view(),
+        name="api-me-daily-bonus-claim",
+    ),
+    path(
+        "me/bonus-codes/redeem/",
+        api_daily.MyBonusCodeRedeemApi.as_view(),
+        name="api-me-bonus-code-redeem",
     ),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views_leaderboards, views_races
+from . import views_leaderboards, views_races, views_rewards
 from .views_points import points_redeem_view
 
 app_name = "gamification"
@@ -21,4 +21,11 @@ urlpatterns: list = [
     ),
     path("leaderboards/", views_leaderboards.leaderboard_list, name="leaderboards"),
     path("leaderboards/<slug:slug>/", views_leaderboards.leaderboard_detail, name="leaderboard"),
+    path("rewards/", views_rewards.rewards, name="rewards"),
+    path(
+        "rewards/daily-bonus/claim/",
+        views_rewards.daily_bonus_claim_view,
+        name="daily-bonus-claim",
+    ),
+    path("rewards/bonus-code/", views_rewards.bonus_code_redeem_view, name="bonus-code-redeem"),
 ]

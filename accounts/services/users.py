@@ -27,7 +27,22 @@ STATUS_MOVES = {
     ),
 }
 
-PROFILE_FIELDS = ("first_name", "last_name", "phone", "avatar")
+PROFILE_FIELDS = (
+    "first_name",
+    "last_name",
+    "phone",
+    "avatar",
+    # The shopper's calendar for daily bonuses, and how standings show them.
+    "time_zone",
+    "public_name",
+    "leaderboard_hidden",
+)
+
+
+def validate_public_name(value: str) -> None:
+    """Standings never show an email address, not even one a shopper typed as a name."""
+    if "@" in value:
+        raise ValidationError("A public name cannot contain '@'.")
 
 
 def user_signup(

@@ -35,6 +35,9 @@ def test_me_shows_the_caller_and_only_the_caller(api):
         "email_verified": True,
         "referral_code": me.referral_code,
         "date_joined": body["date_joined"],
+        "time_zone": "",
+        "public_name": "",
+        "leaderboard_hidden": False,
     }
 
 

@@ -2,6 +2,8 @@ from datetime import UTC, datetime
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.urls import reverse
+from rest_framework.test import APIClient
 
 from accounts.models.user import public_name_of, validate_time_zone
 from accounts.tests.factories import UserFactory
@@ -31,3 +33,53 @@ def test_local_today_follows_the_shoppers_zone(settings):
         UserFactory(time_zone="America/Los_Angeles").local_today(late_utc).isoformat()
         == "2026-03-01"
     )
+
+
+@pytest.mark.django_db
+def test_the_profile_page_sets_time_zone_public_name_and_hiding(client):
+    me = UserFactory(first_name="Dana", last_name="Doe")
+    client.force_login(me)
+    form = {"first_name": "Dana", "last_name": "Doe", "phone": ""}
+
+    saved = client.post(
+        reverse("accounts:profile"),
+        {**form, "time_zone": "Asia/Tokyo", "public_name": "Speedy", "leaderboard_hidden": "on"},
+    )
+    bad_zone = client.post(reverse("accounts:profile"), {**form, "time_zone": "Mars/Olympus"})
+    email_name = client.post(reverse("accounts:profile"), {**form, "public_name": "me@x.example"})
+
+    assert saved.status_code == 302
+    me.refresh_from_db()
+    assert (me.time_zone, me.public_name, me.leaderboard_hidden) == ("Asia/Tokyo", "Speedy", True)
+    assert bad_zone.status_code == 200 and "time_zone" in bad_zone.context["form"].errors
+    assert email_name.context["form"].errors["public_name"] == ["A public name cannot contain '@'."]
+    me.refresh_from_db()
+    assert (me.time_zone, me.public_name, me.leaderboard_hidden) == ("Asia/Tokyo", "Speedy", True)
+
+
+@pytest.mark.django_db
+def test_patch_me_sets_time_zone_public_name_and_hiding_and_refuses_bad_values():
+    me = UserFactory()
+    api = APIClient()
+    api.force_authenticate(me)
+    url = reverse("api-me")
+
+    ok = api.patch(
+        url,
+        {"time_zone": "America/New_York", "public_name": "Nightowl", "leaderboard_hidden": True},
+        format="json",
+    )
+    bad_zone = api.patch(url, {"time_zone": "Mars/Olympus"}, format="json")
+    email_name = api.patch(url, {"public_name": "a@b.example"}, format="json")
+    too_long = api.patch(url, {"public_name": "x" * 41}, format="json")
+
+    assert ok.status_code == 200, ok.json()
+    assert {k: ok.json()[k] for k in ("time_zone", "public_name", "leaderboard_hidden")} == {
+        "time_zone": "America/New_York",
+        "public_name": "Nightowl",
+        "leaderboard_hidden": True,
+    }
+    assert (bad_zone.status_code, bad_zone.json()["code"]) == (400, "invalid")
+    assert (email_name.status_code, too_long.status_code) == (400, 400)
+    me.refresh_from_db()
+    assert (me.time_zone, me.public_name) == ("America/New_York", "Nightowl")

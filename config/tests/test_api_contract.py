@@ -54,8 +54,8 @@ def test_every_request_body_is_json_only(schema):
         if "requestBody" in operation
     }
 
-    # Gamification: points redeem, challenge entries.
-    assert len(bodies) == 8
+    # Gamification: points redeem, challenge entries, bonus-code redeem.
+    assert len(bodies) == 9
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 

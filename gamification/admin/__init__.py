@@ -1,7 +1,9 @@
 """Gamification's admin pages, one module per feature."""
 
 from . import (  # noqa: F401
+    bonus_codes,
     challenges,
+    daily_bonus,
     leaderboards,
     points,
     races,

@@ -25,7 +25,7 @@ from accounts.services.reauth import password_recheck
 from config.errors import Refusal
 from config.money import money
 
-from ..models import Account, Withdrawal, WithdrawalMethod
+from ..models import Account, CashbackEvent, Withdrawal, WithdrawalMethod
 from ..signals import withdrawal_settled, withdrawal_status_changed
 from .ledger import InsufficientFunds, ledger_post, platform_account, transfer, user_account
 
@@ -141,6 +141,8 @@ def withdrawal_request(
         raise WithdrawalRefused(
             "email_not_verified", "Verify your email address before you withdraw."
         )
+    if source == Withdrawal.Source.CASHBACK:
+        _refuse_bonus_only(user)
     method = WithdrawalMethod.objects.filter(code=method_code, is_enabled=True).first()
     if method is None:
         raise WithdrawalRefused("method_unavailable", "That way of withdrawing is not available.")
@@ -172,6 +174,19 @@ def withdrawal_request(
     if new_details:
         payout_details_changed_email_queue(user=user, where=f"{method.name} withdrawals")
     return withdrawal
+
+
+def _refuse_bonus_only(user) -> None:
+    """Bonuses (daily claims, codes, prizes) land in the same available balance as
+    cashback; paying them out before the shopper ever bought anything would make sign-up
+    farms profitable, so the first confirmed cashback unlocks withdrawals."""
+    if not settings.BONUS_WITHDRAWABLE_AFTER_FIRST_CASHBACK:
+        return
+    if not CashbackEvent.objects.filter(user=user, status=CashbackEvent.Status.CONFIRMED).exists():
+        raise WithdrawalRefused(
+            "bonus_not_withdrawable",
+            "Bonus money becomes withdrawable after your first confirmed cashback.",
+        )
 
 
 def _open(*, user, method, amount: Decimal, details: dict, source: str) -> Withdrawal:
