@@ -30,6 +30,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "challengeentry", ("change", "approve")),
         # Settling a leaderboard pays its prizes.
         ("gamification", "leaderboard", ("settle",)),
+        # Completing a race by hand pays its prizes too.
+        ("gamification", "race", ("complete",)),
         ("accounts", "user", VIEW),
         ("accounts", "userkyc", ("view", "change")),
         ("accounts", "auditlog", VIEW),

@@ -82,7 +82,12 @@ class RaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Complete now (final ranks, prizes paid)", permissions=["change"])
+    def has_complete_permission(self, request):
+        # It pays the prizes: Finance's call (as settling a leaderboard), not the editors'
+        # who write the race's rules.
+        return request.user.has_perm("gamification.complete_race")
+
+    @admin.action(description="Complete now (final ranks, prizes paid)", permissions=["complete"])
     def complete_now(self, request, queryset):
         staff_each(self, request, queryset, race_complete, "race", "completed")
 

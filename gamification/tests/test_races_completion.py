@@ -200,16 +200,37 @@ def test_race_scores_feed_leaderboards_of_type_race():
     assert scores_for_race("no-such-race") == []
 
 
-@pytest.fixture
-def editor(client):
+def _staff_client(client, role):
     staff = StaffFactory()
-    staff.groups.add(Group.objects.get(name="Content editor"))
+    staff.groups.add(Group.objects.get(name=role))
     client.force_login(staff)
     client.staff = staff
     return client
 
 
-def test_complete_now_in_the_admin_pays_and_is_audited(editor):
+@pytest.fixture
+def editor(client):
+    return _staff_client(client, "Content editor")
+
+
+@pytest.fixture
+def finance(client):
+    return _staff_client(client, "Finance")
+
+
+def test_content_editors_cannot_complete_races(editor):
+    # Completing pays the prizes: the editors write the rules, Finance pays.
+    race, a, *_ = _finished_race()
+    response = editor.post(RACES, {"action": "complete_now", "_selected_action": [race.pk]})
+    assert response.status_code == 200  # the changelist again: no such action for them
+    race.refresh_from_db()
+    assert race.status == Race.Status.LIVE
+    assert balances(a.user)["available"] == Decimal("0.00")
+    assert not Transaction.objects.exists()
+
+
+def test_complete_now_in_the_admin_pays_and_is_audited(finance):
+    editor = finance
     race, a, *_ = _finished_race()
     response = editor.post(RACES, {"action": "complete_now", "_selected_action": [race.pk]})
     assert response.status_code == 302
@@ -222,7 +243,8 @@ def test_complete_now_in_the_admin_pays_and_is_audited(editor):
     assert StatusChange.objects.get(object_id=race.pk, to_status="completed").actor == editor.staff
 
 
-def test_complete_now_on_an_upcoming_race_says_why(editor):
+def test_complete_now_on_an_upcoming_race_says_why(finance):
+    editor = finance
     race = RaceFactory(status=Race.Status.UPCOMING)
     response = editor.post(
         RACES, {"action": "complete_now", "_selected_action": [race.pk]}, follow=True
