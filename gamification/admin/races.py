@@ -102,6 +102,19 @@ class ExternalAccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("verified_at", "verified_by", "created_at")
     actions = ["verify"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A link belongs to its shopper: moving a verified row to another user (staff
+        # themselves, say) would hand them a verified uid nobody checked for them.
+        return ["user", *fields] if obj is not None else fields
+
+    def has_change_permission(self, request, obj=None):
+        # Editing one's own link (its uid, once a colleague verified it) is verifying it
+        # oneself: as with the verify action, ask another staff member.
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
+
     def has_verify_permission(self, request):
         return request.user.has_perm("gamification.verify_externalaccount")
 

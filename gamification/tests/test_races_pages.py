@@ -168,6 +168,34 @@ def test_staff_cannot_verify_their_own_account(client):
     assert account.verified_at is None
 
 
+def _change(client, account, **data):
+    url = reverse("admin:gamification_externalaccount_change", args=[account.pk])
+    form = {"user": account.user_id, "provider": account.provider, "uid": account.uid}
+    return client.post(url, {**form, **data})
+
+
+def test_staff_cannot_move_a_verified_link_to_themselves_in_the_change_form(client):
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(agent)
+    account = ExternalAccountFactory(uid="top-player")
+    _change(client, account, user=agent.pk)
+    account.refresh_from_db()
+    assert account.user_id != agent.pk
+    assert not ExternalAccount.objects.filter(user=agent).exists()
+
+
+def test_staff_cannot_edit_their_own_verified_link(client):
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(agent)
+    account = ExternalAccountFactory(user=agent, uid="mine")  # a colleague verified it
+    response = _change(client, account, uid="top-player")
+    assert response.status_code == 403
+    account.refresh_from_db()
+    assert account.uid == "mine"
+
+
 def test_finance_cannot_verify_accounts(client):
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name="Finance"))
