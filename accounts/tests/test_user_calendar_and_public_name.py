@@ -14,6 +14,9 @@ def test_public_name_never_shows_the_email():
     assert public_name_of("", "Dana", "", 7) == "Dana"
     assert public_name_of("", "", "Doe", 7) == "Shopper 7"
     assert public_name_of("Speedy", "Dana", "Doe", 7) == "Speedy"
+    # An address typed as a first name at signup, or set by staff in the admin.
+    assert public_name_of("", "dana@example.com", "Doe", 7) == "Shopper 7"
+    assert public_name_of("dana@example.com", "Dana", "Doe", 7) == "Dana D."
 
 
 def test_time_zone_must_be_a_real_zone():

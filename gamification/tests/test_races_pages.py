@@ -204,3 +204,11 @@ def test_finance_cannot_verify_accounts(client):
     _verify(client, [account])
     account.refresh_from_db()
     assert account.verified_at is None
+
+
+def test_a_first_name_that_is_an_email_never_reaches_the_race_standings(client):
+    row = ParticipantFactory(user__first_name="dana@example.com", user__last_name="", rank=1)
+    response = client.get(reverse("gamification:race", args=[row.race.slug]))
+    assert response.status_code == 200
+    assert "dana@example.com" not in response.content.decode()
+    assert f"Shopper {row.user.pk}" in response.content.decode()
