@@ -77,6 +77,13 @@ class RaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [ParticipantInline, StatusHistoryInline]
     actions = ["complete_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The pool is paid by the clock when the race ends: only who may pay it sets it.
+        if not request.user.has_perm("gamification.complete_race"):
+            fields += ["prize_pool", "prize_distribution"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user

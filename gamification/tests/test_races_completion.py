@@ -265,9 +265,48 @@ def test_support_agents_cannot_complete_races(client):
     assert balances(a.user)["available"] == Decimal("0.00")
 
 
-def test_the_admin_refuses_a_distribution_over_100_percent(editor):
+def _race_form(**overrides):
     now = timezone.now()
-    response = editor.post(
+    return {
+        "title": "Weekend",
+        "slug": "weekend",
+        "type": "weekend",
+        "metric": "today",
+        "min_metric": "0",
+        "starts_at_0": now.strftime("%Y-%m-%d"),
+        "starts_at_1": "10:00:00",
+        "ends_at_0": (now + timedelta(days=2)).strftime("%Y-%m-%d"),
+        "ends_at_1": "10:00:00",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        **overrides,
+    }
+
+
+def test_content_editors_cannot_set_a_race_prize_pool(editor):
+    # The clock completes the race and pays the pool: editors write the rules only.
+    pool = {"prize_pool": "100000.00", "prize_distribution": '[{"ranks": "1", "percent": "100"}]'}
+    response = editor.post(reverse("admin:gamification_race_add"), _race_form(**pool))
+    assert response.status_code == 302
+    race = Race.objects.get(slug="weekend")
+    assert (race.prize_pool, race.prize_distribution) == (Decimal("0.00"), [])
+
+    race.prize_pool = Decimal("50.00")
+    race.save()
+    change = reverse("admin:gamification_race_change", args=[race.pk])
+    response = editor.post(change, _race_form(title="Renamed", **pool))
+    assert response.status_code == 302
+    race.refresh_from_db()
+    assert (race.title, race.prize_pool, race.prize_distribution) == (
+        "Renamed",
+        Decimal("50.00"),
+        [],
+    )
+
+
+def test_the_admin_refuses_a_distribution_over_100_percent(finance):
+    now = timezone.now()
+    response = finance.post(
         reverse("admin:gamification_race_add"),
         {
             "title": "Weekend",
