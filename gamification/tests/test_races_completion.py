@@ -80,6 +80,25 @@ def _finished_race(**fields):
     return race, a, b, c, d, below
 
 
+def test_a_shopper_suspended_during_the_race_is_neither_ranked_nor_paid():
+    race, a, b, c, d, _below = _finished_race(min_metric=Decimal("10"))
+    a.user.status = "suspended"
+    a.user.save(update_fields=["status"])
+
+    race_complete(race=race)
+
+    # B and C move up to a shared rank 1 (50.00 + 20.00 split); D is third.
+    assert [balances(p.user)["available"] for p in (a, b, c, d)] == [
+        Decimal("0.00"),
+        Decimal("35.00"),
+        Decimal("35.00"),
+        Decimal("20.00"),
+    ]
+    a.refresh_from_db()
+    assert (a.rank, a.prize) == (None, Decimal("0.00"))
+    assert f"race:{race.pk}:{a.user_id}" not in _prizes_paid(race)
+
+
 def _prizes_paid(race):
     return sorted(
         Transaction.objects.filter(
