@@ -212,3 +212,19 @@ def test_a_first_name_that_is_an_email_never_reaches_the_race_standings(client):
     assert response.status_code == 200
     assert "dana@example.com" not in response.content.decode()
     assert f"Shopper {row.user.pk}" in response.content.decode()
+
+
+def test_a_shopper_who_hides_after_a_race_is_hidden_on_past_races_too(client):
+    race = RaceFactory(title="Autumn race")
+    row = ParticipantFactory(race=race, user__public_name="Speedy", total=Decimal("50"), rank=1)
+    race_complete(race=race)
+    assert "Speedy" in client.get(reverse("gamification:races-past")).content.decode()
+
+    row.user.leaderboard_hidden = True
+    row.user.save(update_fields=["leaderboard_hidden"])
+
+    past = client.get(reverse("gamification:races-past")).content.decode()
+    assert "Autumn race" in past
+    assert "Speedy" not in past and "Hidden shopper" in past
+    client.force_login(row.user)  # the shopper still sees themselves
+    assert "Speedy" in client.get(reverse("gamification:races-past")).content.decode()
