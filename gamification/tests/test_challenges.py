@@ -227,6 +227,21 @@ def test_a_rejection_needs_a_reason_and_tells_the_shopper(finance):
     assert Challenge.objects.get(pk=entry.challenge_id).winners_count == 0
 
 
+def test_an_entry_of_a_since_suspended_shopper_is_not_paid(finance):
+    entry = ChallengeEntryFactory()
+    entry.user.status = "suspended"
+    entry.user.save(update_fields=["status"])
+
+    response = _act(finance, "approve", [entry])
+
+    assert "cannot receive bonuses" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "pending"
+    assert balances(entry.user)["available"] == Decimal("0.00")
+    assert Challenge.objects.get(pk=entry.challenge_id).winners_count == 0
+    assert not Transaction.objects.exists()
+
+
 def test_support_agents_cannot_approve(client):
     agent = StaffFactory()
     agent.groups.add(Group.objects.get(name="Support agent"))
