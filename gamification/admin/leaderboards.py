@@ -27,6 +27,9 @@ class LeaderboardAdmin(AuditedAdminMixin, admin.ModelAdmin):
         # settle (Finance) sets it; editors keep the names, dates and rules.
         if not request.user.has_perm("gamification.settle_leaderboard"):
             fields.insert(0, "prize_table")
+            if obj is not None:
+                # The table is paid once per period: daily instead of monthly pays it 30 times.
+                fields.insert(0, "frequency")
         return fields
 
     @admin.display(description=f"Live standings (top {STAFF_TOP})")

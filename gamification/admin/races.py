@@ -81,7 +81,8 @@ class RaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
         fields = list(super().get_readonly_fields(request, obj))
         # The pool is paid by the clock when the race ends: only who may pay it sets it.
         if not request.user.has_perm("gamification.complete_race"):
-            fields += ["prize_pool", "prize_distribution"]
+            # "repeat" too: each next race is created with the same pool, and paid again.
+            fields += ["prize_pool", "prize_distribution", "repeat"]
         return fields
 
     def save_model(self, request, obj, form, change):

@@ -82,10 +82,10 @@ def test_content_editors_cannot_set_or_change_the_prize_table(client):
     board.prize_table = [{"ranks": "1", "amount": "5.00"}]
     board.save()
     change = reverse("admin:gamification_leaderboard_change", args=[board.pk])
-    response = client.post(change, _form(prize_table=rich, name="Renamed"))
+    response = client.post(change, _form(prize_table=rich, name="Renamed", frequency="daily"))
     assert response.status_code == 302
     board.refresh_from_db()
-    assert board.name == "Renamed"
+    assert (board.name, board.frequency) == ("Renamed", "weekly")
     assert (board.prize_table, board.prize_pool) == (
         [{"ranks": "1", "amount": "5.00"}],
         Decimal("5.00"),

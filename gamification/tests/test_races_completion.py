@@ -304,11 +304,15 @@ def _race_form(**overrides):
 
 def test_content_editors_cannot_set_a_race_prize_pool(editor):
     # The clock completes the race and pays the pool: editors write the rules only.
-    pool = {"prize_pool": "100000.00", "prize_distribution": '[{"ranks": "1", "percent": "100"}]'}
+    pool = {
+        "prize_pool": "100000.00",
+        "prize_distribution": '[{"ranks": "1", "percent": "100"}]',
+        "repeat": "on",
+    }
     response = editor.post(reverse("admin:gamification_race_add"), _race_form(**pool))
     assert response.status_code == 302
     race = Race.objects.get(slug="weekend")
-    assert (race.prize_pool, race.prize_distribution) == (Decimal("0.00"), [])
+    assert (race.prize_pool, race.prize_distribution, race.repeat) == (Decimal("0.00"), [], False)
 
     race.prize_pool = Decimal("50.00")
     race.save()
@@ -316,10 +320,11 @@ def test_content_editors_cannot_set_a_race_prize_pool(editor):
     response = editor.post(change, _race_form(title="Renamed", **pool))
     assert response.status_code == 302
     race.refresh_from_db()
-    assert (race.title, race.prize_pool, race.prize_distribution) == (
+    assert (race.title, race.prize_pool, race.prize_distribution, race.repeat) == (
         "Renamed",
         Decimal("50.00"),
         [],
+        False,
     )
 
 
