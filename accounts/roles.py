@@ -30,6 +30,12 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "challengeentry", ("change", "approve")),
         # Settling a leaderboard pays its prizes.
         ("gamification", "leaderboard", ("settle",)),
+        # Completing a race by hand pays its prizes too. The prize fields of races, boards
+        # and challenges are editable only by who pays them (the admin makes them read-only
+        # for the rest), so Finance adds and changes those rows too.
+        ("gamification", "race", ("complete", *EDIT)),
+        ("gamification", "leaderboard", EDIT),
+        ("gamification", "challenge", EDIT),
         ("accounts", "user", VIEW),
         ("accounts", "userkyc", ("view", "change")),
         ("accounts", "auditlog", VIEW),

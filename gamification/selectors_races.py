@@ -4,7 +4,9 @@ caller's own place, in a fixed number of queries however many take part."""
 from dataclasses import dataclass
 from decimal import Decimal
 
-from .models import Race, RaceParticipant
+from accounts.models import User
+
+from .models import HistoricalRace, Race, RaceParticipant
 from .services.races import race_prizes, standings_name
 
 TOP = 100
@@ -57,3 +59,23 @@ def race_chart(race: Race, viewer) -> list[dict]:
         }
         for row in rows
     ]
+
+
+def archives_for_page(viewer, limit: int = 50, shown: int = 10) -> list[HistoricalRace]:
+    """The latest archives, each with `top`: its first `shown` rows named as the shoppers
+    want to be seen *now* (one query for all names). The stored name is only a fallback:
+    a shopper who hides themselves or changes name after a race is hidden there too."""
+    archives = list(HistoricalRace.objects.order_by("-ends_at", "-id")[:limit])
+    user_ids = {row.get("user_id") for a in archives for row in a.standings[:shown]}
+    users = User.objects.in_bulk([pk for pk in user_ids if pk is not None])
+    for archive in archives:
+        archive.top = [
+            {
+                **row,
+                "name": standings_name(users[row["user_id"]], viewer)
+                if row.get("user_id") in users
+                else row.get("name", ""),
+            }
+            for row in archive.standings[:shown]
+        ]
+    return archives

@@ -10,8 +10,8 @@ from django.views.decorators.http import require_POST
 
 from config.errors import Refusal, form_refused
 
-from .models import ChallengeEntry, ExternalAccount, HistoricalRace, Race
-from .selectors_races import race_chart, race_me, race_prize_rows, race_top
+from .models import ChallengeEntry, ExternalAccount, Race
+from .selectors_races import archives_for_page, race_chart, race_me, race_prize_rows, race_top
 from .services.challenges import challenge_enter, challenge_is_open, challenges_visible
 from .services.external_accounts import external_account_submit
 
@@ -88,7 +88,7 @@ def races_past(request):
     return render(
         request,
         "gamification/races/past.html",
-        {"archives": HistoricalRace.objects.order_by("-ends_at", "-id")[:50]},
+        {"archives": archives_for_page(request.user)},
     )
 
 

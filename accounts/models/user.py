@@ -34,9 +34,11 @@ def public_name_of(public_name: str, first_name: str, last_name: str, pk) -> str
     """What standings show for a shopper: the chosen name, else "Dana D.", else
     "Shopper 42". Never the email address. Works from plain values, so ranking code
     reading `values()` rows needs no model instance."""
-    if public_name:
+    # The form refuses "@" in a public name, but not in a first name (people type their
+    # address there) nor staff's edits in the admin: neither may reach the standings.
+    if public_name and "@" not in public_name:
         return public_name
-    if first_name:
+    if first_name and "@" not in first_name:
         initial = f" {last_name[:1].upper()}." if last_name else ""
         return f"{first_name}{initial}"
     return f"Shopper {pk}"

@@ -1,3 +1,5 @@
+import re
+import unicodedata
 from datetime import timedelta
 
 from allauth.socialaccount.models import SocialAccount
@@ -39,10 +41,22 @@ PROFILE_FIELDS = (
 )
 
 
+# Names that would pass a shopper off as us on the standings ("SaveBucks Staff",
+# fullwidth letters, "Admin"), compared letters and digits only, after NFKC and casefold.
+# Only the brand anywhere: "Staffordshire Dan" is a fine name, "Staff" alone is not.
+_RESERVED_NAMES = {"admin", "administrator", "staff", "support", "supportteam", "moderator"}
+
+
 def validate_public_name(value: str) -> None:
-    """Standings never show an email address, not even one a shopper typed as a name."""
+    """Standings never show an email address, not even one a shopper typed as a name, nor
+    a name posing as the platform, nor invisible or direction-changing characters."""
     if "@" in value:
         raise ValidationError("A public name cannot contain '@'.")
+    if any(unicodedata.category(char) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") for char in value):
+        raise ValidationError("A public name cannot contain invisible or control characters.")
+    plain = re.sub(r"[\W_]", "", unicodedata.normalize("NFKC", value).casefold())
+    if "savebucks" in plain or plain in _RESERVED_NAMES:
+        raise ValidationError("Choose a name that does not pose as SaveBucks or its staff.")
 
 
 def user_signup(

@@ -14,6 +14,9 @@ def test_public_name_never_shows_the_email():
     assert public_name_of("", "Dana", "", 7) == "Dana"
     assert public_name_of("", "", "Doe", 7) == "Shopper 7"
     assert public_name_of("Speedy", "Dana", "Doe", 7) == "Speedy"
+    # An address typed as a first name at signup, or set by staff in the admin.
+    assert public_name_of("", "dana@example.com", "Doe", 7) == "Shopper 7"
+    assert public_name_of("dana@example.com", "Dana", "Doe", 7) == "Dana D."
 
 
 def test_time_zone_must_be_a_real_zone():
@@ -83,3 +86,34 @@ def test_patch_me_sets_time_zone_public_name_and_hiding_and_refuses_bad_values()
     assert (email_name.status_code, too_long.status_code) == (400, 400)
     me.refresh_from_db()
     assert (me.time_zone, me.public_name) == ("America/New_York", "Nightowl")
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "SaveBucks Staff",
+        "savebucks_support",
+        "\uff33ave\uff42ucks",  # fullwidth letters: "Savebucks" after NFKC
+        "Admin",
+        "Dana\u202egnp.exe",  # right-to-left override
+        "Da\u200bna",  # zero-width space
+        "Dana\nDoe",
+    ],
+)
+@pytest.mark.django_db
+def test_the_profile_refuses_names_posing_as_staff_or_hiding_characters(client, name):
+    me = UserFactory(first_name="Dana", last_name="Doe", public_name="Speedy")
+    client.force_login(me)
+    form = {"first_name": "Dana", "last_name": "Doe", "phone": "", "public_name": name}
+    response = client.post(reverse("accounts:profile"), form)
+    assert response.status_code == 200
+    assert "public_name" in response.context["form"].errors
+    me.refresh_from_db()
+    assert me.public_name == "Speedy"
+
+
+def test_ordinary_names_stay_allowed():
+    from accounts.services.users import validate_public_name
+
+    for name in ("Speedy", "Zoë K.", "李小龍", "Dana-Doe 2", "Staffordshire Dan"):
+        validate_public_name(name)

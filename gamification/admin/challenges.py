@@ -29,6 +29,13 @@ class ChallengeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     search_fields = ("title",)
     readonly_fields = ("winners_count", "created_at")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # Prize times winners is what approvals pay: set by who approves (Finance).
+        if not request.user.has_perm("gamification.approve_challengeentry"):
+            fields += ["prize_amount", "max_winners"]
+        return fields
+
 
 @admin.register(ChallengeEntry)
 class ChallengeEntryAdmin(FieldsReadOnlyMixin, BigTableAdmin):

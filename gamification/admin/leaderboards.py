@@ -21,6 +21,17 @@ class LeaderboardAdmin(AuditedAdminMixin, admin.ModelAdmin):
     readonly_fields = ("prize_pool", "settled_until", "live_standings")
     actions = ("refresh_now", "settle_ended")
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The beat settles ended periods and pays this table unattended: only who may
+        # settle (Finance) sets it; editors keep the names, dates and rules.
+        if not request.user.has_perm("gamification.settle_leaderboard"):
+            fields.insert(0, "prize_table")
+            if obj is not None:
+                # The table is paid once per period: daily instead of monthly pays it 30 times.
+                fields.insert(0, "frequency")
+        return fields
+
     @admin.display(description=f"Live standings (top {STAFF_TOP})")
     def live_standings(self, board):
         if not board.pk:

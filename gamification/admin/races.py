@@ -77,12 +77,25 @@ class RaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     inlines = [ParticipantInline, StatusHistoryInline]
     actions = ["complete_now"]
 
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # The pool is paid by the clock when the race ends: only who may pay it sets it.
+        if not request.user.has_perm("gamification.complete_race"):
+            # "repeat" too: each next race is created with the same pool, and paid again.
+            fields += ["prize_pool", "prize_distribution", "repeat"]
+        return fields
+
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
         super().save_model(request, obj, form, change)
 
-    @admin.action(description="Complete now (final ranks, prizes paid)", permissions=["change"])
+    def has_complete_permission(self, request):
+        # It pays the prizes: Finance's call (as settling a leaderboard), not the editors'
+        # who write the race's rules.
+        return request.user.has_perm("gamification.complete_race")
+
+    @admin.action(description="Complete now (final ranks, prizes paid)", permissions=["complete"])
     def complete_now(self, request, queryset):
         staff_each(self, request, queryset, race_complete, "race", "completed")
 
@@ -96,6 +109,19 @@ class ExternalAccountAdmin(AuditedAdminMixin, admin.ModelAdmin):
     raw_id_fields = ("user",)
     readonly_fields = ("verified_at", "verified_by", "created_at")
     actions = ["verify"]
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = list(super().get_readonly_fields(request, obj))
+        # A link belongs to its shopper: moving a verified row to another user (staff
+        # themselves, say) would hand them a verified uid nobody checked for them.
+        return ["user", *fields] if obj is not None else fields
+
+    def has_change_permission(self, request, obj=None):
+        # Editing one's own link (its uid, once a colleague verified it) is verifying it
+        # oneself: as with the verify action, ask another staff member.
+        if obj is not None and obj.user_id == request.user.pk:
+            return False
+        return super().has_change_permission(request, obj)
 
     def has_verify_permission(self, request):
         return request.user.has_perm("gamification.verify_externalaccount")

@@ -106,6 +106,7 @@ class Race(models.Model):
 
     class Meta:
         ordering = ["-starts_at", "-id"]
+        permissions = [("complete_race", "Can complete races now (pays prizes)")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(ends_at__gt=models.F("starts_at")),

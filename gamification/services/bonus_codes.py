@@ -15,6 +15,7 @@ from django.utils import timezone
 
 from accounts.ratelimit import RateLimit
 from accounts.services import audit_log
+from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict, NotFound, Refusal, TooManyAttempts
 from config.money import parse_amount
 
@@ -105,6 +106,8 @@ def bonus_code_redeem(*, user, code: str, now=None) -> BonusCodeRedemption:
         raise UnknownCode(detail="There is no such code.", field="code")
     if bonus.expires_at is not None and bonus.expires_at <= (now or timezone.now()):
         raise CodeExpired(detail="This code has expired.", field="code")
+    # Whoever typed the amount does not collect it: staff would pay themselves any sum.
+    refuse_own_account(actor=bonus.created_by, owner_id=user.pk, doing="redeem a code you created")
     if BonusCodeRedemption.objects.filter(code=bonus, user=user).exists():
         raise AlreadyRedeemed(detail="You have already used this code.", field="code")
     try:

@@ -65,10 +65,14 @@ def race_prizes(race: Race) -> dict[int, Decimal]:
 
 def race_standings(race: Race) -> list[Standing]:
     """Competition ranks of everyone at or above the race's minimum, with prize shares."""
-    scores = [
-        Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk))
-        for p in race.participants.filter(total__gte=race.min_metric)
-    ]
+    # As on leaderboards: a shopper suspended or deleted since joining keeps their row
+    # (the history) but is neither ranked nor paid; the feed stops syncing them anyway.
+    ranked = race.participants.filter(
+        total__gte=race.min_metric,
+        user__deleted_at__isnull=True,
+        user__status__in=User.LOGIN_STATUSES,
+    )
+    scores = [Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk)) for p in ranked]
     return rank(scores, race_prizes(race))
 
 

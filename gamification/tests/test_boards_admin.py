@@ -1,5 +1,6 @@
 """Leaderboards in the admin, as staff use it: Content editors edit them and refresh the
-live standings; only Finance (and Administrators) settle, since settling pays."""
+live standings; only Finance (and Administrators) set prize tables and settle, since
+settling pays."""
 
 from datetime import UTC, datetime
 from decimal import Decimal
@@ -44,8 +45,8 @@ def _form(**overrides):
     return {**data, **overrides}
 
 
-def test_content_editor_creates_a_board_and_the_pool_is_derived(client):
-    staff_in(client, "Content editor")
+def test_finance_creates_a_board_and_the_pool_is_derived(client):
+    staff_in(client, "Finance")
     response = client.post(ADD, _form())
     assert response.status_code == 302, response.content.decode()[:2000]
     board = Leaderboard.objects.get()
@@ -62,11 +63,33 @@ def test_content_editor_creates_a_board_and_the_pool_is_derived(client):
     ],
 )
 def test_a_bad_prize_table_is_a_form_error_and_saves_nothing(client, table, message):
-    staff_in(client, "Content editor")
+    staff_in(client, "Finance")
     response = client.post(ADD, _form(prize_table=table))
     assert response.status_code == 200
     assert message in response.content.decode()
     assert Leaderboard.objects.count() == 0
+
+
+def test_content_editors_cannot_set_or_change_the_prize_table(client):
+    # The beat settles and pays whatever the table says: editors keep names and rules.
+    staff_in(client, "Content editor")
+    rich = '[{"ranks": "1", "amount": "100000.00"}]'
+    response = client.post(ADD, _form(prize_table=rich))
+    assert response.status_code == 302
+    board = Leaderboard.objects.get()
+    assert (board.prize_table, board.prize_pool) == ([], Decimal("0.00"))
+
+    board.prize_table = [{"ranks": "1", "amount": "5.00"}]
+    board.save()
+    change = reverse("admin:gamification_leaderboard_change", args=[board.pk])
+    response = client.post(change, _form(prize_table=rich, name="Renamed", frequency="daily"))
+    assert response.status_code == 302
+    board.refresh_from_db()
+    assert (board.name, board.frequency) == ("Renamed", "weekly")
+    assert (board.prize_table, board.prize_pool) == (
+        [{"ranks": "1", "amount": "5.00"}],
+        Decimal("5.00"),
+    )
 
 
 def test_a_race_board_must_name_its_race(client):

@@ -97,6 +97,25 @@ def test_an_unverified_shopper_is_refused():
     _nothing_moved(user, code)
 
 
+def test_staff_cannot_redeem_a_code_they_created(client):
+    # Finance types any amount into a code: collecting it themselves would pay themselves.
+    finance = StaffFactory()
+    code = BonusCodeFactory(code="MINE", amount=Decimal("5000.00"), created_by=finance)
+    client.force_login(finance)
+
+    response = client.post(
+        "/api/v1/me/bonus-codes/redeem/", {"code": "mine"}, content_type="application/json"
+    )
+
+    assert response.status_code == 403
+    assert response.json()["code"] == "own_account"
+    _nothing_moved(finance, code)
+    # Anyone else still may.
+    other = UserFactory()
+    bonus_code_redeem(user=other, code="MINE")
+    assert balances(other)["available"] == Decimal("5000.00")
+
+
 def test_guessing_is_limited_to_ten_attempts_per_ten_minutes():
     code = BonusCodeFactory(code="REALCODE")
     user = UserFactory()

@@ -227,6 +227,21 @@ def test_a_rejection_needs_a_reason_and_tells_the_shopper(finance):
     assert Challenge.objects.get(pk=entry.challenge_id).winners_count == 0
 
 
+def test_an_entry_of_a_since_suspended_shopper_is_not_paid(finance):
+    entry = ChallengeEntryFactory()
+    entry.user.status = "suspended"
+    entry.user.save(update_fields=["status"])
+
+    response = _act(finance, "approve", [entry])
+
+    assert "cannot receive bonuses" in response.content.decode()
+    entry.refresh_from_db()
+    assert entry.status == "pending"
+    assert balances(entry.user)["available"] == Decimal("0.00")
+    assert Challenge.objects.get(pk=entry.challenge_id).winners_count == 0
+    assert not Transaction.objects.exists()
+
+
 def test_support_agents_cannot_approve(client):
     agent = StaffFactory()
     agent.groups.add(Group.objects.get(name="Support agent"))
@@ -236,6 +251,37 @@ def test_support_agents_cannot_approve(client):
     entry.refresh_from_db()
     assert entry.status == "pending"
     assert balances(entry.user)["available"] == Decimal("0.00")
+
+
+def test_content_editors_cannot_change_what_a_challenge_pays(client):
+    # Approvals pay prize times winners: editors write the texts, Finance sets the money.
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    challenge = ChallengeFactory(prize_amount=Decimal("5.00"), max_winners=2)
+    now = timezone.now()
+    form = {
+        "title": "Renamed",
+        "description": "Show us.",
+        "prize_amount": "5000.00",
+        "max_winners": "1000",
+        "status": "live",
+        "starts_at_0": now.strftime("%Y-%m-%d"),
+        "starts_at_1": "00:00:00",
+        "ends_at_0": (now + timedelta(days=3)).strftime("%Y-%m-%d"),
+        "ends_at_1": "00:00:00",
+        "entries-TOTAL_FORMS": "0",
+        "entries-INITIAL_FORMS": "0",
+    }
+    change = reverse("admin:gamification_challenge_change", args=[challenge.pk])
+    response = client.post(change, form)
+    assert response.status_code == 302, response.content.decode()[:3000]
+    challenge.refresh_from_db()
+    assert (challenge.title, challenge.prize_amount, challenge.max_winners) == (
+        "Renamed",
+        Decimal("5.00"),
+        2,
+    )
 
 
 @pytest.mark.postgres

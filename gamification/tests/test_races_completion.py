@@ -80,6 +80,25 @@ def _finished_race(**fields):
     return race, a, b, c, d, below
 
 
+def test_a_shopper_suspended_during_the_race_is_neither_ranked_nor_paid():
+    race, a, b, c, d, _below = _finished_race(min_metric=Decimal("10"))
+    a.user.status = "suspended"
+    a.user.save(update_fields=["status"])
+
+    race_complete(race=race)
+
+    # B and C move up to a shared rank 1 (50.00 + 20.00 split); D is third.
+    assert [balances(p.user)["available"] for p in (a, b, c, d)] == [
+        Decimal("0.00"),
+        Decimal("35.00"),
+        Decimal("35.00"),
+        Decimal("20.00"),
+    ]
+    a.refresh_from_db()
+    assert (a.rank, a.prize) == (None, Decimal("0.00"))
+    assert f"race:{race.pk}:{a.user_id}" not in _prizes_paid(race)
+
+
 def _prizes_paid(race):
     return sorted(
         Transaction.objects.filter(
@@ -200,16 +219,37 @@ def test_race_scores_feed_leaderboards_of_type_race():
     assert scores_for_race("no-such-race") == []
 
 
-@pytest.fixture
-def editor(client):
+def _staff_client(client, role):
     staff = StaffFactory()
-    staff.groups.add(Group.objects.get(name="Content editor"))
+    staff.groups.add(Group.objects.get(name=role))
     client.force_login(staff)
     client.staff = staff
     return client
 
 
-def test_complete_now_in_the_admin_pays_and_is_audited(editor):
+@pytest.fixture
+def editor(client):
+    return _staff_client(client, "Content editor")
+
+
+@pytest.fixture
+def finance(client):
+    return _staff_client(client, "Finance")
+
+
+def test_content_editors_cannot_complete_races(editor):
+    # Completing pays the prizes: the editors write the rules, Finance pays.
+    race, a, *_ = _finished_race()
+    response = editor.post(RACES, {"action": "complete_now", "_selected_action": [race.pk]})
+    assert response.status_code == 200  # the changelist again: no such action for them
+    race.refresh_from_db()
+    assert race.status == Race.Status.LIVE
+    assert balances(a.user)["available"] == Decimal("0.00")
+    assert not Transaction.objects.exists()
+
+
+def test_complete_now_in_the_admin_pays_and_is_audited(finance):
+    editor = finance
     race, a, *_ = _finished_race()
     response = editor.post(RACES, {"action": "complete_now", "_selected_action": [race.pk]})
     assert response.status_code == 302
@@ -222,7 +262,8 @@ def test_complete_now_in_the_admin_pays_and_is_audited(editor):
     assert StatusChange.objects.get(object_id=race.pk, to_status="completed").actor == editor.staff
 
 
-def test_complete_now_on_an_upcoming_race_says_why(editor):
+def test_complete_now_on_an_upcoming_race_says_why(finance):
+    editor = finance
     race = RaceFactory(status=Race.Status.UPCOMING)
     response = editor.post(
         RACES, {"action": "complete_now", "_selected_action": [race.pk]}, follow=True
@@ -243,9 +284,53 @@ def test_support_agents_cannot_complete_races(client):
     assert balances(a.user)["available"] == Decimal("0.00")
 
 
-def test_the_admin_refuses_a_distribution_over_100_percent(editor):
+def _race_form(**overrides):
     now = timezone.now()
-    response = editor.post(
+    return {
+        "title": "Weekend",
+        "slug": "weekend",
+        "type": "weekend",
+        "metric": "today",
+        "min_metric": "0",
+        "starts_at_0": now.strftime("%Y-%m-%d"),
+        "starts_at_1": "10:00:00",
+        "ends_at_0": (now + timedelta(days=2)).strftime("%Y-%m-%d"),
+        "ends_at_1": "10:00:00",
+        "participants-TOTAL_FORMS": "0",
+        "participants-INITIAL_FORMS": "0",
+        **overrides,
+    }
+
+
+def test_content_editors_cannot_set_a_race_prize_pool(editor):
+    # The clock completes the race and pays the pool: editors write the rules only.
+    pool = {
+        "prize_pool": "100000.00",
+        "prize_distribution": '[{"ranks": "1", "percent": "100"}]',
+        "repeat": "on",
+    }
+    response = editor.post(reverse("admin:gamification_race_add"), _race_form(**pool))
+    assert response.status_code == 302
+    race = Race.objects.get(slug="weekend")
+    assert (race.prize_pool, race.prize_distribution, race.repeat) == (Decimal("0.00"), [], False)
+
+    race.prize_pool = Decimal("50.00")
+    race.save()
+    change = reverse("admin:gamification_race_change", args=[race.pk])
+    response = editor.post(change, _race_form(title="Renamed", **pool))
+    assert response.status_code == 302
+    race.refresh_from_db()
+    assert (race.title, race.prize_pool, race.prize_distribution, race.repeat) == (
+        "Renamed",
+        Decimal("50.00"),
+        [],
+        False,
+    )
+
+
+def test_the_admin_refuses_a_distribution_over_100_percent(finance):
+    now = timezone.now()
+    response = finance.post(
         reverse("admin:gamification_race_add"),
         {
             "title": "Weekend",

@@ -168,6 +168,34 @@ def test_staff_cannot_verify_their_own_account(client):
     assert account.verified_at is None
 
 
+def _change(client, account, **data):
+    url = reverse("admin:gamification_externalaccount_change", args=[account.pk])
+    form = {"user": account.user_id, "provider": account.provider, "uid": account.uid}
+    return client.post(url, {**form, **data})
+
+
+def test_staff_cannot_move_a_verified_link_to_themselves_in_the_change_form(client):
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(agent)
+    account = ExternalAccountFactory(uid="top-player")
+    _change(client, account, user=agent.pk)
+    account.refresh_from_db()
+    assert account.user_id != agent.pk
+    assert not ExternalAccount.objects.filter(user=agent).exists()
+
+
+def test_staff_cannot_edit_their_own_verified_link(client):
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(agent)
+    account = ExternalAccountFactory(user=agent, uid="mine")  # a colleague verified it
+    response = _change(client, account, uid="top-player")
+    assert response.status_code == 403
+    account.refresh_from_db()
+    assert account.uid == "mine"
+
+
 def test_finance_cannot_verify_accounts(client):
     staff = StaffFactory()
     staff.groups.add(Group.objects.get(name="Finance"))
@@ -176,3 +204,27 @@ def test_finance_cannot_verify_accounts(client):
     _verify(client, [account])
     account.refresh_from_db()
     assert account.verified_at is None
+
+
+def test_a_first_name_that_is_an_email_never_reaches_the_race_standings(client):
+    row = ParticipantFactory(user__first_name="dana@example.com", user__last_name="", rank=1)
+    response = client.get(reverse("gamification:race", args=[row.race.slug]))
+    assert response.status_code == 200
+    assert "dana@example.com" not in response.content.decode()
+    assert f"Shopper {row.user.pk}" in response.content.decode()
+
+
+def test_a_shopper_who_hides_after_a_race_is_hidden_on_past_races_too(client):
+    race = RaceFactory(title="Autumn race")
+    row = ParticipantFactory(race=race, user__public_name="Speedy", total=Decimal("50"), rank=1)
+    race_complete(race=race)
+    assert "Speedy" in client.get(reverse("gamification:races-past")).content.decode()
+
+    row.user.leaderboard_hidden = True
+    row.user.save(update_fields=["leaderboard_hidden"])
+
+    past = client.get(reverse("gamification:races-past")).content.decode()
+    assert "Autumn race" in past
+    assert "Speedy" not in past and "Hidden shopper" in past
+    client.force_login(row.user)  # the shopper still sees themselves
+    assert "Speedy" in client.get(reverse("gamification:races-past")).content.decode()
