@@ -127,6 +127,17 @@ def test_page_shows_ranks_my_place_prizes_rules_and_countdown(client):
 
 
 
+def test_an_ended_period_does_not_say_not_ranked_yet(client):
+    # "You are not ranked in this period yet." on last week's board, which can no
+    # longer change, read like a promise.
+    _board_with_tie()
+    client.force_login(UserFactory())
+    current = client.get("/leaderboards/monthly/").content.decode()
+    previous = client.get("/leaderboards/monthly/?period=previous").content.decode()
+    assert "You are not ranked in this period yet." in current
+    assert "You were not ranked in this period." in previous
+    assert "not ranked in this period yet" not in previous
+
 def test_before_any_refresh_nobody_is_shown(client):
     LeaderboardFactory(slug="fresh")
     body = client.get("/api/v1/leaderboards/fresh/").json()
