@@ -81,7 +81,6 @@ def test_hidden_shoppers_are_ranked_but_named_only_to_themselves(client):
     assert own["name"] == "Ana Z."
 
 
-
 def test_a_hidden_shopper_is_told_that_only_they_see_their_name(client):
     # Walking the demo: a shopper who ticked "Hide me" found their public name on the
     # board straight after, with nothing saying others see "Hidden shopper".
@@ -95,6 +94,7 @@ def test_a_hidden_shopper_is_told_that_only_they_see_their_name(client):
     assert 'href="/accounts/profile/"' in page
     client.force_login(ben)
     assert 'data-test="hidden-note"' not in client.get("/leaderboards/monthly/").content.decode()
+
 
 def test_bad_period_is_400_invalid_choice_and_unknown_board_404(client):
     _board_with_tie()
@@ -126,7 +126,6 @@ def test_page_shows_ranks_my_place_prizes_rules_and_countdown(client):
     assert "/leaderboards/monthly/" in listing and "nav-leaderboards" in listing
 
 
-
 def test_an_ended_period_does_not_say_not_ranked_yet(client):
     # "You are not ranked in this period yet." on last week's board, which can no
     # longer change, read like a promise.
@@ -137,6 +136,7 @@ def test_an_ended_period_does_not_say_not_ranked_yet(client):
     assert "You are not ranked in this period yet." in current
     assert "You were not ranked in this period." in previous
     assert "not ranked in this period yet" not in previous
+
 
 def test_before_any_refresh_nobody_is_shown(client):
     LeaderboardFactory(slug="fresh")
