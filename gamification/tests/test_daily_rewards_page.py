@@ -77,6 +77,18 @@ def test_claim_is_post_only_and_an_unverified_shopper_gets_a_message_not_money(c
     assert DailyBonusClaim.objects.count() == 0
 
 
+
+def test_an_unverified_shopper_can_resend_the_link_from_the_rewards_page(client):
+    # Walking as a new shopper: the page said "Verify your email address" over a
+    # disabled Claim button and gave no way to do it (the dashboard has the button).
+    bonus_days()
+    client.force_login(UnverifiedUserFactory())
+    page = client.get(REWARDS).content.decode()
+    banner = page[page.index('data-test="verify-email"') :]
+    banner = banner[: banner.index("</div>")]
+    assert f'action="{reverse("accounts:verify-resend")}"' in banner
+    assert "Resend link" in banner
+
 def test_claim_needs_the_csrf_token(client):
     bonus_days()
     strict = Client(enforce_csrf_checks=True)
