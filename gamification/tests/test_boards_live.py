@@ -138,6 +138,15 @@ def test_an_ended_period_does_not_say_not_ranked_yet(client):
     assert "not ranked in this period yet" not in previous
 
 
+def test_an_ended_period_with_nobody_does_not_say_nobody_is_ranked_yet(client):
+    # Last week's settled board with no scores said "Nobody is ranked yet." under "final".
+    LeaderboardFactory(slug="quiet")
+    page = client.get("/leaderboards/quiet/?period=previous").content.decode()
+    assert "Nobody was ranked in this period." in page
+    assert "Nobody is ranked yet." not in page
+    assert "Nobody is ranked yet." in client.get("/leaderboards/quiet/").content.decode()
+
+
 def test_before_any_refresh_nobody_is_shown(client):
     LeaderboardFactory(slug="fresh")
     body = client.get("/api/v1/leaderboards/fresh/").json()
