@@ -122,7 +122,6 @@ def test_an_unverified_email_cannot_enter(client):
     assert not ChallengeEntry.objects.exists()
 
 
-
 def test_an_unverified_shopper_is_offered_the_verification_link_not_the_form(client):
     # Walking as a new shopper: the page offered the entry form, took the proof link
     # and the note, and only then said "Verify your email address before you enter."
@@ -132,6 +131,7 @@ def test_an_unverified_shopper_is_offered_the_verification_link_not_the_form(cli
     assert 'data-test="entry-form"' not in page
     assert 'data-test="verify-to-enter"' in page
     assert f'action="{reverse("accounts:verify-resend")}"' in page
+
 
 def test_anonymous_callers_cannot_enter(client):
     challenge = ChallengeFactory()
