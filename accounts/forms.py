@@ -1,5 +1,3 @@
-from zoneinfo import available_timezones
-
 from django import forms
 from django.conf import settings
 from django.contrib.auth import password_validation
@@ -10,6 +8,7 @@ from config.request_meta import client_ip
 
 from .emails import email_queue
 from .models import KYC_FIELDS, SENSITIVE_KYC_FIELDS, User, UserKyc
+from .models.user import time_zone_names
 from .ratelimit import login_limits_hit, login_succeeded
 from .services.reauth import ReauthRefused, WrongPassword, password_recheck
 from .services.users import validate_public_name
@@ -161,7 +160,7 @@ class ProfileForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        zones = sorted(available_timezones())
+        zones = sorted(time_zone_names())
         self.fields["time_zone"].choices = [
             ("", f"Site default ({settings.TIME_ZONE})"),
             *((zone, zone) for zone in zones),

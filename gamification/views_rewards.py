@@ -1,6 +1,7 @@
 """The Rewards page: the daily bonus calendar and claim button, the bonus code box, and
 the points and tier panels of their own features."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
@@ -37,7 +38,8 @@ def daily_bonus_claim_view(request):
     else:
         messages.success(
             request,
-            f"Day {claim.day_number} claimed: {claim.amount} added to your balance"
+            f"Day {claim.day_number} claimed: {settings.PLATFORM_CURRENCY} {claim.amount} "
+            "added to your balance"
             f"{f' and {claim.points} points' if claim.points else ''}. "
             f"Streak: {claim.streak} {'day' if claim.streak == 1 else 'days'}.",
         )
@@ -54,6 +56,10 @@ def bonus_code_redeem_view(request):
         except Refusal as refused:
             form_refused(form, refused)
         else:
-            messages.success(request, f"Code accepted: {redemption.amount} added to your balance.")
+            messages.success(
+                request,
+                f"Code accepted: {settings.PLATFORM_CURRENCY} {redemption.amount} "
+                "added to your balance.",
+            )
             return redirect("gamification:rewards")
     return _page(request, form, status=400)

@@ -20,13 +20,18 @@ def generate_referral_code() -> str:
     return "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(REFERRAL_CODE_LENGTH))
 
 
+# Not places: "localtime" is the server's own clock (and absent on some hosts, which
+# would break every page reading the shopper's day); "Factory" has no offset at all.
+PSEUDO_ZONES = frozenset({"localtime", "Factory"})
+
+
 @cache
-def _time_zones() -> frozenset[str]:
-    return frozenset(available_timezones())
+def time_zone_names() -> frozenset[str]:
+    return frozenset(available_timezones()) - PSEUDO_ZONES
 
 
 def validate_time_zone(value: str) -> None:
-    if value and value not in _time_zones():
+    if value and value not in time_zone_names():
         raise ValidationError(f"{value!r} is not a time zone; use a name such as Europe/Berlin.")
 
 

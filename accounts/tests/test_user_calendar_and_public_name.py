@@ -26,6 +26,19 @@ def test_time_zone_must_be_a_real_zone():
         validate_time_zone("Mars/Olympus")
 
 
+@pytest.mark.parametrize("name", ["localtime", "Factory"])
+def test_pseudo_zones_are_neither_offered_nor_accepted(name):
+    # The profile's list offered "localtime" (the server's own clock, and a missing
+    # file on hosts without it: every page reading the shopper's day would fail) and
+    # "Factory" (no place at all).
+    from accounts.forms import ProfileForm
+
+    with pytest.raises(ValidationError):
+        validate_time_zone(name)
+    offered = dict(ProfileForm().fields["time_zone"].choices)
+    assert name not in offered and "Europe/Berlin" in offered
+
+
 @pytest.mark.django_db
 def test_local_today_follows_the_shoppers_zone(settings):
     settings.TIME_ZONE = "UTC"

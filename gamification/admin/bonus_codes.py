@@ -19,6 +19,10 @@ class BonusCodeForm(forms.ModelForm):
         code = normalise_code(self.cleaned_data.get("code"))
         if not CODE_PATTERN.match(code):
             raise forms.ValidationError("A code is 3 to 40 letters, digits, '-' or '_'.")
+        # Said in words here; the case-blind unique constraint would only give its name.
+        taken = BonusCode.objects.filter(code__iexact=code).exclude(pk=self.instance.pk)
+        if taken.exists():
+            raise forms.ValidationError(f"The code {code} already exists.")
         return code
 
     def clean_expires_at(self):

@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin
 
 from accounts.admin_base import (
@@ -14,8 +15,36 @@ from ..models import Challenge, ChallengeEntry
 from ..services.challenges import challenge_entry_approve, challenge_entry_reject
 
 
+class ChallengeForm(forms.ModelForm):
+    class Meta:
+        model = Challenge
+        fields = (
+            "title",
+            "description",
+            "prize_amount",
+            "max_winners",
+            "starts_at",
+            "ends_at",
+            "status",
+        )
+
+    def clean_max_winners(self):
+        # With 0 no entry could ever be approved: every approval is refused.
+        max_winners = self.cleaned_data.get("max_winners")
+        if max_winners is not None and max_winners < 1:
+            raise forms.ValidationError("At least one winner.")
+        return max_winners
+
+    def clean(self):
+        data = super().clean()
+        if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
+            self.add_error("ends_at", "The challenge ends after it starts.")
+        return data
+
+
 @admin.register(Challenge)
 class ChallengeAdmin(AuditedAdminMixin, admin.ModelAdmin):
+    form = ChallengeForm
     list_display = (
         "title",
         "status",

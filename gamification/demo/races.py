@@ -69,9 +69,14 @@ def seed() -> list[str]:
             provider=ExternalAccount.Provider.PARTNER,
             defaults={"uid": uid, "verified_at": now, "verified_by": admin},
         )
+        # Four points spread over the race so far: on the 1st, days back would fall
+        # before the race started.
         history = [
-            {"at": (now - timedelta(days=days)).isoformat(), "total": str(total * (4 - days) / 4)}
-            for days in (3, 2, 1, 0)
+            {
+                "at": (month_start + (now - month_start) * step / 4).isoformat(),
+                "total": str(total * step / 4),
+            }
+            for step in (1, 2, 3, 4)
         ]
         RaceParticipant.objects.create(
             race=race, user=user, total=total, history=history, reached_at=now

@@ -26,7 +26,9 @@ def external_account_submit(*, user, uid: str) -> ExternalAccount:
     only by staff: otherwise a shopper could move their place to someone else's uid."""
     uid = (uid or "").strip()
     if not uid or len(uid) > 100 or not uid.isprintable() or " " in uid:
-        raise Refusal("invalid_uid", "Enter your user id on the partner platform.", "uid")
+        raise Refusal(
+            "invalid_uid", "Enter your user id on the partner platform, without spaces.", "uid"
+        )
     account = ExternalAccount.objects.filter(user=user, provider=PROVIDER).first()
     if account is not None and account.verified:
         raise AlreadyVerified(detail="Your account is verified; ask support to change it.")

@@ -137,6 +137,12 @@ class TierStatus:
             return 100
         return max(0, min(100, int((self.progress - floor) * 100 / span)))
 
+    @property
+    def reached(self) -> bool:
+        """The next tier's threshold is met already: the nightly recompute moves them up
+        (or, with no cashback yet, their first confirmed cashback does)."""
+        return self.next_tier is not None and self.progress >= self.next_threshold
+
 
 def tier_status(*, user, now=None) -> TierStatus:
     """The shopper's tier (as last recomputed), the next one up and their live progress."""

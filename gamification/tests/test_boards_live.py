@@ -81,6 +81,21 @@ def test_hidden_shoppers_are_ranked_but_named_only_to_themselves(client):
     assert own["name"] == "Ana Z."
 
 
+def test_a_hidden_shopper_is_told_that_only_they_see_their_name(client):
+    # Walking the demo: a shopper who ticked "Hide me" found their public name on the
+    # board straight after, with nothing saying others see "Hidden shopper".
+    _board, ana, ben, *_ = _board_with_tie()
+    User.objects.filter(pk=ana.pk).update(leaderboard_hidden=True)
+    client.force_login(ana)
+    page = client.get("/leaderboards/monthly/").content.decode()
+    assert "Ana Z." in page
+    assert 'data-test="hidden-note"' in page
+    assert "Only you see your name here: others see “Hidden shopper”." in page
+    assert 'href="/accounts/profile/"' in page
+    client.force_login(ben)
+    assert 'data-test="hidden-note"' not in client.get("/leaderboards/monthly/").content.decode()
+
+
 def test_bad_period_is_400_invalid_choice_and_unknown_board_404(client):
     _board_with_tie()
     bad = client.get("/api/v1/leaderboards/monthly/?period=forever")
@@ -109,6 +124,27 @@ def test_page_shows_ranks_my_place_prizes_rules_and_countdown(client):
     assert 'data-test="ends-in"' in page
     listing = client.get("/leaderboards/").content.decode()
     assert "/leaderboards/monthly/" in listing and "nav-leaderboards" in listing
+
+
+def test_an_ended_period_does_not_say_not_ranked_yet(client):
+    # "You are not ranked in this period yet." on last week's board, which can no
+    # longer change, read like a promise.
+    _board_with_tie()
+    client.force_login(UserFactory())
+    current = client.get("/leaderboards/monthly/").content.decode()
+    previous = client.get("/leaderboards/monthly/?period=previous").content.decode()
+    assert "You are not ranked in this period yet." in current
+    assert "You were not ranked in this period." in previous
+    assert "not ranked in this period yet" not in previous
+
+
+def test_an_ended_period_with_nobody_does_not_say_nobody_is_ranked_yet(client):
+    # Last week's settled board with no scores said "Nobody is ranked yet." under "final".
+    LeaderboardFactory(slug="quiet")
+    page = client.get("/leaderboards/quiet/?period=previous").content.decode()
+    assert "Nobody was ranked in this period." in page
+    assert "Nobody is ranked yet." not in page
+    assert "Nobody is ranked yet." in client.get("/leaderboards/quiet/").content.decode()
 
 
 def test_before_any_refresh_nobody_is_shown(client):

@@ -122,6 +122,17 @@ def test_an_unverified_email_cannot_enter(client):
     assert not ChallengeEntry.objects.exists()
 
 
+def test_an_unverified_shopper_is_offered_the_verification_link_not_the_form(client):
+    # Walking as a new shopper: the page offered the entry form, took the proof link
+    # and the note, and only then said "Verify your email address before you enter."
+    client.force_login(UnverifiedUserFactory())
+    ChallengeFactory()
+    page = client.get(reverse("gamification:challenges")).content.decode()
+    assert 'data-test="entry-form"' not in page
+    assert 'data-test="verify-to-enter"' in page
+    assert f'action="{reverse("accounts:verify-resend")}"' in page
+
+
 def test_anonymous_callers_cannot_enter(client):
     challenge = ChallengeFactory()
     response = client.post(
@@ -308,3 +319,31 @@ def test_two_staff_approving_the_same_entry_pay_once_on_postgres():
     assert sorted(results) == [False, True]
     assert Challenge.objects.get(pk=entry.challenge_id).winners_count == 1
     assert balances(entry.user)["available"] == Decimal("5.00")
+
+
+def test_the_challenge_admin_refuses_an_end_before_the_start_and_no_winners(client):
+    # Walking the admin: a challenge ending a month before it started, with 0 winners
+    # (no entry could ever be approved), was saved without a word.
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    response = client.post(
+        reverse("admin:gamification_challenge_add"),
+        {
+            "title": "Backwards",
+            "description": "",
+            "prize_amount": "5.00",
+            "max_winners": "0",
+            "starts_at_0": "2026-12-01",
+            "starts_at_1": "00:00:00",
+            "ends_at_0": "2026-11-01",
+            "ends_at_1": "00:00:00",
+            "status": "draft",
+        },
+    )
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors == {
+        "ends_at": ["The challenge ends after it starts."],
+        "max_winners": ["At least one winner."],
+    }
+    assert not Challenge.objects.exists()

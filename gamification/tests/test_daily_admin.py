@@ -107,7 +107,9 @@ def test_a_duplicate_code_in_another_case_is_a_form_error(client):
     )
 
     assert response.status_code == 200
-    assert response.context["adminform"].form.errors
+    # Staff read the constraint's name ("Constraint “gamification_bonus_code_unique_ci”
+    # is violated.") until the form said it in words.
+    assert response.context["adminform"].form.errors == {"code": ["The code TAKEN already exists."]}
     assert BonusCode.objects.count() == 1
 
 

@@ -55,7 +55,7 @@ def test_claim_redirects_with_a_message_and_a_second_claim_says_why(client):
 
     assert (first.status_code, first["Location"]) == (302, REWARDS)
     assert _messages(first) == [
-        "Day 1 claimed: 0.10 added to your balance and 10 points. Streak: 1 day."
+        "Day 1 claimed: USD 0.10 added to your balance and 10 points. Streak: 1 day."
     ]
     assert "You have already claimed today&#x27;s bonus." in second.content.decode()
     assert 'data-test="claimed-today"' in second.content.decode()
@@ -75,6 +75,18 @@ def test_claim_is_post_only_and_an_unverified_shopper_gets_a_message_not_money(c
     assert 'data-test="verify-email"' in page
     assert "Verify your email address to receive bonuses." in refused.content.decode()
     assert DailyBonusClaim.objects.count() == 0
+
+
+def test_an_unverified_shopper_can_resend_the_link_from_the_rewards_page(client):
+    # Walking as a new shopper: the page said "Verify your email address" over a
+    # disabled Claim button and gave no way to do it (the dashboard has the button).
+    bonus_days()
+    client.force_login(UnverifiedUserFactory())
+    page = client.get(REWARDS).content.decode()
+    banner = page[page.index('data-test="verify-email"') :]
+    banner = banner[: banner.index("</div>")]
+    assert f'action="{reverse("accounts:verify-resend")}"' in banner
+    assert "Resend link" in banner
 
 
 def test_claim_needs_the_csrf_token(client):
@@ -97,7 +109,7 @@ def test_a_code_is_redeemed_and_a_bad_one_is_a_form_error(client):
     empty = client.post(REDEEM, {"code": ""})
 
     assert (done.status_code, done["Location"]) == (302, REWARDS)
-    assert _messages(done) == ["Code accepted: 5.00 added to your balance."]
+    assert _messages(done) == ["Code accepted: USD 5.00 added to your balance."]
     assert again.status_code == 400
     assert again.context["code_form"].errors == {"code": ["You have already used this code."]}
     assert unknown.context["code_form"].errors == {"code": ["There is no such code."]}

@@ -27,3 +27,23 @@ def test_the_demo_race_and_challenge_are_seeded_and_reseeded_the_same():
     ]
     assert Challenge.objects.filter(status="live").count() == 1
     assert Race.objects.count() == 1
+
+
+@pytest.mark.parametrize("today", ["2026-12-01T22:00:00+00:00", "2026-12-20T09:00:00+00:00"])
+def test_the_demo_race_chart_starts_with_the_race(today):
+    # Walking the demo on the 1st of the month: the chart of a race starting Dec 1
+    # plotted totals from Nov 28, 29 and 30.
+    from datetime import datetime
+    from unittest import mock
+
+    from django.utils import timezone
+
+    now = datetime.fromisoformat(today)
+    accounts_demo.seed()
+    with mock.patch.object(timezone, "now", return_value=now):
+        races_demo.seed()
+    race = Race.objects.get(slug="demo-race")
+    for participant in RaceParticipant.objects.filter(race=race):
+        points = [datetime.fromisoformat(p["at"]) for p in participant.history]
+        assert len(points) == 4
+        assert race.starts_at <= points[0] < points[-1] <= now

@@ -123,6 +123,17 @@ def test_a_shopper_links_a_uid_and_changes_it_until_verified(shopper):
     assert ExternalAccount.objects.get(user=shopper.user).uid == "second-uid"
 
 
+def test_a_uid_with_a_space_is_refused_with_the_reason(shopper):
+    # Walking the demo: "bad uid!!" came back as "Enter your user id on the partner
+    # platform." above the very id the shopper had entered, without saying what was wrong.
+    refused = shopper.post(reverse("gamification:races-link"), {"uid": "my id"})
+    assert refused.status_code == 400
+    assert "Enter your user id on the partner platform, without spaces." in (
+        refused.content.decode()
+    )
+    assert not ExternalAccount.objects.exists()
+
+
 def test_a_verified_link_is_not_changed_by_the_shopper():
     account = ExternalAccountFactory(uid="mine")
     with pytest.raises(AlreadyVerified):

@@ -94,3 +94,24 @@ def test_the_redeem_form_needs_a_login_a_post_and_a_verified_email(client):
     said = [str(m) for m in get_messages(answer.wsgi_request)]
     assert said == ["Verify your email address before you redeem points."]
     assert points_balance(user) == (1500, 1500)
+
+
+def test_tier_panel_of_a_new_shopper_says_how_to_reach_the_first_tier():
+    # Found walking the demo: a new shopper read "USD 0.00 of USD 0.00 ... to reach
+    # Bronze" under a full bar, and nightly recomputes never give them Bronze (only
+    # shoppers with confirmed cashback are counted), so it read like a stuck page.
+    demo_tiers()
+    html = render("tier_panel", UserFactory())
+    assert "USD 0.00 of USD 0.00" not in html and 'data-test="tier-progress"' not in html
+    assert "Your first confirmed cashback puts you in Bronze." in html
+
+
+def test_tier_panel_when_the_next_tier_is_reached_before_the_nightly_update():
+    bronze, _, _ = demo_tiers()
+    user = UserFactory()
+    hold_tier(user, bronze)
+    cashback_confirm(event=recorded_event(user, cashback="120.00"))
+    html = render("tier_panel", user)
+    assert "USD 120.00 of USD 100.00" not in html
+    assert "USD 120.00 confirmed cashback in the last 365 days: you reach Silver" in html
+    assert "at the next nightly tier update" in html

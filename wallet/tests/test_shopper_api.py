@@ -85,6 +85,16 @@ def test_statement_page_and_csv(client):
     assert client.get(reverse("wallet:statement"), {"account": "nope"}).status_code == 404
 
 
+def test_statement_table_scrolls_sideways_on_a_phone(client):
+    # At 375 px the five columns (bonus lines such as "Daily bonus, day 4 of 7" wrap
+    # over three lines) pushed "Balance after" off the screen with no way to see it.
+    me = UserFactory()
+    give_available(me, "4.00")
+    client.force_login(me)
+    html = client.get(reverse("wallet:statement")).content.decode()
+    assert '<div class="table-responsive">\n<table class="table table-sm align-middle"' in html
+
+
 def test_activity_and_referrals_pages(client):
     me = UserFactory()
     ClickFactory(user=me, merchant__name="Acme")
