@@ -324,9 +324,10 @@ def test_two_staff_approving_the_same_entry_pay_once_on_postgres():
 def test_the_challenge_admin_refuses_an_end_before_the_start_and_no_winners(client):
     # Walking the admin: a challenge ending a month before it started, with 0 winners
     # (no entry could ever be approved), was saved without a word.
-    editor = StaffFactory()
-    editor.groups.add(Group.objects.get(name="Content editor"))
-    client.force_login(editor)
+    # Finance: the prize and the number of winners are read-only to Content editors.
+    finance = StaffFactory()
+    finance.groups.add(Group.objects.get(name="Finance"))
+    client.force_login(finance)
     response = client.post(
         reverse("admin:gamification_challenge_add"),
         {
