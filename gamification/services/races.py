@@ -65,9 +65,15 @@ def race_prizes(race: Race) -> dict[int, Decimal]:
 
 def race_standings(race: Race) -> list[Standing]:
     """Competition ranks of everyone at or above the race's minimum, with prize shares."""
+    # Deleted and suspended shoppers are not ranked (as on leaderboards): the feed stops
+    # adding them, but one suspended mid-race keeps their row and must not take a prize.
     scores = [
         Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk))
-        for p in race.participants.filter(total__gte=race.min_metric)
+        for p in race.participants.filter(
+            total__gte=race.min_metric,
+            user__deleted_at__isnull=True,
+            user__status__in=User.LOGIN_STATUSES,
+        )
     ]
     return rank(scores, race_prizes(race))
 

@@ -1,0 +1,44 @@
+"""Review of race completion's money: who may take a prize."""
+
+from datetime import timedelta
+from decimal import Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import User
+from gamification.services.races import race_complete
+from wallet.models import Transaction
+from wallet.tests.factories import balances
+
+from .factories_races import ParticipantFactory, RaceFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _prize_keys(race):
+    return sorted(
+        Transaction.objects.filter(idempotency_key__startswith=f"race:{race.pk}:").values_list(
+            "idempotency_key", flat=True
+        )
+    )
+
+
+def test_a_suspended_or_deleted_participant_takes_no_prize_and_the_next_moves_up():
+    race = RaceFactory(ends_at=timezone.now() - timedelta(minutes=1))
+    suspended = ParticipantFactory(race=race, total=Decimal("500"))
+    deleted = ParticipantFactory(race=race, total=Decimal("400"))
+    honest = ParticipantFactory(race=race, total=Decimal("100"))
+    User.objects.filter(pk=suspended.user_id).update(status=User.Status.SUSPENDED)
+    User.objects.filter(pk=deleted.user_id).update(deleted_at=timezone.now())
+
+    archive = race_complete(race=race)
+
+    # The pool is 100.00: rank 1 takes 50%, ranks 2-3 20% each.
+    assert balances(suspended.user)["available"] == Decimal("0.00")
+    assert balances(deleted.user)["available"] == Decimal("0.00")
+    assert balances(honest.user)["available"] == Decimal("50.00")
+    assert _prize_keys(race) == [f"race:{race.pk}:{honest.user_id}"]
+    assert [(r["rank"], r["user_id"], r["prize"]) for r in archive.standings] == [
+        (1, honest.user_id, "50.00")
+    ]
