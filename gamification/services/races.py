@@ -64,13 +64,17 @@ def race_prizes(race: Race) -> dict[int, Decimal]:
 
 
 def race_standings(race: Race) -> list[Standing]:
-    """Competition ranks of everyone at or above the race's minimum, with prize shares."""
+    """Competition ranks of everyone above zero and at or above the race's minimum, with
+    prize shares."""
     # Deleted and suspended shoppers are not ranked (as on leaderboards): the feed stops
     # adding them, but one suspended mid-race keeps their row and must not take a prize.
     scores = [
         Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk))
         for p in race.participants.filter(
             total__gte=race.min_metric,
+            # Above zero, as on leaderboards: with the default minimum of 0, shoppers who
+            # linked an account and played nothing would share the prizes left over.
+            total__gt=0,
             user__deleted_at__isnull=True,
             user__status__in=User.LOGIN_STATUSES,
         )

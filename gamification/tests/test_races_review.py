@@ -42,3 +42,17 @@ def test_a_suspended_or_deleted_participant_takes_no_prize_and_the_next_moves_up
     assert [(r["rank"], r["user_id"], r["prize"]) for r in archive.standings] == [
         (1, honest.user_id, "50.00")
     ]
+
+
+def test_participants_who_scored_nothing_share_no_prize():
+    # A growth race nobody played: every total is 0.00, over the default minimum of 0.
+    race = RaceFactory(ends_at=timezone.now() - timedelta(minutes=1), metric="growth")
+    idle = [ParticipantFactory(race=race, total=Decimal("0.00")) for _ in range(3)]
+    player = ParticipantFactory(race=race, total=Decimal("0.01"))
+
+    archive = race_complete(race=race)
+
+    assert balances(player.user)["available"] == Decimal("50.00")
+    assert [balances(p.user)["available"] for p in idle] == [Decimal("0.00")] * 3
+    assert _prize_keys(race) == [f"race:{race.pk}:{player.user_id}"]
+    assert archive.prizes_paid == Decimal("50.00")
