@@ -17,6 +17,7 @@ from support.services import Notice, notify
 
 from ..models import Challenge, ChallengeEntry
 from .bonus_money import CHALLENGE, BonusPayment, pay_bonus
+from .eligibility import refuse_unless_eligible
 from .points import points_award
 
 _URL = URLValidator(schemes=["http", "https"])
@@ -94,6 +95,8 @@ def challenge_entry_approve(
         )
         if entry.status != ChallengeEntry.Status.PENDING:
             return False
+        # Entered while in good standing, suspended or deleted since: no prize, no slot.
+        refuse_unless_eligible(entry.user)
         challenge = entry.challenge
         taken = Challenge.objects.filter(
             pk=challenge.pk, winners_count__lt=F("max_winners")
