@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict
 from config.money import CENT
 from support.services import Notice, notify
@@ -124,6 +125,13 @@ def race_complete(*, race: Race, actor=None, request=None, reason: str = ""):
             return None
         if race.status != Race.Status.LIVE:
             raise RaceNotLive(detail=f"{race.title} is {race.status}: only a live race completes.")
+        if actor is not None:
+            # Completing pays the standings as they are: a participant among staff could
+            # end the race early while in the lead.
+            for user_id in race.participants.filter(user_id=actor.pk).values_list(
+                "user_id", flat=True
+            ):
+                refuse_own_account(actor=actor, owner_id=user_id, doing="complete a race")
         standings = race_standings(race)
         _store_ranks(race, standings)
         users = User.objects.in_bulk([s.user_id for s in standings])

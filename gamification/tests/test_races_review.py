@@ -4,9 +4,12 @@ from datetime import timedelta
 from decimal import Decimal
 
 import pytest
+from django.contrib.auth.models import Group
 from django.utils import timezone
 
 from accounts.models import User
+from accounts.tests.factories import StaffFactory
+from gamification.models import Race
 from gamification.services.races import race_complete
 from wallet.models import Transaction
 from wallet.tests.factories import balances
@@ -56,3 +59,26 @@ def test_participants_who_scored_nothing_share_no_prize():
     assert [balances(p.user)["available"] for p in idle] == [Decimal("0.00")] * 3
     assert _prize_keys(race) == [f"race:{race.pk}:{player.user_id}"]
     assert archive.prizes_paid == Decimal("50.00")
+
+
+def test_staff_cannot_complete_a_race_they_take_part_in(client):
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    client.force_login(editor)
+    # Still running: completing now would freeze the editor's lead into a prize.
+    race = RaceFactory()
+    ParticipantFactory(race=race, user=editor, total=Decimal("900"))
+    other = ParticipantFactory(race=race, total=Decimal("800"))
+
+    response = client.post(
+        "/admin/gamification/race/",
+        {"action": "complete_now", "_selected_action": [race.pk]},
+        follow=True,
+    )
+
+    assert "own account" in response.content.decode()
+    race.refresh_from_db()
+    assert race.status == Race.Status.LIVE
+    assert balances(editor)["available"] == Decimal("0.00")
+    assert balances(other.user)["available"] == Decimal("0.00")
+    assert _prize_keys(race) == []
