@@ -79,7 +79,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_me_daily_bonus_claim_create": {403: _BONUS_ELIGIBILITY, 409: ("already_claimed",)},
     "v1_me_bonus_codes_redeem_create": {
         400: ("code_expired",),
-        403: _BONUS_ELIGIBILITY,
+        403: (*_BONUS_ELIGIBILITY, "own_account"),
         404: ("unknown_code",),
         409: ("code_exhausted", "already_redeemed"),
         429: ("too_many_attempts",),

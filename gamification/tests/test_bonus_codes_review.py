@@ -1,0 +1,54 @@
+"""Review of bonus codes: the staff member who created a code is not paid by it."""
+
+from decimal import Decimal
+
+import pytest
+from django.contrib.auth.models import Group
+
+from accounts.tests.factories import StaffFactory, UserFactory
+from gamification.models import BonusCode, BonusCodeRedemption
+from gamification.services.bonus_money import BONUS_CODE
+from wallet.tests.factories import balances
+
+from .factories_daily import bonus_postings
+
+pytestmark = pytest.mark.django_db
+
+REDEEM = "/api/v1/me/bonus-codes/redeem/"
+
+
+def test_staff_cannot_create_a_code_in_the_admin_and_redeem_it_themselves(client):
+    finance = StaffFactory()
+    finance.groups.add(Group.objects.get(name="Finance"))
+    client.force_login(finance)
+    client.post(
+        "/admin/gamification/bonuscode/add/",
+        {
+            "code": "MINE500",
+            "description": "",
+            "amount": "500.00",
+            "max_uses": "1",
+            "is_active": "on",
+            "redemptions-TOTAL_FORMS": "0",
+            "redemptions-INITIAL_FORMS": "0",
+        },
+    )
+    code = BonusCode.objects.get(code="MINE500")
+    assert code.created_by == finance
+
+    answer = client.post(REDEEM, {"code": "mine500"}, content_type="application/json")
+
+    assert answer.status_code == 403
+    assert answer.json()["code"] == "own_account"
+    assert balances(finance)["available"] == Decimal("0.00")
+    assert bonus_postings(BONUS_CODE) == []
+    assert not BonusCodeRedemption.objects.exists()
+    code.refresh_from_db()
+    assert code.uses_count == 0
+
+    # Anyone else redeems it as usual.
+    shopper = UserFactory()
+    client.force_login(shopper)
+    answer = client.post(REDEEM, {"code": "MINE500"}, content_type="application/json")
+    assert answer.status_code == 201
+    assert balances(shopper)["available"] == Decimal("500.00")
