@@ -6,11 +6,14 @@ import pytest
 from django.contrib.auth.models import Group
 
 from accounts.tests.factories import StaffFactory, UserFactory
+from config.testing import race
 from gamification.models import BonusCode, BonusCodeRedemption
+from gamification.services.bonus_codes import AlreadyRedeemed, bonus_code_redeem
 from gamification.services.bonus_money import BONUS_CODE
+from wallet.services.audit import wallet_audit
 from wallet.tests.factories import balances
 
-from .factories_daily import bonus_postings
+from .factories_daily import BonusCodeFactory, bonus_postings
 
 pytestmark = pytest.mark.django_db
 
@@ -52,3 +55,21 @@ def test_staff_cannot_create_a_code_in_the_admin_and_redeem_it_themselves(client
     answer = client.post(REDEEM, {"code": "MINE500"}, content_type="application/json")
     assert answer.status_code == 201
     assert balances(shopper)["available"] == Decimal("500.00")
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_one_shopper_redeeming_a_code_from_eight_requests_at_once_is_paid_once():
+    code = BonusCodeFactory(code="ONCEEACH", amount=Decimal("3.00"), max_uses=0)
+    shopper = UserFactory()
+
+    results = race(8, lambda i: bonus_code_redeem(user=shopper, code="onceeach"))
+
+    redeemed = [r for r in results if isinstance(r, BonusCodeRedemption)]
+    refused = [r for r in results if isinstance(r, AlreadyRedeemed)]
+    assert (len(redeemed), len(refused)) == (1, 7), results
+    assert balances(shopper)["available"] == Decimal("3.00")
+    assert bonus_postings(BONUS_CODE) == [(f"bonus-code:{code.pk}:{shopper.pk}", Decimal("3.00"))]
+    code.refresh_from_db()
+    assert code.uses_count == 1
+    assert wallet_audit() == []
