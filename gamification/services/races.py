@@ -230,8 +230,9 @@ def _archive(race: Race, standings: list[Standing], users) -> HistoricalRace:
 
 
 def race_create_next(*, race: Race) -> Race:
-    """The next race of the same type: starting when this one ends and as long (a calendar
-    month for monthly races), with the same pool, distribution and rules."""
+    """The next race of the same type: starting when this one ends (a weekend race: a week
+    after it started) and as long (a calendar month for monthly races), with the same
+    pool, distribution and rules."""
     if race.type == Race.Type.MONTHLY:
         length = relativedelta(months=1)
     elif race.type == Race.Type.WEEKLY:
@@ -239,6 +240,9 @@ def race_create_next(*, race: Race) -> Race:
     else:
         length = race.ends_at - race.starts_at
     starts_at = race.ends_at
+    if race.type == Race.Type.WEEKEND:
+        # Back to back would make Monday-Tuesday a "weekend": the same days next week.
+        starts_at = race.starts_at + relativedelta(weeks=1)
     slug = _free_slug(f"{slugify(race.title)[:90]}-{starts_at:%Y-%m-%d}")
     return Race.objects.create(
         title=race.title,

@@ -1,6 +1,6 @@
 """Review of race completion's money: who may take a prize."""
 
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
 import pytest
@@ -82,3 +82,20 @@ def test_staff_cannot_complete_a_race_they_take_part_in(client):
     assert balances(editor)["available"] == Decimal("0.00")
     assert balances(other.user)["available"] == Decimal("0.00")
     assert _prize_keys(race) == []
+
+
+def test_a_weekend_race_repeats_on_the_next_weekend_not_on_monday():
+    saturday = datetime(2026, 11, 28, 0, 0, tzinfo=UTC)
+    race = RaceFactory(
+        type=Race.Type.WEEKEND,
+        repeat=True,
+        starts_at=saturday,
+        ends_at=saturday + timedelta(days=2),
+    )
+    race_complete(race=race)
+    following = Race.objects.exclude(pk=race.pk).get()
+    assert (following.starts_at, following.ends_at) == (
+        saturday + timedelta(days=7),
+        saturday + timedelta(days=9),
+    )
+    assert following.starts_at.weekday() == 5
