@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from config.testing import race
+from gamification.admin.bonus_codes import BonusCodeAdmin
 from gamification.models import BonusCode, BonusCodeRedemption
 from gamification.services.bonus_codes import AlreadyRedeemed, bonus_code_redeem
 from gamification.services.bonus_money import BONUS_CODE
@@ -73,3 +74,37 @@ def test_one_shopper_redeeming_a_code_from_eight_requests_at_once_is_paid_once()
     code.refresh_from_db()
     assert code.uses_count == 1
     assert wallet_audit() == []
+
+
+def test_editing_a_code_while_it_is_redeemed_does_not_give_back_the_use(client, monkeypatch):
+    finance = StaffFactory()
+    finance.groups.add(Group.objects.get(name="Finance"))
+    code = BonusCodeFactory(code="TWOUSES", amount=Decimal("4.00"), max_uses=2)
+    bonus_code_redeem(user=UserFactory(), code="TWOUSES")
+    saving = BonusCodeAdmin.save_model
+
+    def redeemed_meanwhile(self, request, obj, form, change):
+        # A shopper redeems between the admin loading the code and saving it.
+        bonus_code_redeem(user=UserFactory(), code="TWOUSES")
+        saving(self, request, obj, form, change)
+
+    monkeypatch.setattr(BonusCodeAdmin, "save_model", redeemed_meanwhile)
+    client.force_login(finance)
+    client.post(
+        f"/admin/gamification/bonuscode/{code.pk}/change/",
+        {
+            "description": "Autumn mailing",
+            "expires_at": "",
+            "max_uses": "2",
+            "is_active": "on",
+            "redemptions-TOTAL_FORMS": "0",
+            "redemptions-INITIAL_FORMS": "0",
+        },
+    )
+
+    code.refresh_from_db()
+    assert (code.description, code.uses_count) == ("Autumn mailing", 2)
+    assert BonusCodeRedemption.objects.filter(code=code).count() == 2
+    with pytest.raises(Exception, match="used up"):
+        bonus_code_redeem(user=UserFactory(), code="TWOUSES")
+    assert BonusCodeRedemption.objects.filter(code=code).count() == 2
