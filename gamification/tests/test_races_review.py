@@ -1,5 +1,6 @@
 """Review of race completion's money: who may take a prize."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -9,8 +10,9 @@ from django.utils import timezone
 
 from accounts.models import User
 from accounts.tests.factories import StaffFactory
+from gamification.admin.races import RaceAdmin
 from gamification.models import Race
-from gamification.services.races import race_complete
+from gamification.services.races import race_complete, races_tick
 from wallet.models import Transaction
 from wallet.tests.factories import balances
 
@@ -99,3 +101,46 @@ def test_a_weekend_race_repeats_on_the_next_weekend_not_on_monday():
         saturday + timedelta(days=9),
     )
     assert following.starts_at.weekday() == 5
+
+
+def test_editing_a_race_while_it_completes_does_not_bring_it_back_to_live(client, monkeypatch):
+    editor = StaffFactory()
+    editor.groups.add(Group.objects.get(name="Content editor"))
+    race = RaceFactory(ends_at=timezone.now() - timedelta(minutes=1))
+    leader = ParticipantFactory(race=race, total=Decimal("300"))
+    saving = RaceAdmin.save_model
+
+    def completed_meanwhile(self, request, obj, form, change):
+        # The clock completes the race between the form loading the row and saving it.
+        race_complete(race=race)
+        saving(self, request, obj, form, change)
+
+    monkeypatch.setattr(RaceAdmin, "save_model", completed_meanwhile)
+    client.force_login(editor)
+    starts, ends = timezone.localtime(race.starts_at), timezone.localtime(race.ends_at)
+    client.post(
+        f"/admin/gamification/race/{race.pk}/change/",
+        {
+            "title": "Renamed",
+            "slug": race.slug,
+            "type": race.type,
+            "metric": race.metric,
+            "prize_pool": "100.00",
+            "prize_distribution": json.dumps(race.prize_distribution),
+            "min_metric": "0",
+            "starts_at_0": starts.strftime("%Y-%m-%d"),
+            "starts_at_1": starts.strftime("%H:%M:%S"),
+            "ends_at_0": ends.strftime("%Y-%m-%d"),
+            "ends_at_1": ends.strftime("%H:%M:%S"),
+            "description": "",
+            "rules": "",
+            "participants-TOTAL_FORMS": "0",
+            "participants-INITIAL_FORMS": "0",
+        },
+    )
+
+    race.refresh_from_db()
+    assert (race.title, race.status) == ("Renamed", Race.Status.COMPLETED)
+    assert race.completed_at is not None
+    assert races_tick()["completed"] == 0
+    assert balances(leader.user)["available"] == Decimal("50.00")
