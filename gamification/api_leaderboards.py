@@ -100,7 +100,7 @@ class LeaderboardDetailApi(APIView):
                     "frequency": board.frequency,
                     "period_start": period.start if period else None,
                     "period_end": period.last_day if period else None,
-                    "prizes": board.prize_table,
+                    "prizes": [] if board.type == Leaderboard.Type.RACE else board.prize_table,
                     "entries": [vars(e) for e in standings.entries],
                     "me": {"rank": me.rank, "score": me.score} if me else None,
                 }

@@ -7,9 +7,9 @@ from django.utils import timezone
 from config.errors import Refusal
 
 from .models import Leaderboard
+from .services.leaderboard_live import board_prizes
 from .services.leaderboard_periods import current_period
 from .services.leaderboard_standings import ends_in, leaderboard_standings
-from .services.ranking import parse_prize_table
 
 
 def leaderboard_list(request):
@@ -31,7 +31,7 @@ def leaderboard_detail(request, slug):
         )
     except Refusal as exc:
         return HttpResponseBadRequest(exc.detail)
-    prizes = sorted(parse_prize_table(board.prize_table).items())
+    prizes = sorted(board_prizes(board).items())
     return render(
         request,
         "gamification/leaderboards/detail.html",

@@ -74,7 +74,12 @@ class BonusCodeAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        # Only the fields the form edits: a full save would write back the uses_count
+        # read when the page was posted, undoing redemptions made meanwhile (one more
+        # use than max_uses).
+        obj.save(update_fields=list(form.fields))
 
 
 @admin.register(BonusCodeRedemption)

@@ -65,6 +65,14 @@ class ChallengeAdmin(AuditedAdminMixin, admin.ModelAdmin):
             fields += ["prize_amount", "max_winners"]
         return fields
 
+    def save_model(self, request, obj, form, change):
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only the fields the form edits: a full save would write back the winners_count
+        # read when the page was posted, freeing a slot an approval took meanwhile.
+        obj.save(update_fields=list(form.fields))
+
 
 @admin.register(ChallengeEntry)
 class ChallengeEntryAdmin(FieldsReadOnlyMixin, BigTableAdmin):

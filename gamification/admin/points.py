@@ -71,7 +71,9 @@ class ActivityAdmin(ReadOnlyAdminMixin, BigTableAdmin):
                     points=data["points"],
                     reason=data["reason"],
                     actor=request.user,
-                    idempotency_key=f"correction:{data['key']}",
+                    # Scoped to the shopper: the same form sent again for another shopper
+                    # (back button, new email) is a new correction, not a silent replay.
+                    idempotency_key=f"correction:{data['email'].pk}:{data['key']}",
                     request=request,
                 )
             except Refusal as refused:

@@ -88,7 +88,12 @@ class RaceAdmin(AuditedAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         if not change:
             obj.created_by = request.user
-        super().save_model(request, obj, form, change)
+            super().save_model(request, obj, form, change)
+            return
+        # Only the fields the form edits: a full save would write back the status read
+        # when the page was posted, bringing a race the clock completed meanwhile back
+        # to live (to be completed, and its next race created, a second time).
+        obj.save(update_fields=list(form.fields))
 
     def has_complete_permission(self, request):
         # It pays the prizes: Finance's call (as settling a leaderboard), not the editors'

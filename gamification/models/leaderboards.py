@@ -73,6 +73,10 @@ class Leaderboard(models.Model):
             raise ValidationError({"prize_table": exc.detail}) from None
         if self.type == self.Type.RACE and not self.race_slug:
             raise ValidationError({"race_slug": "A race leaderboard names its race."})
+        if self.type == self.Type.RACE and self.prize_table:
+            raise ValidationError(
+                {"prize_table": "A race pays its own prizes: a race leaderboard has none."}
+            )
         if self.type != self.Type.RACE and self.race_slug:
             raise ValidationError({"race_slug": "Only a race leaderboard names a race."})
         if self.starts_on and self.ends_on and self.ends_on < self.starts_on:

@@ -104,6 +104,9 @@ def bonus_code_redeem(*, user, code: str, now=None) -> BonusCodeRedemption:
         bonus = BonusCode.objects.filter(code=code, is_active=True).first()
     if bonus is None:
         raise UnknownCode(detail="There is no such code.", field="code")
+    # A code pays from the platform's bonus expense: its creator (Finance) would be
+    # paying themselves.
+    refuse_own_account(actor=user, owner_id=bonus.created_by_id, doing="redeem a code you created")
     if bonus.expires_at is not None and bonus.expires_at <= (now or timezone.now()):
         raise CodeExpired(detail="This code has expired.", field="code")
     # Whoever typed the amount does not collect it: staff would pay themselves any sum.

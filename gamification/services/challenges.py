@@ -95,7 +95,7 @@ def challenge_entry_approve(
         )
         if entry.status != ChallengeEntry.Status.PENDING:
             return False
-        # Suspended (or deleted) since entering: no prize, as for every other bonus.
+        # Entered while in good standing, suspended or deleted since: no prize, no slot.
         refuse_unless_eligible(entry.user)
         challenge = entry.challenge
         taken = Challenge.objects.filter(

@@ -105,8 +105,17 @@ def _drop(token: str) -> None:
         client.delete(*_keys(token))
 
 
+def board_prizes(board: Leaderboard) -> dict[int, Decimal]:
+    """{rank: amount} a period of `board` pays. A race board pays nothing: it shows a
+    race's standings, whatever the period, and the race pays its prizes at completion;
+    prizes here would pay the same standings again every period."""
+    if board.type == Leaderboard.Type.RACE:
+        return {}
+    return parse_prize_table(board.prize_table)
+
+
 def standings_compute(*, board: Leaderboard, period: Period) -> list[Standing]:
-    prizes = parse_prize_table(board.prize_table)
+    prizes = board_prizes(board)
     return rank_ordered(leaderboard_scores(board=board, period=period), prizes)
 
 
@@ -152,7 +161,7 @@ def leaderboard_refresh(*, board: Leaderboard, now=None) -> int:
     for period in _periods_to_show(board, now):
         standings = standings_compute(board=board, period=period)
         token = uuid.uuid4().hex
-        _store(token, board, standings, max(parse_prize_table(board.prize_table), default=0))
+        _store(token, board, standings, max(board_prizes(board), default=0))
         _flip(board, period, token, len(standings), now)
         counts.append(len(standings))
     return counts[0]

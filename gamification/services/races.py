@@ -18,6 +18,7 @@ from django.utils.text import slugify
 
 from accounts.models import User
 from accounts.services import audit_log, transition
+from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict
 from config.money import CENT
 from support.services import Notice, notify
@@ -64,15 +65,21 @@ def race_prizes(race: Race) -> dict[int, Decimal]:
 
 
 def race_standings(race: Race) -> list[Standing]:
-    """Competition ranks of everyone at or above the race's minimum, with prize shares."""
-    # As on leaderboards: a shopper suspended or deleted since joining keeps their row
-    # (the history) but is neither ranked nor paid; the feed stops syncing them anyway.
-    ranked = race.participants.filter(
-        total__gte=race.min_metric,
-        user__deleted_at__isnull=True,
-        user__status__in=User.LOGIN_STATUSES,
-    )
-    scores = [Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk)) for p in ranked]
+    """Competition ranks of everyone above zero and at or above the race's minimum, with
+    prize shares."""
+    # Deleted and suspended shoppers are not ranked (as on leaderboards): the feed stops
+    # adding them, but one suspended mid-race keeps their row and must not take a prize.
+    scores = [
+        Score(p.user_id, p.total, (p.reached_at or p.joined_at, p.pk))
+        for p in race.participants.filter(
+            total__gte=race.min_metric,
+            # Above zero, as on leaderboards: with the default minimum of 0, shoppers who
+            # linked an account and played nothing would share the prizes left over.
+            total__gt=0,
+            user__deleted_at__isnull=True,
+            user__status__in=User.LOGIN_STATUSES,
+        )
+    ]
     return rank(scores, race_prizes(race))
 
 
@@ -118,6 +125,13 @@ def race_complete(*, race: Race, actor=None, request=None, reason: str = ""):
             return None
         if race.status != Race.Status.LIVE:
             raise RaceNotLive(detail=f"{race.title} is {race.status}: only a live race completes.")
+        if actor is not None:
+            # Completing pays the standings as they are: a participant among staff could
+            # end the race early while in the lead.
+            for user_id in race.participants.filter(user_id=actor.pk).values_list(
+                "user_id", flat=True
+            ):
+                refuse_own_account(actor=actor, owner_id=user_id, doing="complete a race")
         standings = race_standings(race)
         _store_ranks(race, standings)
         users = User.objects.in_bulk([s.user_id for s in standings])
@@ -216,8 +230,9 @@ def _archive(race: Race, standings: list[Standing], users) -> HistoricalRace:
 
 
 def race_create_next(*, race: Race) -> Race:
-    """The next race of the same type: starting when this one ends and as long (a calendar
-    month for monthly races), with the same pool, distribution and rules."""
+    """The next race of the same type: starting when this one ends (a weekend race: a week
+    after it started) and as long (a calendar month for monthly races), with the same
+    pool, distribution and rules."""
     if race.type == Race.Type.MONTHLY:
         length = relativedelta(months=1)
     elif race.type == Race.Type.WEEKLY:
@@ -225,6 +240,9 @@ def race_create_next(*, race: Race) -> Race:
     else:
         length = race.ends_at - race.starts_at
     starts_at = race.ends_at
+    if race.type == Race.Type.WEEKEND:
+        # Back to back would make Monday-Tuesday a "weekend": the same days next week.
+        starts_at = race.starts_at + relativedelta(weeks=1)
     slug = _free_slug(f"{slugify(race.title)[:90]}-{starts_at:%Y-%m-%d}")
     return Race.objects.create(
         title=race.title,
