@@ -68,7 +68,7 @@ def test_parse_amount_refuses_every_lenient_spelling(raw):
     assert (refused.value.code, refused.value.field) == ("invalid_amount", "amount")
 
 
-@settings(max_examples=300, derandomize=True, database=None)
+@settings(max_examples=300, derandomize=True, database=None, deadline=None)
 @given(st.text(max_size=12))
 def test_parse_amount_takes_only_ascii_digits(raw):
     try:
@@ -79,7 +79,7 @@ def test_parse_amount_takes_only_ascii_digits(raw):
     assert value == Decimal(raw).quantize(D("0.01"))
 
 
-@settings(max_examples=200, derandomize=True, database=None)
+@settings(max_examples=200, derandomize=True, database=None, deadline=None)
 @given(st.decimals(min_value=0, max_value=D("1000000.00"), places=2))
 def test_every_ascii_amount_up_to_the_maximum_parses_to_itself(value):
     assert parse_amount(str(value)) == value

@@ -45,8 +45,9 @@ def test_a_race_board_pays_no_prizes_of_its_own_the_race_pays_once():
 
 
 def test_the_admin_refuses_a_prize_table_on_a_race_board(client):
+    # Finance: prize tables are read-only to Content editors.
     staff = StaffFactory()
-    staff.groups.add(Group.objects.get(name="Content editor"))
+    staff.groups.add(Group.objects.get(name="Finance"))
     client.force_login(staff)
     response = client.post(
         "/admin/gamification/leaderboard/add/",
