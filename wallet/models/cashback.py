@@ -108,6 +108,14 @@ class CashbackEvent(models.Model):
             # batch walks the primary key past every event confirmed before it: the run
             # slows down as confirmed events pile up (300 ms a batch at half a million).
             models.Index(fields=["id"], condition=Q(status="pending"), name="wallet_event_pending"),
+            # Cashback confirmed in a window: the earnings leaderboards (a day, a week, a
+            # month, and the unsettled previous period) and the VIP tiers' trailing year.
+            # Without it a weekly board scans every confirmed event ever.
+            models.Index(
+                fields=["confirmed_at"],
+                condition=Q(status="confirmed"),
+                name="wallet_event_confirmed_at",
+            ),
         ]
         constraints = [
             # Idempotency of postbacks: one event per network transaction.
