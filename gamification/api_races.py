@@ -3,6 +3,7 @@ challenge entries. Names are leaderboard names; hidden shoppers are "Hidden shop
 
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers, status
+from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -32,7 +33,10 @@ class RaceSerializer(serializers.ModelSerializer):
         ]
 
 
+# Races and challenges are public pages; their API reads are public too, as the
+# leaderboards' are (`me` and `my_entry_status` are null for an anonymous caller).
 class RaceListApi(generics.ListAPIView):
+    permission_classes = [AllowAny]
     serializer_class = RaceSerializer
     queryset = Race.objects.none()
     filterset_fields = ["status"]
@@ -70,6 +74,8 @@ class RaceDetailSerializer(RaceSerializer):
 
 
 class RaceDetailApi(APIView):
+    permission_classes = [AllowAny]
+
     @extend_schema(responses=RaceDetailSerializer, summary="A race's prizes and standings")
     def get(self, request, slug):
         race = Race.objects.filter(slug=slug).first()
@@ -109,6 +115,7 @@ class ChallengeSerializer(serializers.ModelSerializer):
 
 
 class ChallengeListApi(generics.ListAPIView):
+    permission_classes = [AllowAny]
     serializer_class = ChallengeSerializer
     queryset = Challenge.objects.none()
     filterset_fields = ["status"]
@@ -117,10 +124,11 @@ class ChallengeListApi(generics.ListAPIView):
         return challenges_visible().order_by("-starts_at", "-id")
 
     def get_serializer_context(self):
-        mine = dict(
-            ChallengeEntry.objects.filter(user=self.request.user).values_list(
-                "challenge_id", "status"
-            )
+        user = self.request.user
+        mine = (
+            dict(ChallengeEntry.objects.filter(user=user).values_list("challenge_id", "status"))
+            if user.is_authenticated
+            else {}
         )
         return {**super().get_serializer_context(), "mine": mine}
 

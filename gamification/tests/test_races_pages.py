@@ -15,7 +15,12 @@ from gamification.services.external_accounts import (
 )
 from gamification.services.races import race_complete, race_rerank
 
-from .factories_races import ExternalAccountFactory, ParticipantFactory, RaceFactory
+from .factories_races import (
+    ChallengeFactory,
+    ExternalAccountFactory,
+    ParticipantFactory,
+    RaceFactory,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -100,6 +105,30 @@ def test_race_pages_render_standings_chart_and_past_races(shopper):
     assert "Spring race" in past and "Hidden shopper" in past
     assert HistoricalRace.objects.count() == 1
     assert shopper.get("/races/nope/").status_code == 404
+
+
+def test_anonymous_callers_read_races_and_challenges_through_the_api_as_on_the_pages(client):
+    _race, _first, second = _standings()
+    ChallengeFactory(title="Open challenge")
+
+    detail = client.get("/api/v1/races/spring/")
+    assert detail.status_code == 200
+    body = detail.json()
+    assert body["me"] is None
+    assert [(e["rank"], e["name"]) for e in body["entries"]] == [
+        (1, "Hidden shopper"),
+        (2, second.user.leaderboard_name),
+    ]
+    assert [r["slug"] for r in client.get("/api/v1/races/").json()["results"]] == ["spring"]
+    challenges = client.get("/api/v1/challenges/").json()["results"]
+    assert [(c["title"], c["my_entry_status"]) for c in challenges] == [("Open challenge", None)]
+    # Entering still needs a shopper.
+    entered = client.post(
+        f"/api/v1/challenges/{challenges[0]['id']}/entries/",
+        {"proof_url": "https://example.com/proof"},
+        content_type="application/json",
+    )
+    assert entered.status_code == 403
 
 
 def test_anonymous_visitors_see_races_but_cannot_link(client):
