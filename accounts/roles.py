@@ -38,6 +38,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "challenge", EDIT),
         ("accounts", "user", VIEW),
         ("accounts", "userkyc", ("view", "change")),
+        # A goodwill credit on a missing-cashback claim the network refused pays money.
+        ("support", "missingcashbackclaim", ("view", "goodwill")),
         ("accounts", "auditlog", VIEW),
         ("tracking", "*", VIEW),
         # Cashback paid and platform earnings per offer and store.
@@ -45,6 +47,12 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ],
     "Support agent": [
         ("support", "*", ALL),
+        # Seeing and answering every ticket (support.access), deciding claims and
+        # partner-platform verifications; goodwill credits move money and stay Finance's.
+        ("support", "ticket", ("handle",)),
+        ("support", "missingcashbackclaim", ("decide",)),
+        ("accounts", "verificationrequest", ("view", "change", "decide")),
+        ("accounts", "telegramlink", VIEW),
         ("accounts", "user", ("view", "change")),
         ("accounts", "userkyc", VIEW),
         ("accounts", "referral", VIEW),
@@ -66,6 +74,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "leaderboard", EDIT),
         ("gamification", "race", EDIT),
         ("gamification", "challenge", EDIT),
+        # Telegram announcements to opted-in shoppers (a new challenge, a sale).
+        ("support", "announcement", (*EDIT, "broadcast")),
     ],
     "Affiliate manager": [
         ("affiliates", "*", EDIT),

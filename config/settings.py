@@ -198,6 +198,14 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "gamification.tasks.settle_leaderboards",
         "schedule": crontab(minute=10, hour=0),
     },
+    # Support: SLA breaches flagged, claims moved off ice or closed as tracked, resolved
+    # tickets nobody answered closed.
+    "flag-sla-breaches": {"task": "support.tasks.flag_sla_breaches", "schedule": 300.0},
+    "advance-claims": {"task": "support.tasks.advance_claims", "schedule": 300.0},
+    "close-stale-tickets": {
+        "task": "support.tasks.close_stale_tickets",
+        "schedule": crontab(minute=20, hour=3),
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -255,6 +263,10 @@ RATE_LIMITS = {
     "payout_password_account": (5, 900),
     # Bonus code redemption attempts per shopper, so codes cannot be guessed by brute force.
     "bonus_code_account": (10, 600),
+    # Support: new tickets and claims per shopper and hour, Telegram link requests.
+    "support_ticket_account": (10, 3600),
+    "support_claim_account": (10, 3600),
+    "telegram_link_account": (10, 3600),
 }
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
@@ -421,6 +433,34 @@ if POINTS_PER_CURRENCY_UNIT <= 0 or POINTS_REDEEM_MINIMUM < POINTS_PER_CURRENCY_
         "POINTS_PER_CURRENCY_UNIT must be positive and POINTS_REDEEM_MINIMUM worth a cent."
     )
 
+# --- Support: tickets, missing-cashback claims, notifications, Telegram ---------------
+# Office hours the SLA clocks run in (TIME_ZONE), e.g. "Mon-Fri 09:00-18:00".
+SUPPORT_BUSINESS_HOURS = env.str("SUPPORT_BUSINESS_HOURS", default="Mon-Fri 09:00-18:00")
+# Business hours to the first staff answer and to resolution, per ticket priority.
+SUPPORT_SLA_HOURS = {
+    "urgent": (1, 8),
+    "high": (4, 24),
+    "normal": (8, 45),
+    "low": (24, 90),
+}
+# A resolved ticket nobody answers closes itself after this many days.
+SUPPORT_STALE_CLOSE_DAYS = env.int("SUPPORT_STALE_CLOSE_DAYS", default=7)
+SUPPORT_ATTACHMENT_MAX_BYTES = env.int("SUPPORT_ATTACHMENT_MAX_BYTES", default=5 * 1024 * 1024)
+# Support attachments and claim proofs: never under MEDIA_ROOT, served only by their views.
+PRIVATE_MEDIA_ROOT = env.path("DJANGO_PRIVATE_MEDIA_ROOT", default=BASE_DIR / "private")
+# A claim needs a click on the store at most this many days before the order, may be filed
+# no later than this many days after it (and no sooner than the store's claim_wait_days).
+CLAIM_CLICK_WINDOW_DAYS = env.int("CLAIM_CLICK_WINDOW_DAYS", default=30)
+CLAIM_MAX_AGE_DAYS = env.int("CLAIM_MAX_AGE_DAYS", default=90)
+# Telegram bot (empty token: the bot is off and the profile says how to turn it on).
+TELEGRAM_BOT_TOKEN = env.str("TELEGRAM_BOT_TOKEN", default="")
+TELEGRAM_BOT_USERNAME = env.str("TELEGRAM_BOT_USERNAME", default="")
+TELEGRAM_WEBHOOK_SECRET = env.str("TELEGRAM_WEBHOOK_SECRET", default="")
+TELEGRAM_API_BASE = env.str("TELEGRAM_API_BASE", default="https://api.telegram.org")
+TELEGRAM_TIMEOUT = env.int("TELEGRAM_TIMEOUT", default=10)
+# Broadcasts stay under Telegram's limit of about 30 messages a second per bot.
+TELEGRAM_BROADCAST_PER_SECOND = env.int("TELEGRAM_BROADCAST_PER_SECOND", default=25)
+
 # --- Affiliate network -----------------------------------------------------------------
 
 # The same ip + user agent on the same link within this many seconds is not a new visitor.
@@ -468,6 +508,9 @@ EMAIL_TIMEOUT = 10
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="SaveBucks <no-reply@savebucks.test>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 SITE_NAME = env.str("SITE_NAME", default="SaveBucks")
+# The site's public address, for links in emails and Telegram messages sent by tasks
+# (which have no request to build them from).
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # --- Security (production values unless debugging; each can be overridden) ------------
 

@@ -23,6 +23,7 @@ urlpatterns = [
     # login path (none of their URLs starts with social/, so nothing clashes).
     path("accounts/social/", include("accounts.social.urls")),
     path("", include("gamification.urls")),
+    path("", include("support.urls")),
     path("", include("offers.urls")),
     path("p/", include("cms.urls")),
     path("partners/", include("affiliates.urls")),

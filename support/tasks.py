@@ -1,3 +1,5 @@
+"""Support's tasks: thin wrappers over services (each periodic one also a command)."""
+
 from celery import shared_task
 
 from . import wallet_news
@@ -11,3 +13,32 @@ def notify_cashback_confirmed(event_ids: list[int]):
 @shared_task
 def notify_withdrawal_status(withdrawal_id: int, status: str):
     wallet_news.withdrawal_status(withdrawal_id, status)
+
+
+@shared_task(bind=True, max_retries=5)
+def deliver_notification(self, delivery_id: int):
+    """Send one email or Telegram message (support.services.delivery fills this in)."""
+    from .services.delivery import delivery_send
+
+    delivery_send(self, delivery_id)
+
+
+@shared_task
+def flag_sla_breaches():
+    from .services.sla import sla_flag_breaches
+
+    return sla_flag_breaches()
+
+
+@shared_task
+def close_stale_tickets():
+    from .services.tickets import tickets_close_stale
+
+    return tickets_close_stale()
+
+
+@shared_task
+def advance_claims():
+    from .services.claims import claims_advance
+
+    return claims_advance()

@@ -1,5 +1,6 @@
 """What the wallet's news means to a shopper, told through notify() after the money
-has committed (the wallet's signals queue these as tasks)."""
+has committed (the wallet's signals queue these as tasks). Keys name the event and the
+step, so a redelivered task tells nobody twice."""
 
 from collections import defaultdict
 
@@ -7,7 +8,8 @@ from django.urls import reverse
 
 from wallet.models import CashbackEvent, Withdrawal
 
-from .services import Notice, notify
+from .models import Category
+from .services import notify
 
 WITHDRAWAL_NEWS = {
     Withdrawal.Status.APPROVED: "Your withdrawal was approved",
@@ -18,25 +20,29 @@ WITHDRAWAL_NEWS = {
 
 
 def cashback_confirmed(event_ids: list[int]) -> None:
-    """A notification per event, one email per shopper."""
+    """A notification per confirmed event; one email per shopper naming them all, sent
+    with the first of their notices."""
     events = CashbackEvent.objects.filter(pk__in=event_ids).select_related("merchant", "user")
     by_user = defaultdict(list)
     for event in events:
         by_user[event.user].append(event)
-    for user, confirmed in by_user.items():
-        notify(
-            user=user,
-            notices=[
-                Notice(
-                    title=f"Cashback confirmed: {event.currency} {event.cashback_amount}",
-                    body=f"Your cashback from {event.merchant.name} is now available to withdraw.",
-                    url=reverse("dashboard"),
-                )
-                for event in confirmed
-            ],
-            email="cashback_confirmed",
-            context={"events": confirmed},
-        )
+    for confirmed in by_user.values():
+        for position, event in enumerate(confirmed):
+            _tell_confirmed(event, email_about=confirmed if position == 0 else None)
+
+
+def _tell_confirmed(event: CashbackEvent, email_about: list | None) -> None:
+    notify(
+        user=event.user,
+        category=Category.CASHBACK,
+        title=f"Cashback confirmed: {event.currency} {event.cashback_amount}",
+        body=f"Your cashback from {event.merchant.name} is now available to withdraw.",
+        url=reverse("dashboard"),
+        key=f"cashback-confirmed:{event.pk}",
+        email_template="cashback_confirmed",
+        context={"events": email_about or []},
+        email=email_about is not None,
+    )
 
 
 def withdrawal_status(withdrawal_id: int, status: str) -> None:
@@ -46,14 +52,12 @@ def withdrawal_status(withdrawal_id: int, status: str) -> None:
     withdrawal = Withdrawal.objects.select_related("user", "method").get(pk=withdrawal_id)
     notify(
         user=withdrawal.user,
-        notices=[
-            Notice(
-                title=title,
-                body=f"{withdrawal.currency} {withdrawal.amount} via {withdrawal.method.name}"
-                + (f": {withdrawal.reason}" if withdrawal.reason else "."),
-                url=reverse("wallet:withdraw"),
-            )
-        ],
-        email="withdrawal_status",
+        category=Category.WITHDRAWALS,
+        title=title,
+        body=f"{withdrawal.currency} {withdrawal.amount} via {withdrawal.method.name}"
+        + (f": {withdrawal.reason}" if withdrawal.reason else "."),
+        url=reverse("wallet:withdraw"),
+        key=f"withdrawal:{withdrawal.pk}:{status}",
+        email_template="withdrawal_status",
         context={"withdrawal": withdrawal, "title": title},
     )

@@ -4,6 +4,7 @@ from .referral import Referral
 from .session import UserSession
 from .staff import AuditLog, Department
 from .team import Team, TeamInvitation, TeamMember
+from .telegram import TelegramLink, TelegramLinkToken, VerificationRequest
 from .user import User, UserManager, generate_referral_code
 
 __all__ = [
@@ -16,9 +17,12 @@ __all__ = [
     "Team",
     "TeamInvitation",
     "TeamMember",
+    "TelegramLink",
+    "TelegramLinkToken",
     "User",
     "UserKyc",
     "UserManager",
     "UserSession",
+    "VerificationRequest",
     "generate_referral_code",
 ]

@@ -13,7 +13,8 @@ from django.utils import timezone
 from accounts.services import audit_log, transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict, Forbidden, NotFound, Refusal
-from support.services import Notice, notify
+from support.models import Category
+from support.services import notify
 
 from ..models import Challenge, ChallengeEntry
 from .bonus_money import CHALLENGE, BonusPayment, pay_bonus
@@ -136,13 +137,11 @@ def challenge_entry_approve(
         audit_log(actor=actor, action="challengeentry.approve", entity=entry, request=request)
         notify(
             user=entry.user,
-            notices=[
-                Notice(
-                    f"Your entry to {challenge.title} was approved",
-                    f"The prize of {challenge.prize_amount} is in your balance.",
-                    "/challenges/",
-                )
-            ],
+            category=Category.REWARDS,
+            title=f"Your entry to {challenge.title} was approved",
+            body=f"The prize of {challenge.prize_amount} is in your balance.",
+            url="/challenges/",
+            key=f"challenge-approved:{entry.pk}",
         )
     return True
 
@@ -164,12 +163,10 @@ def challenge_entry_reject(*, entry: ChallengeEntry, actor, request=None, reason
             audit_log(actor=actor, action="challengeentry.reject", entity=entry, request=request)
             notify(
                 user=entry.user,
-                notices=[
-                    Notice(
-                        f"Your entry to {entry.challenge.title} was not approved",
-                        reason,
-                        "/challenges/",
-                    )
-                ],
+                category=Category.REWARDS,
+                title=f"Your entry to {entry.challenge.title} was not approved",
+                body=reason,
+                url="/challenges/",
+                key=f"challenge-rejected:{entry.pk}",
             )
     return moved

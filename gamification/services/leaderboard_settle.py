@@ -17,7 +17,8 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from support.services import Notice, notify
+from support.models import Category
+from support.services import notify
 
 from ..models import Leaderboard, LeaderboardEntry
 from .bonus_money import PRIZE, BonusPayment, pay_bonuses
@@ -146,13 +147,11 @@ def _pay_batch(board: Leaderboard, period: Period, batch_size: int) -> tuple[int
         for entry in batch:
             notify(
                 user=entry.user,
-                notices=[
-                    Notice(
-                        title=f"You won {entry.prize} on {board.name}",
-                        body=f"Rank {entry.rank}, {period.start} to {period.last_day}. "
-                        "The prize is in your available balance.",
-                        url=url,
-                    )
-                ],
+                category=Category.REWARDS,
+                title=f"You won {entry.prize} on {board.name}",
+                body=f"Rank {entry.rank}, {period.start} to {period.last_day}. "
+                "The prize is in your available balance.",
+                url=url,
+                key=f"leaderboard-prize:{entry.paid_transaction_key}",
             )
     return len(batch), sum((e.prize for e in batch), Decimal("0.00"))

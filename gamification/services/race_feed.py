@@ -26,7 +26,8 @@ from accounts.models import User
 from affiliates import outbound
 from config.errors import Refusal
 from config.money import InvalidAmount, money, parse_number
-from support.services import Notice, notify
+from support.models import Category
+from support.services import notify
 
 from ..models import ExternalAccount, Race, RaceParticipant
 from .races import race_rerank
@@ -231,15 +232,18 @@ def _notify_moves(race: Race, before: dict[int, bool], rows: dict[int, RaceParti
         if was == now_in:
             continue
         if now_in:
-            notice = Notice(
-                f"You are in the prize places of {race.title}",
-                f"Rank {row.rank}: a prize of {row.prize} if the race ended now.",
-                url,
-            )
+            title = f"You are in the prize places of {race.title}"
+            body = f"Rank {row.rank}: a prize of {row.prize} if the race ended now."
         else:
-            notice = Notice(
-                f"You dropped out of the prize places of {race.title}",
-                "Others overtook you; there is still time to climb back.",
-                url,
-            )
-        notify(user=row.user, notices=[notice])
+            title = f"You dropped out of the prize places of {race.title}"
+            body = "Others overtook you; there is still time to climb back."
+        # A shopper may move in and out many times: each move is its own notice.
+        move = "in" if now_in else "out"
+        notify(
+            user=row.user,
+            category=Category.REWARDS,
+            title=title,
+            body=body,
+            url=url,
+            key=f"race-move:{race.pk}:{user_id}:{move}:{timezone.now().isoformat()}",
+        )

@@ -21,7 +21,8 @@ from accounts.services import audit_log, transition
 from accounts.services.own_account import refuse_own_account
 from config.errors import Conflict
 from config.money import CENT
-from support.services import Notice, notify
+from support.models import Category
+from support.services import notify
 
 from ..models import HistoricalRace, Race, RaceParticipant
 from .bonus_money import PRIZE, BonusPayment, pay_bonuses
@@ -180,13 +181,11 @@ def _notify_winners(race: Race, winners) -> None:
     for user, standing in winners:
         notify(
             user=user,
-            notices=[
-                Notice(
-                    f"You finished {race.title} at rank {standing.rank}",
-                    f"Your prize of {standing.prize} is in your balance.",
-                    f"/races/{race.slug}/",
-                )
-            ],
+            category=Category.REWARDS,
+            title=f"You finished {race.title} at rank {standing.rank}",
+            body=f"Your prize of {standing.prize} is in your balance.",
+            url=f"/races/{race.slug}/",
+            key=f"race-prize:{race.pk}:{user.pk}",
         )
 
 

@@ -11,7 +11,8 @@ from django.utils import timezone
 
 from accounts.models import User
 from config.money import money
-from support.services import Notice, notify
+from support.models import Category
+from support.services import notify
 from wallet.models import CashbackEvent
 
 from ..models import UserTier, VipTier
@@ -109,7 +110,14 @@ def _tell(changed: dict[int, VipTier | None], before: dict[int, VipTier | None])
             title, body = f"You reached {tier.name}", _perks(tier)
         else:
             title, body = f"Your VIP tier is now {tier.name}", _perks(tier)
-        notify(user=user, notices=[Notice(title=title, body=body, url=REWARDS_URL)])
+        notify(
+            user=user,
+            category=Category.REWARDS,
+            title=title,
+            body=body,
+            url=REWARDS_URL,
+            key=f"tier:{user_id}:{tier.pk if tier else 'none'}:{timezone.now().date()}",
+        )
 
 
 def _perks(tier: VipTier) -> str:

@@ -72,6 +72,11 @@ class Merchant(models.Model):
     confirmation_days = models.PositiveSmallIntegerField(
         default=60, help_text="Lock period: days before pending cashback can confirm."
     )
+    claim_wait_days = models.PositiveSmallIntegerField(
+        default=3,
+        help_text="Missing-cashback claims may be filed this many days after the order at the "
+        "earliest (the network's usual reporting delay).",
+    )
     is_featured = models.BooleanField(default=False)
     priority = models.IntegerField(default=0, help_text="Higher shows first.")
     is_active = models.BooleanField(default=True)

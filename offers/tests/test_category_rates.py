@@ -64,6 +64,7 @@ def _merchant_form(merchant, rates: list[dict]) -> dict:
         "cashback_max": "",
         "shopper_share": str(merchant.shopper_share),
         "confirmation_days": merchant.confirmation_days,
+        "claim_wait_days": merchant.claim_wait_days,
         "priority": merchant.priority,
         "is_active": "on",
         "terms": "",

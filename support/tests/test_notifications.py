@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from accounts.tests.factories import PASSWORD, SuperuserFactory, UserFactory
-from support.models import Notification
-from support.services import Notice, notify
+from support.models import Category, Notification, NotificationInbox
+from support.services import notify
 from wallet.services.withdrawals import withdrawal_reject, withdrawal_request
 from wallet.tests.factories import give_available
 
@@ -23,44 +23,47 @@ def _shown(user):
     )
 
 
-def test_notify_shows_each_notice_and_sends_one_email_after_commit(
+def test_notify_shows_the_notice_and_sends_one_email_after_commit(
     mailoutbox, django_capture_on_commit_callbacks
 ):
     user, other = UserFactory(email="told@example.com"), UserFactory()
 
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        rows = notify(
+        row = notify(
             user=user,
-            notices=[Notice("Cashback confirmed", "USD 4.00 is available", "/"), Notice("Hi")],
-            email="cashback_confirmed",
+            category=Category.CASHBACK,
+            title="Cashback confirmed",
+            body="USD 4.00 is available",
+            url="/",
+            key="test:1",
+            email_template="cashback_confirmed",
             context={"events": []},
         )
         assert mailoutbox == []  # nothing leaves before the caller's transaction commits
 
-    assert [row.pk for row in rows] == list(
-        Notification.objects.filter(user=user).order_by("pk").values_list("pk", flat=True)
-    )
-    assert _shown(user) == [
-        ("Cashback confirmed", "USD 4.00 is available", "/", None),
-        ("Hi", "", "", None),
-    ]
+    assert [row.pk] == list(Notification.objects.filter(user=user).values_list("pk", flat=True))
+    assert _shown(user) == [("Cashback confirmed", "USD 4.00 is available", "/", None)]
     assert _shown(other) == []
     assert len(callbacks) == 1
     assert [(m.to, m.subject) for m in mailoutbox] == [
         (["told@example.com"], "Your cashback is confirmed and ready to withdraw")
     ]
+    assert NotificationInbox.objects.get(user=user).unread == 1
 
 
-def test_notify_without_an_email_only_shows_the_notices(
+def test_the_same_key_twice_shows_one_notice_and_sends_one_email(
     mailoutbox, django_capture_on_commit_callbacks
 ):
-    user = UserFactory()
+    user = UserFactory(email="once@example.com")
 
-    with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        notify(user=user, notices=[Notice("Payout sent")])
+    with django_capture_on_commit_callbacks(execute=True):
+        first = notify(user=user, category=Category.SUPPORT, title="Reply", key="reply:7")
+        second = notify(user=user, category=Category.SUPPORT, title="Reply", key="reply:7")
 
-    assert _shown(user) == [("Payout sent", "", "", None)]
-    assert (callbacks, mailoutbox) == ([], [])
+    assert first is not None and second is None
+    assert _shown(user) == [("Reply", "", "", None)]
+    assert [(m.to, m.subject) for m in mailoutbox] == [(["once@example.com"], "Reply")]
+    assert NotificationInbox.objects.get(user=user).unread == 1
 
 
 def test_a_rejected_withdrawal_is_told_in_the_app_and_by_email(
@@ -97,7 +100,7 @@ def test_a_rejected_withdrawal_is_told_in_the_app_and_by_email(
 
 def test_notify_imports_nothing_of_the_apps_that_call_it():
     """DESIGN.md: any app may call support's notify(), which imports nothing of theirs."""
-    tree = ast.parse((Path(__file__).parents[1] / "services.py").read_text())
+    tree = ast.parse((Path(__file__).parents[1] / "services" / "notify.py").read_text())
     imported = {
         node.module.split(".")[0]
         for node in ast.walk(tree)
@@ -109,4 +112,4 @@ def test_notify_imports_nothing_of_the_apps_that_call_it():
         for alias in node.names
     }
 
-    assert imported <= {"accounts", "dataclasses", "django"}
+    assert imported <= {"accounts", "config", "django"}

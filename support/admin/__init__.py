@@ -1,0 +1,3 @@
+"""Support's admin, one module per feature."""
+
+from . import claims, notifications, telegram, tickets  # noqa: F401

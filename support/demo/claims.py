@@ -1,0 +1,5 @@
+"""Filled in by its feature."""
+
+
+def seed() -> list[str]:
+    return []
