@@ -8,6 +8,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 
 from ..models import Channel, NotificationDelivery
+from ..telegram.delivery import telegram_send_notification
 
 Status = NotificationDelivery.Status
 
@@ -31,7 +32,7 @@ def delivery_send(task, delivery_id: int) -> None:
         if delivery.channel == Channel.EMAIL:
             _send_email(delivery)
         else:
-            raise NotImplementedError("Telegram delivery comes with the bot.")
+            telegram_send_notification(delivery)
     except OSError as exc:
         final = attempts > (task.max_retries or 0)
         still_queued.update(
