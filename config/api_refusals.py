@@ -84,4 +84,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("code_exhausted", "already_redeemed"),
         429: ("too_many_attempts",),
     },
+    # support/services/tickets.py: ticket_open_by_requester and ticket_reply_requester.
+    "v1_me_tickets_create": {400: ("blank", "invalid_choice"), 429: ("too_many_attempts",)},
+    "v1_me_tickets_messages_create": {400: ("blank", "max_length"), 409: ("ticket_closed",)},
 }

@@ -602,6 +602,9 @@ SPECTACULAR_SETTINGS = {
         "ChallengeEntryStatusEnum": "gamification.models.ChallengeEntry.Status",
         "LeaderboardTypeEnum": "gamification.models.Leaderboard.Type",
         "LeaderboardFrequencyEnum": "gamification.models.Leaderboard.Frequency",
+        "TicketStatusEnum": "support.models.Ticket.Status",
+        "TicketCategoryEnum": "support.models.Ticket.Category",
+        "TicketPriorityEnum": "support.models.Ticket.Priority",
     },
 }
 
