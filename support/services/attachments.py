@@ -11,6 +11,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.template.defaultfilters import filesizeformat
 
 from config.errors import Refusal
 
@@ -45,6 +46,10 @@ def sniff(head: bytes) -> tuple[str, str] | None:
     return None
 
 
+def _size(limit: int) -> str:
+    return filesizeformat(limit).replace("\xa0", " ")
+
+
 def _clean_name(name: str) -> str:
     base = os.path.basename((name or "").replace("\\", "/")).strip()
     return "".join(ch for ch in base if ch.isprintable())[:200] or "attachment"
@@ -64,7 +69,7 @@ def attachments_check(files) -> list[CheckedFile]:
         if upload.size > limit:
             raise AttachmentRefused(
                 "attachment_too_large",
-                f"{name} is larger than {limit // (1024 * 1024) or 1} MB.",
+                f"{name} is larger than {_size(limit)}.",
                 "attachments",
             )
         upload.seek(0)

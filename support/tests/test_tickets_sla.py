@@ -7,7 +7,6 @@ import pytest
 from django.core.exceptions import ImproperlyConfigured
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
 from support.models import Ticket
 from support.services.sla import (
     add_business_hours,
