@@ -16,7 +16,7 @@ from accounts.admin_base import AuditedAdminMixin, BigTableAdmin, apply_each
 from accounts.models import User
 from config.errors import Refusal
 
-from ..access import HANDLE_TICKETS, is_support_staff
+from ..access import is_support_staff
 from ..models import CannedReply, Ticket, TicketMessage
 from ..services.tickets import (
     ticket_assign,
@@ -29,25 +29,17 @@ from ..services.tickets import (
 )
 
 Status = Ticket.Status
-_APP, _CODENAME = HANDLE_TICKETS.split(".")
 
 
-def support_staff():
-    """Who may be given tickets (the service checks again: is_support_staff)."""
-    holds = Q(user_permissions__codename=_CODENAME, user_permissions__content_type__app_label=_APP)
-    holds |= Q(
-        groups__permissions__codename=_CODENAME,
-        groups__permissions__content_type__app_label=_APP,
-    )
-    return (
-        User.objects.filter(is_staff=True, status__in=User.LOGIN_STATUSES, deleted_at__isnull=True)
-        .filter(holds | Q(is_superuser=True))
-        .distinct()
-        .order_by("email")
-    )
+def active_staff():
+    return User.objects.filter(
+        is_staff=True, status__in=User.LOGIN_STATUSES, deleted_at__isnull=True
+    ).order_by("email")
 
 
 class TicketActionForm(ActionForm):
+    # Any active staff member is offered; the service decides who may take tickets, so
+    # the rule lives in one place and a refusal says why.
     assignee = forms.ModelChoiceField(
         queryset=User.objects.none(), required=False, label="Assign to"
     )
@@ -55,7 +47,7 @@ class TicketActionForm(ActionForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["assignee"].queryset = support_staff()
+        self.fields["assignee"].queryset = active_staff()
 
 
 class TicketAdminForm(forms.ModelForm):

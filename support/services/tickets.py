@@ -207,6 +207,8 @@ def ticket_reply_staff(
             body=f"{ticket.subject}: {message.body}"[:500],
             url=ticket_url(ticket),
             key=f"ticket-reply:{message.pk}",
+            email_template="ticket_reply",
+            context={"ticket": ticket, "message": message},
         )
     return message
 
@@ -260,7 +262,8 @@ def ticket_assign(*, ticket: Ticket, assignee, actor, request=None) -> bool:
     _require_staff(actor)
     if assignee is not None and not is_support_staff(assignee):
         raise InvalidAssignee(
-            detail=f"{assignee.email} does not handle support tickets.", field="assignee"
+            detail=f"Cannot assign to {assignee.email}: they do not handle support tickets.",
+            field="assignee",
         )
     with transaction.atomic():
         ticket = _locked(ticket)

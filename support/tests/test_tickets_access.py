@@ -67,7 +67,13 @@ def test_the_ticket_page(client, world, role):
 
 # /api/v1/me/… is the caller's own: even a support agent reads other people's tickets in
 # the admin, not through "me".
-API = {"requester": 200, "other_shopper": 404, "support_agent": 404, "finance": 404, "anonymous": 403}
+API = {
+    "requester": 200,
+    "other_shopper": 404,
+    "support_agent": 404,
+    "finance": 404,
+    "anonymous": 403,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -84,7 +90,13 @@ def test_the_api_detail(client, world, role):
         assert body["code"] == ("not_found" if API[role] == 404 else "not_authenticated")
 
 
-POST = {"requester": 201, "other_shopper": 404, "support_agent": 404, "finance": 404, "anonymous": 403}
+POST = {
+    "requester": 201,
+    "other_shopper": 404,
+    "support_agent": 404,
+    "finance": 404,
+    "anonymous": 403,
+}
 
 
 @pytest.mark.parametrize("role", ROLES)

@@ -74,8 +74,7 @@ def test_opening_is_rate_limited_per_account(client, shopper, settings):
     settings.RATE_LIMITS = {**settings.RATE_LIMITS, "support_ticket_account": (2, 3600)}
     payload = {"subject": "s", "category": "general", "message": "x"}
     statuses = [
-        client.post(TICKETS, payload, content_type="application/json").status_code
-        for _ in range(3)
+        client.post(TICKETS, payload, content_type="application/json").status_code for _ in range(3)
     ]
     assert statuses == [201, 201, 429]
     assert Ticket.objects.count() == 2
