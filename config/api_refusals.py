@@ -84,4 +84,19 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("code_exhausted", "already_redeemed"),
         429: ("too_many_attempts",),
     },
+    # claim_file (support/services/claims.py).
+    "v1_me_claims_create": {
+        400: (
+            "no_click",
+            "invalid_date",
+            "too_early",
+            "too_late",
+            "invalid_order_id",
+            InvalidAmount.code,
+            AmountTooLarge.code,
+        ),
+        404: ("not_found",),
+        409: ("duplicate_claim", "already_tracked"),
+        429: ("too_many_attempts",),
+    },
 }
