@@ -71,7 +71,11 @@ def test_batching_ready_claims_of_one_network_answers_the_csv_and_is_audited(cli
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     [batch] = ClaimBatch.objects.all()
-    assert (batch.network_id, batch.claim_count, batch.created_by) == (merchant.network_id, 2, agent)
+    assert (batch.network_id, batch.claim_count, batch.created_by) == (
+        merchant.network_id,
+        2,
+        agent,
+    )
     rows = list(csv.reader(io.StringIO(response.content.decode())))
     assert rows[0] == [
         "claim_id",
@@ -99,7 +103,10 @@ def test_batching_ready_claims_of_one_network_answers_the_csv_and_is_audited(cli
 
 def test_claims_of_two_networks_make_two_batches_each_downloadable(client):
     _staff(client, "Support agent")
-    one, two = ready_claim(UserFactory(), order_id="N-1"), ready_claim(UserFactory(), order_id="N-2")
+    one, two = (
+        ready_claim(UserFactory(), order_id="N-1"),
+        ready_claim(UserFactory(), order_id="N-2"),
+    )
 
     response = _action(client, "send_in_batch", [one, two])
 

@@ -96,7 +96,10 @@ def test_a_click_after_the_order_day_or_older_than_the_window_is_no_click():
 
 def test_an_order_date_in_the_future_is_invalid_date():
     user = UserFactory()
-    _refused("invalid_date", **_args(user, click_days_ago(user, 1), order_date=TODAY() + timedelta(days=1)))
+    _refused(
+        "invalid_date",
+        **_args(user, click_days_ago(user, 1), order_date=TODAY() + timedelta(days=1)),
+    )
 
 
 def test_too_early_names_the_date_it_can_be_filed_from():
@@ -145,7 +148,7 @@ def test_a_click_that_already_has_cashback_is_already_tracked():
         ("-5.00", "invalid_amount"),
         ("10.005", "invalid_amount"),
         ("1e3", "invalid_amount"),
-        ("１０", "invalid_amount"),
+        ("\uff11\uff10", "invalid_amount"),  # full-width digits
         ("1000000.01", "amount_too_large"),
     ],
 )
