@@ -236,7 +236,11 @@ def claim_file(
 
 
 def _claims_now_tracked() -> list[int]:
-    sold = CashbackEvent.objects.filter(click_uuid=OuterRef("click_uuid"))
+    # A sale the network reported: not an event an approved claim made (txn "claim:<id>"),
+    # which names the same click and would close the shopper's other claims on that trip.
+    sold = CashbackEvent.objects.filter(click_uuid=OuterRef("click_uuid")).exclude(
+        external_txn_id__startswith="claim:"
+    )
     return list(
         MissingCashbackClaim.objects.filter(status__in=MissingCashbackClaim.OPEN_STATUSES)
         .filter(Exists(sold))

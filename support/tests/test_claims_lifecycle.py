@@ -236,3 +236,16 @@ def test_the_prune_keeps_a_click_named_by_an_open_or_approved_claim(settings):
     kept = set(Click.objects.values_list("click_id", flat=True))
     assert kept == {on_ice.click_uuid, approved.click_uuid}
     assert plain.click_id not in kept and rejected.click_uuid not in kept
+
+
+def test_an_approved_claims_own_event_does_not_close_another_claim_on_the_same_trip():
+    user = UserFactory()
+    click = click_days_ago(user, 10)
+    first = ready_claim(user, click=click, order_id="T-1")
+    second = ready_claim(user, click=click, order_id="T-2")
+    claim_approve(claim=first, actor=_staff("Support agent"), cashback="2.00")
+
+    assert claims_advance() == {"tracked": 0, "ready": 0}
+
+    second.refresh_from_db()
+    assert second.status == Status.READY
