@@ -87,4 +87,19 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     # support/services/tickets.py: ticket_open_by_requester and ticket_reply_requester.
     "v1_me_tickets_create": {400: ("blank", "invalid_choice"), 429: ("too_many_attempts",)},
     "v1_me_tickets_messages_create": {400: ("blank", "max_length"), 409: ("ticket_closed",)},
+    # claim_file (support/services/claims.py).
+    "v1_me_claims_create": {
+        400: (
+            "no_click",
+            "invalid_date",
+            "too_early",
+            "too_late",
+            "invalid_order_id",
+            InvalidAmount.code,
+            AmountTooLarge.code,
+        ),
+        404: ("not_found",),
+        409: ("duplicate_claim", "already_tracked"),
+        429: ("too_many_attempts",),
+    },
 }

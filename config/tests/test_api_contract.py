@@ -55,8 +55,8 @@ def test_every_request_body_is_json_only(schema):
     }
 
     # Gamification: points redeem, challenge entries, bonus-code redeem. Support: a new
-    # ticket and a reply on one.
-    assert len(bodies) == 11
+    # ticket, a reply on one, a claim.
+    assert len(bodies) == 12
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 

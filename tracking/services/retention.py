@@ -62,11 +62,24 @@ class RawTable:
 
 # A model that comes to name a click (support's missing-cashback claims, say) must be
 # added to its table's `keep` here.
+def _click_named() -> Q:
+    """A click named by a sale, or by a missing-cashback claim still open or approved
+    (the claim's evidence: staff and the network check the click's time and terms)."""
+    from support.models import MissingCashbackClaim
+
+    claimed = MissingCashbackClaim.objects.filter(
+        click_uuid=OuterRef("click_id"),
+        status__in=(*MissingCashbackClaim.OPEN_STATUSES, MissingCashbackClaim.Status.APPROVED),
+    )
+    sold = CashbackEvent.objects.filter(click_uuid=OuterRef("click_id"))
+    return Q(Exists(sold)) | Q(Exists(claimed))
+
+
 RAW_TABLES = (
     RawTable(
         Click,
         "created_at",
-        lambda: Q(Exists(CashbackEvent.objects.filter(click_uuid=OuterRef("click_id")))),
+        _click_named,
         rollups=("offer_clicks", "offer_daily_clicks"),
     ),
     RawTable(
