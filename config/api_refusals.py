@@ -84,4 +84,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("code_exhausted", "already_redeemed"),
         429: ("too_many_attempts",),
     },
+    # The caller's Telegram link (accounts/services/telegram.py).
+    "v1_me_telegram_link_create": {409: ("telegram_disabled",), 429: ("too_many_attempts",)},
+    "v1_me_telegram_partial_update": {409: ("not_linked",)},
 }
