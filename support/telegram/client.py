@@ -16,6 +16,21 @@ from .errors import TelegramChatGone, TelegramError, TelegramRetryAfter
 
 logger = logging.getLogger(__name__)
 
+
+class _TokenRedacted(logging.Filter):
+    """urllib3 logs every request line at DEBUG, path included: /bot<token>/… ."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        token = settings.TELEGRAM_BOT_TOKEN
+        if token:
+            message = record.getMessage()
+            if token in message:
+                record.msg, record.args = message.replace(token, "<token>"), ()
+        return True
+
+
+logging.getLogger("urllib3.connectionpool").addFilter(_TokenRedacted())
+
 # Bot API answers are small (a sent message, true); anything bigger is not the Bot API.
 MAX_RESPONSE_BYTES = 256 * 1024
 
