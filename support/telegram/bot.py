@@ -28,10 +28,10 @@ logger = logging.getLogger(__name__)
 
 HELP = (
     "{site} bot\n\n"
-    "/balance – your available and pending cashback\n"
-    "/verify <your id> – ask staff to confirm your account on the partner platform\n"
-    "/unlink – stop linking this chat to your account\n"
-    "/help – this message\n\n"
+    "/balance - your available and pending cashback\n"
+    "/verify <your id> - ask staff to confirm your account on the partner platform\n"
+    "/unlink - stop linking this chat to your account\n"
+    "/help - this message\n\n"
     "To link this chat, press “Link Telegram” on your profile: {site_url}/accounts/profile/"
 )
 NOT_LINKED = (
