@@ -18,7 +18,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from accounts.models import TelegramLink
+from accounts.models import TelegramLink, User
 from accounts.services import audit_log
 from accounts.services.telegram import TelegramDisabled, telegram_enabled, telegram_unlink
 from config.errors import Conflict
@@ -51,9 +51,12 @@ def announcement_broadcast(*, announcement: Announcement, actor, request=None) -
         Announcement.objects.filter(pk=announcement.pk, status=Announcement.Status.DRAFT).update(
             status=Announcement.Status.SENDING, started_at=timezone.now()
         )
-        chats = TelegramLink.objects.filter(announcements=True, user__is_active=True).values_list(
-            "chat_id", flat=True
-        )
+        # Only accounts that may log in: a closed or suspended one hears nothing from us.
+        chats = TelegramLink.objects.filter(
+            announcements=True,
+            user__status__in=User.LOGIN_STATUSES,
+            user__deleted_at__isnull=True,
+        ).values_list("chat_id", flat=True)
         before = announcement.deliveries.count()
         AnnouncementDelivery.objects.bulk_create(
             [AnnouncementDelivery(announcement=announcement, chat_id=chat) for chat in chats],

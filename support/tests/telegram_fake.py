@@ -45,6 +45,8 @@ class FakeBotApi:
     calls: list = field(default_factory=list)
     base: str = ""
     lock: threading.Lock = field(default_factory=threading.Lock)
+    # A test's virtual clock: each call records its reading as "at".
+    clock: object = None
 
     def answer(self):
         with self.lock:
@@ -69,7 +71,13 @@ def fake_bot_api(*script):
             status, body = fake.answer()
             with fake.lock:
                 fake.calls.append(
-                    {"method": method, "token": token.removeprefix("bot"), "json": json.loads(raw)}
+                    {
+                        "method": method,
+                        "token": token.removeprefix("bot"),
+                        "json": json.loads(raw),
+                        "at": fake.clock() if fake.clock else None,
+                        "status": status,
+                    }
                 )
             data = json.dumps(body).encode()
             self.send_response(status)

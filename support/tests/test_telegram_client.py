@@ -40,6 +40,8 @@ def test_a_call_posts_json_to_the_method_with_the_token(settings):
             "method": "sendMessage",
             "token": TOKEN,
             "json": {"chat_id": 42, "text": "hello", "link_preview_options": {"is_disabled": True}},
+            "at": None,
+            "status": 200,
         }
     ]
 
