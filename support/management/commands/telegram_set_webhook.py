@@ -1,6 +1,8 @@
 """Register the bot's webhook with Telegram: SITE_URL/telegram/webhook/ and the secret
 Telegram will send back in X-Telegram-Bot-Api-Secret-Token."""
 
+import re
+
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
@@ -27,6 +29,11 @@ class Command(BaseCommand):
         ]
         if missing:
             raise CommandError(f"Set {', '.join(missing)} first.")
+        if not re.fullmatch(r"[A-Za-z0-9_-]{1,256}", settings.TELEGRAM_WEBHOOK_SECRET):
+            # Telegram's rule for secret_token; its value is not printed.
+            raise CommandError(
+                "TELEGRAM_WEBHOOK_SECRET must be 1-256 characters of A-Z, a-z, 0-9, _ and -."
+            )
         if not settings.SITE_URL.startswith("https://"):
             self.stderr.write("Telegram only delivers webhooks to https:// addresses.")
         url = settings.SITE_URL + reverse("support:telegram-webhook")
