@@ -149,9 +149,10 @@ def telegram_unlink(*, user=None, chat_id: int | None = None, actor=None, reason
     return bool(deleted)
 
 
-def telegram_announcements_set(*, user, enabled: bool) -> bool:
-    """The shopper's yes or no to announcements; False when no chat is linked."""
-    return bool(TelegramLink.objects.filter(user=user).update(announcements=enabled))
+def telegram_announcements_set(*, user, enabled: bool) -> None:
+    """The shopper's yes or no to announcements on their linked chat."""
+    if not TelegramLink.objects.filter(user=user).update(announcements=enabled):
+        raise Conflict("not_linked", "No Telegram chat is linked to your account.")
 
 
 def verification_request_create(*, user, external_uid: str, source: str = "telegram"):

@@ -54,7 +54,11 @@ def telegram_unlink_view(request):
 @require_POST
 def telegram_announcements(request):
     enabled = request.POST.get("announcements") == "on"
-    if telegram_announcements_set(user=request.user, enabled=enabled):
+    try:
+        telegram_announcements_set(user=request.user, enabled=enabled)
+    except Refusal as refused:
+        messages.error(request, refused.detail)
+    else:
         messages.success(
             request,
             "You will get announcements on Telegram."

@@ -54,8 +54,9 @@ def test_every_request_body_is_json_only(schema):
         if "requestBody" in operation
     }
 
-    # Gamification: points redeem, challenge entries, bonus-code redeem.
-    assert len(bodies) == 9
+    # Gamification: points redeem, challenge entries, bonus-code redeem. Telegram: the
+    # announcements flag (PATCH /me/telegram/).
+    assert len(bodies) == 10
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 

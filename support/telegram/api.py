@@ -13,7 +13,6 @@ from accounts.services.telegram import (
     telegram_link_token_create,
     telegram_unlink,
 )
-from config.errors import Conflict
 from wallet.api import ErrorSerializer
 
 
@@ -79,10 +78,9 @@ class MyTelegramApi(APIView):
     def patch(self, request):
         payload = MyTelegramInputSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        if not telegram_announcements_set(
+        telegram_announcements_set(
             user=request.user, enabled=payload.validated_data["announcements"]
-        ):
-            raise Conflict("not_linked", "No Telegram chat is linked to your account.")
+        )
         return Response(MyTelegramSerializer(_mine(request.user)).data)
 
     @extend_schema(
