@@ -63,14 +63,17 @@ def telegram_link_token_create(user) -> tuple[str, object]:
     return f"https://t.me/{settings.TELEGRAM_BOT_USERNAME}?start={token}", expires_at
 
 
-def telegram_link_consume(token: str, chat_id: int, username: str = "") -> TelegramLink:
-    """Link `chat_id` to the account that made `token`. The token is spent by one
+def telegram_link_consume(
+    token: str, chat_id: int, username: str = "", *, digest: str = ""
+) -> TelegramLink:
+    """Link `chat_id` to the account that made `token` (or the token whose SHA-256 is
+    `digest`: the webhook stores no token in clear). The token is spent by one
     conditional UPDATE: of two concurrent /start with it, one links and one is refused."""
     token = (token or "").strip()
-    if not token or len(token) > 64:
+    if not digest and (not token or len(token) > 64):
         raise TelegramLinkInvalid(detail="That link is not valid. Make a new one on your profile.")
     now = timezone.now()
-    digest = token_digest(token)
+    digest = digest or token_digest(token)
     with transaction.atomic():
         spent = TelegramLinkToken.objects.filter(
             digest=digest, used_at__isnull=True, expires_at__gt=now

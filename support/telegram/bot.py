@@ -23,6 +23,7 @@ from wallet.selectors import wallet_summary
 from ..models import TelegramUpdate
 from .client import send_message
 from .errors import TelegramChatGone, TelegramError
+from .redact import DIGEST_PREFIX
 
 logger = logging.getLogger(__name__)
 
@@ -100,8 +101,9 @@ def command_answer(text: str, chat_id: int, username: str) -> str:
 
 
 def _start(token: str, chat_id: int, username: str) -> str:
+    digest = token.removeprefix(DIGEST_PREFIX) if token.startswith(DIGEST_PREFIX) else ""
     try:
-        link = telegram_link_consume(token, chat_id, username)
+        link = telegram_link_consume("" if digest else token, chat_id, username, digest=digest)
     except Refusal as refused:
         return refused.detail
     return (

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from config.fast_insert import insert_instance
 
 from ..models import TelegramUpdate
+from .redact import start_token_redacted
 
 # Telegram's updates are a few KB; a bigger body is not one of them.
 MAX_BODY_BYTES = 256 * 1024
@@ -48,6 +49,7 @@ def telegram_webhook(request):
     update_id = update.get("update_id") if isinstance(update, dict) else None
     if type(update_id) is not int or not -(2**63) <= update_id < 2**63:
         return _error(400, "invalid_update", "No integer update_id.")
+    update = start_token_redacted(update)
     # One statement, in autocommit: a repeat finds the row and inserts (and queues) nothing.
     if insert_instance(
         TelegramUpdate(update_id=update_id, payload=update), unless_conflict_on=("update_id",)

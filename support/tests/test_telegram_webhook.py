@@ -128,3 +128,24 @@ def test_the_view_does_one_insert_and_nothing_else(
     assert statements[0].startswith('INSERT INTO "support_telegramupdate"')
     assert len(queued) == 1  # the work, for after the commit
     assert TelegramUpdate.objects.get().processed_at is None
+
+
+def test_a_start_token_is_stored_as_its_digest_and_still_links(
+    client, settings, django_capture_on_commit_callbacks
+):
+    from accounts.services.telegram import telegram_link_token_create, token_digest
+
+    user = UserFactory()
+    with fake_bot_api() as fake:
+        bot_on(settings, fake)
+        url, _ = telegram_link_token_create(user)
+        token = url.split("?start=", 1)[1]
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post(client, message_update(600, 4242, f"/start {token}"))
+
+    assert response.status_code == 200
+    stored = TelegramUpdate.objects.get().payload["message"]["text"]
+    assert stored == f"/start sha256:{token_digest(token)}"
+    assert token not in json.dumps(TelegramUpdate.objects.get().payload)
+    assert TelegramLink.objects.get().user == user
+    assert fake.texts_to(4242)[0].startswith("Linked to your SaveBucks account")
