@@ -49,7 +49,6 @@ class TelegramLinkAdmin(ReadOnlyAdminMixin, BigTableAdmin):
 class TelegramUpdateAdmin(ReadOnlyAdminMixin, BigTableAdmin):
     list_display = ("update_id", "received_at", "processed_at")
     list_filter = (("processed_at", admin.EmptyFieldListFilter),)
-    search_fields = ("=update_id",)
     date_field = "received_at"
 
 
