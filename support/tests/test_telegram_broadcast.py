@@ -6,9 +6,9 @@ import pytest
 
 from accounts.models import TelegramLink
 from accounts.tests.factories import StaffFactory, UserFactory
+from config.errors import Refusal
 from support.models import Announcement, AnnouncementDelivery
 from support.telegram.broadcast import announcement_broadcast, broadcast_run
-from config.errors import Refusal
 
 from .telegram_fake import BAD, BLOCKED, bot_on, fake_bot_api, too_many
 
