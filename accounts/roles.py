@@ -52,7 +52,8 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("support", "ticket", ("handle",)),
         ("support", "missingcashbackclaim", ("decide",)),
         ("accounts", "verificationrequest", ("view", "change", "decide")),
-        ("accounts", "telegramlink", VIEW),
+        # Unlinking a chat (a lost phone) goes through the admin's audited unlink action.
+        ("accounts", "telegramlink", ("view", "delete")),
         ("accounts", "user", ("view", "change")),
         ("accounts", "userkyc", VIEW),
         ("accounts", "referral", VIEW),

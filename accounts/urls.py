@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from .views import account, auth
+from .views import account, auth, telegram
 
 app_name = "accounts"
 
@@ -32,6 +32,13 @@ urlpatterns = [
     path("password/change/", auth.PasswordChangeView.as_view(), name="password-change"),
     path("password/set/", auth.PasswordSetView.as_view(), name="password-set"),
     path("profile/", account.profile, name="profile"),
+    path("profile/telegram/link/", telegram.telegram_link_new, name="telegram-link"),
+    path("profile/telegram/unlink/", telegram.telegram_unlink_view, name="telegram-unlink"),
+    path(
+        "profile/telegram/announcements/",
+        telegram.telegram_announcements,
+        name="telegram-announcements",
+    ),
     path("referrals/", account.referrals, name="referrals"),
     path("sessions/", account.sessions, name="sessions"),
     path("sessions/others/logout/", account.sessions_logout_others, name="sessions-logout-others"),

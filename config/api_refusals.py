@@ -102,4 +102,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("duplicate_claim", "already_tracked"),
         429: ("too_many_attempts",),
     },
+    # The caller's Telegram link (accounts/services/telegram.py).
+    "v1_me_telegram_link_create": {409: ("telegram_disabled",), 429: ("too_many_attempts",)},
+    "v1_me_telegram_partial_update": {409: ("not_linked",)},
 }

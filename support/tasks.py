@@ -42,3 +42,7 @@ def advance_claims():
     from .services.claims import claims_advance
 
     return claims_advance()
+
+
+# The Telegram bot's tasks live with the bot; imported so workers register them.
+from .telegram import tasks as telegram_tasks  # noqa: E402, F401

@@ -59,7 +59,18 @@ def profile(request):
         else:
             messages.success(request, "Your profile was saved.")
             return redirect("accounts:profile")
-    return render(request, "accounts/profile.html", {"form": form})
+    return profile_page(request, form)
+
+
+def profile_page(request, form=None, telegram: dict | None = None):
+    """The profile page; the Telegram card's own views render it too (a fresh link)."""
+    from .telegram import telegram_card
+
+    if form is None:
+        initial = {name: getattr(request.user, name) for name in ProfileForm.base_fields}
+        form = ProfileForm(initial=initial)
+    context = {"form": form, **(telegram or telegram_card(request.user))}
+    return render(request, "accounts/profile.html", context)
 
 
 @login_required

@@ -55,8 +55,8 @@ def test_every_request_body_is_json_only(schema):
     }
 
     # Gamification: points redeem, challenge entries, bonus-code redeem. Support: a new
-    # ticket, a reply on one, a claim.
-    assert len(bodies) == 12
+    # ticket, a reply on one, a claim, the Telegram announcements flag (PATCH /me/telegram/).
+    assert len(bodies) == 13
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 

@@ -8,4 +8,5 @@ from . import (  # noqa: F401
     points,
     races,
     tiers,
+    verification_requests,
 )
