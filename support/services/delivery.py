@@ -66,6 +66,11 @@ def _claim(delivery_id: int) -> NotificationDelivery | None:
     return NotificationDelivery.objects.select_related("notification__user").get(pk=delivery_id)
 
 
+def _unbounded(task) -> int:
+    # Celery reads max_retries=None as "the task's default": allow this one more instead.
+    return task.request.retries + 1
+
+
 def delivery_send(task, delivery_id: int) -> None:
     delivery = _claim(delivery_id)
     if delivery is None:
@@ -84,7 +89,7 @@ def delivery_send(task, delivery_id: int) -> None:
             last_error=str(exc)[:500],
             sent_at=None,
         )
-        raise task.retry(exc=exc, countdown=exc.retry_after, max_retries=None) from exc
+        raise task.retry(exc=exc, countdown=exc.retry_after, max_retries=_unbounded(task)) from exc
     except (TelegramChatGone, TelegramNotLinked) as exc:
         mine.update(status=Status.SKIPPED, last_error=str(exc)[:500], sent_at=None)
         return
@@ -97,7 +102,7 @@ def delivery_send(task, delivery_id: int) -> None:
         # The row's attempts count the tries (Telegram's waits are not tries), so Celery's
         # own counter must not stop the retry first.
         countdown = BACKOFF_SECONDS * 5 ** (delivery.attempts - 1)
-        raise task.retry(exc=exc, countdown=countdown, max_retries=None) from exc
+        raise task.retry(exc=exc, countdown=countdown, max_retries=_unbounded(task)) from exc
     except Exception as exc:
         # A bug, not the network: no retry would help; staff see it with the failures.
         mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500])
