@@ -40,7 +40,7 @@ def unsubscribe_read(token: str) -> tuple[User, str]:
         raise BadUnsubscribeToken(detail="This unsubscribe link is not valid.") from exc
     if category not in Category.values or (category, Channel.EMAIL) in LOCKED:
         raise BadUnsubscribeToken(detail="This unsubscribe link is not valid.")
-    user = User.objects.filter(pk=user_id, is_active=True).first()
+    user = User.objects.filter(pk=user_id, deleted_at__isnull=True).first()
     if user is None:
         raise BadUnsubscribeToken(detail="This unsubscribe link is not valid.")
     return user, category
