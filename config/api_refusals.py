@@ -84,4 +84,10 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         409: ("code_exhausted", "already_redeemed"),
         429: ("too_many_attempts",),
     },
+    # support/api_notifications.py: `before` and `page_size` out of range.
+    "v1_me_notifications_retrieve": {400: ("invalid",)},
+    # preferences_update (support/services/preferences.py) and the view's shape check.
+    "v1_me_notification_preferences_update": {
+        400: ("locked_preference", "unknown_category", "unknown_channel", "invalid"),
+    },
 }

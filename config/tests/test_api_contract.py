@@ -55,7 +55,8 @@ def test_every_request_body_is_json_only(schema):
     }
 
     # Gamification: points redeem, challenge entries, bonus-code redeem.
-    assert len(bodies) == 9
+    # Support notifications: mark read, preferences PUT.
+    assert len(bodies) == 11
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 
@@ -389,7 +390,7 @@ def test_every_declared_refusal_is_raised_somewhere():
     root = Path(__file__).resolve().parents[2]
     source = "\n".join(
         path.read_text()
-        for app in ("accounts", "affiliates", "config", "gamification", "wallet")
+        for app in ("accounts", "affiliates", "config", "gamification", "support", "wallet")
         for path in (root / app).rglob("*.py")
         if "tests" not in path.parts and path.name != "api_refusals.py"
     )

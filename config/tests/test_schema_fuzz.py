@@ -138,8 +138,9 @@ def test_every_operation_answers_as_documented(callers, wsgi_app, mode):
             failures.append(f"=== {operation.label}\n{exc}")
 
     # Gamification: points and tier (3), races and challenges (4), leaderboards (2),
-    # daily bonus (2) and bonus code (1).
-    assert len(tried) == 44
+    # daily bonus (2) and bonus code (1). Support notifications: list, read, preferences
+    # GET and PUT (4).
+    assert len(tried) == 48
     # GET /leaderboards/ takes nothing to get wrong either, nor GET /races/{slug}/ (a
     # free-text slug, readable without a login).
     assert len(unsatisfiable) == (4 if mode == GenerationMode.NEGATIVE else 0), unsatisfiable
