@@ -120,7 +120,12 @@ def deliveries_retry(deliveries) -> list[NotificationDelivery]:
         status=Status.SENDING, sent_at__lt=timezone.now() - STUCK_AFTER
     )
     with transaction.atomic():
-        rows = list(deliveries.filter(retryable).select_for_update().order_by("pk")[:MAX_RETRY])
+        rows = list(
+            deliveries.select_related(None)
+            .filter(retryable)
+            .select_for_update()
+            .order_by("pk")[:MAX_RETRY]
+        )
         ids = [row.pk for row in rows]
         NotificationDelivery.objects.filter(pk__in=ids).update(
             status=Status.QUEUED, attempts=0, sent_at=None
