@@ -82,7 +82,8 @@ def _int_param(request, name, *, maximum):
     raw = request.query_params.get(name)
     if raw is None:
         return None
-    if not _positive(raw) or int(raw) > maximum:
+    # (length first: int() of thousands of digits is refused by Python, a 500 otherwise)
+    if len(raw) > len(str(maximum)) or not _positive(raw) or int(raw) > maximum:
         raise _query_refused(name, f"{name} is a whole number from 1 to {maximum}.")
     return int(raw)
 

@@ -41,7 +41,10 @@ def test_list_pages_by_before_with_the_counter(client, shopper):
     }
 
 
-@pytest.mark.parametrize("query", [{"before": "x"}, {"before": "0"}, {"page_size": "101"}])
+@pytest.mark.parametrize(
+    "query",
+    [{"before": "x"}, {"before": "0"}, {"before": "9" * 5000}, {"page_size": "101"}],
+)
 def test_bad_list_parameters_are_400(client, shopper, query):
     response = client.get(LIST, query)
     assert response.status_code == 400
