@@ -27,7 +27,8 @@ def verification_email_queue(*, user, base_url: str) -> None:
 def payout_details_changed_email_queue(*, user, where: str) -> None:
     """Tell the account holder their payout details changed: if it was not them, they
     learn it before the money leaves (the change itself needs only a session and the
-    password)."""
-    email_queue(
-        to=user.email, template="payout_details_changed", context={"user": user, "where": where}
-    )
+    password). Sent as a security notification by support (in the app and by email,
+    with the `payout_details_changed` template), which accounts does not import."""
+    from .signals import payout_details_changed
+
+    payout_details_changed.send(sender=type(user), user=user, where=where)

@@ -10,6 +10,7 @@ BENCHMARKS = {
     "redirect": "bench.redirect",
     "postback": "bench.postback",
     "leaderboard": "bench.leaderboard",
+    "notifications": "bench.notifications",
 }
 
 

@@ -105,4 +105,10 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     # The caller's Telegram link (accounts/services/telegram.py).
     "v1_me_telegram_link_create": {409: ("telegram_disabled",), 429: ("too_many_attempts",)},
     "v1_me_telegram_partial_update": {409: ("not_linked",)},
+    # support/api_notifications.py: `before` and `page_size` out of range.
+    "v1_me_notifications_retrieve": {400: ("invalid",)},
+    # preferences_update (support/services/preferences.py) and the view's shape check.
+    "v1_me_notification_preferences_update": {
+        400: ("locked_preference", "unknown_category", "unknown_channel", "invalid"),
+    },
 }

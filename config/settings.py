@@ -97,6 +97,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "config.context_processors.site",
                 "cms.context_processors.footer_pages",
+                "support.context_processors.notifications_unread",
             ],
         },
     },

@@ -6,6 +6,9 @@ class SupportConfig(AppConfig):
     verbose_name = "Support"
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
+
+        from accounts.signals import payout_details_changed, referral_activated
         from wallet.signals import cashback_confirmed, withdrawal_status_changed
 
         from . import receivers
@@ -14,3 +17,8 @@ class SupportConfig(AppConfig):
         withdrawal_status_changed.connect(
             receivers.on_withdrawal_status_changed, dispatch_uid="support.withdrawal"
         )
+        referral_activated.connect(receivers.on_referral_activated, dispatch_uid="support.referral")
+        payout_details_changed.connect(
+            receivers.on_payout_details_changed, dispatch_uid="support.payout_details"
+        )
+        user_logged_in.connect(receivers.on_user_logged_in, dispatch_uid="support.new_device")

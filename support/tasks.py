@@ -15,9 +15,17 @@ def notify_withdrawal_status(withdrawal_id: int, status: str):
     wallet_news.withdrawal_status(withdrawal_id, status)
 
 
-@shared_task(bind=True, max_retries=5)
+@shared_task
+def notify_referrals_activated(referral_ids: list[int]):
+    from . import account_news
+
+    account_news.referrals_activated(referral_ids)
+
+
+@shared_task(bind=True, max_retries=2)
 def deliver_notification(self, delivery_id: int):
-    """Send one email or Telegram message (support.services.delivery fills this in)."""
+    """Send one email or Telegram message: three tries (now, +2 min, +10 min), then the
+    delivery is failed and listed for staff, who re-queue it from the admin."""
     from .services.delivery import delivery_send
 
     delivery_send(self, delivery_id)

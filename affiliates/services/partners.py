@@ -3,13 +3,16 @@
 import json
 
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
-from accounts.emails import email_queue, payout_details_changed_email_queue
+from accounts.emails import payout_details_changed_email_queue
 from accounts.services import audit_log, transition
 from accounts.services.own_account import refuse_own_account
 from accounts.services.reauth import password_recheck
 from config.errors import Refusal
+from support.models import Category
+from support.services import notify
 
 from ..models import Partner
 
@@ -21,6 +24,12 @@ DECISIONS = {
     "reject": ({Status.PENDING}, Status.REJECTED),
     "suspend": ({Status.APPROVED}, Status.SUSPENDED),
     "reinstate": ({Status.SUSPENDED}, Status.APPROVED),
+}
+# What the partner is told, in the app and by email (the `partner_decision` template).
+_PARTNER_NEWS = {
+    Status.APPROVED: "Your partner account is approved",
+    Status.REJECTED: "Your partner application was not approved",
+    Status.SUSPENDED: "Your partner account is suspended",
 }
 PAYOUT_METHODS = {"paypal": ("paypal_email",), "bank": ("account_holder", "iban", "bank_name")}
 
@@ -92,9 +101,14 @@ def partner_decide(
             metadata={"reason": reason},
             request=request,
         )
-        email_queue(
-            to=partner.user.email,
-            template="partner_decision",
+        notify(
+            user=partner.user,
+            category=Category.PARTNER,
+            title=_PARTNER_NEWS[partner.status],
+            body=reason,
+            url=reverse("affiliates:dashboard"),
+            key=f"partner-decision:{partner.pk}:{decision}:{now.isoformat()}",
+            email_template="partner_decision",
             context={"partner": partner, "decision": decision},
         )
     return True

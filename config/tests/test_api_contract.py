@@ -55,8 +55,9 @@ def test_every_request_body_is_json_only(schema):
     }
 
     # Gamification: points redeem, challenge entries, bonus-code redeem. Support: a new
-    # ticket, a reply on one, a claim, the Telegram announcements flag (PATCH /me/telegram/).
-    assert len(bodies) == 13
+    # ticket, a reply on one, a claim, the Telegram announcements flag (PATCH /me/telegram/),
+    # notifications mark read and preferences PUT.
+    assert len(bodies) == 15
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 

@@ -2,6 +2,7 @@ from .claims import ClaimBatch, MissingCashbackClaim
 from .notifications import (
     Category,
     Channel,
+    KnownDevice,
     Notification,
     NotificationDelivery,
     NotificationInbox,
@@ -17,6 +18,7 @@ __all__ = [
     "Category",
     "Channel",
     "ClaimBatch",
+    "KnownDevice",
     "MissingCashbackClaim",
     "Notification",
     "NotificationDelivery",

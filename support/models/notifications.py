@@ -106,6 +106,8 @@ class NotificationDelivery(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        # Claimed by a worker that is sending it now; one left here was cut off mid-send.
+        SENDING = "sending", "Sending"
         SENT = "sent", "Sent"
         FAILED = "failed", "Failed"
         SKIPPED = "skipped", "Skipped"  # e.g. the Telegram chat was unlinked meanwhile
@@ -135,3 +137,21 @@ class NotificationDelivery(models.Model):
 
     def __str__(self):
         return f"{self.channel} #{self.notification_id}: {self.status}"
+
+
+class KnownDevice(models.Model):
+    """A browser/device a user has logged in from (its label, e.g. "Firefox on Linux",
+    hashed): a login from one not listed is a security notice. Kept apart from the
+    sessions, which are deleted on logout."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "fingerprint"], name="support_known_device")
+        ]
+
+    def __str__(self):
+        return f"{self.user_id}: {self.fingerprint[:12]}"
