@@ -16,14 +16,9 @@ from django.template.defaultfilters import filesizeformat
 from config.errors import Refusal
 
 from ..models import TicketAttachment, TicketMessage
+from .file_types import sniff, upload_head
 
 MAX_FILES = 5
-# (magic bytes, content type, extension)
-SIGNATURES = (
-    (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
-    (b"\xff\xd8\xff", "image/jpeg", "jpg"),
-    (b"%PDF-", "application/pdf", "pdf"),
-)
 
 
 class AttachmentRefused(Refusal):
@@ -37,13 +32,6 @@ class CheckedFile:
     extension: str
     name: str
     size: int
-
-
-def sniff(head: bytes) -> tuple[str, str] | None:
-    for magic, content_type, extension in SIGNATURES:
-        if head.startswith(magic):
-            return content_type, extension
-    return None
 
 
 def _size(limit: int) -> str:
@@ -72,10 +60,7 @@ def attachments_check(files) -> list[CheckedFile]:
                 f"{name} is larger than {_size(limit)}.",
                 "attachments",
             )
-        upload.seek(0)
-        head = upload.read(8)
-        upload.seek(0)
-        kind = sniff(head)
+        kind = sniff(upload_head(upload))
         if kind is None:
             raise AttachmentRefused(
                 "attachment_type", f"{name} is not a PNG, JPEG or PDF file.", "attachments"
