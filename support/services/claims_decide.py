@@ -23,7 +23,7 @@ from wallet.services.cashback import cashback_record
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
 
 from ..models import Category, ClaimBatch, MissingCashbackClaim, Ticket
-from .claims import claim_amount
+from .claims import AlreadyTracked, claim_amount, network_sales
 from .notify import notify
 
 Status = MissingCashbackClaim.Status
@@ -159,6 +159,12 @@ def claim_approve(*, claim, actor, cashback, commission=None, request=None) -> M
             raise ClaimStateRefused(
                 detail=f"Claim {claim.pk} is {claim.get_status_display().lower()}: only "
                 "claims ready to send or sent can be approved."
+            )
+        # The sale arrived before staff decided: it pays, and claims_advance closes the
+        # claim. (One still in flight commits after this: claims_advance withdraws ours.)
+        if network_sales(claim.click_uuid).exists():
+            raise AlreadyTracked(
+                detail=f"The store has reported the sale of claim {claim.pk}: it pays by itself."
             )
         event = cashback_record(
             user_id=claim.user_id,
