@@ -48,8 +48,10 @@ def _resolve_ticket(claim, now) -> None:
 
 
 def _locked(claim) -> MissingCashbackClaim:
+    # The claim's row only: FOR UPDATE over the joins would also lock the merchant, which
+    # every postback for that store takes a key-share lock on (deadlock with its ledger).
     return (
-        MissingCashbackClaim.objects.select_for_update()
+        MissingCashbackClaim.objects.select_for_update(of=("self",))
         .select_related("merchant", "network", "user")
         .get(pk=claim.pk)
     )
