@@ -162,6 +162,9 @@ def claim_approve(*, claim, actor, cashback, commission=None, request=None) -> M
                 detail=f"Claim {claim.pk} is {claim.get_status_display().lower()}: only "
                 "claims ready to send or sent can be approved."
             )
+        # A sent claim may have had Finance's goodwill credit: approving too pays twice.
+        if Transaction.objects.filter(idempotency_key=goodwill_key(claim)).exists():
+            raise GoodwillPaid(detail=f"Claim {claim.pk} was paid a goodwill credit already.")
         # The sale arrived before staff decided: it pays, and claims_advance closes the
         # claim. (One still in flight commits after this: claims_advance withdraws ours.)
         if network_sales(claim.click_uuid).exists():

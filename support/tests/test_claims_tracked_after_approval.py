@@ -12,7 +12,7 @@ from accounts.models import AuditLog
 from accounts.tests.factories import StaffFactory, UserFactory
 from support.models import MissingCashbackClaim, Notification
 from support.services.claims import claims_advance
-from support.services.claims_decide import claim_approve
+from support.services.claims_decide import claim_approve, claim_goodwill
 from wallet.models import CashbackEvent, Transaction
 from wallet.services.audit import wallet_audit
 from wallet.services.cashback import cashback_record
@@ -134,3 +134,24 @@ def test_approving_a_claim_whose_sale_already_arrived_is_refused_and_writes_noth
     assert balances(user)["pending"] == D("3.00")
     # The job closes it as any open claim whose sale arrived.
     assert claims_advance() == {"tracked": 1, "ready": 0}
+
+
+def test_a_claim_that_had_its_goodwill_credit_cannot_then_be_approved_too():
+    user = UserFactory()
+    claim = ready_claim(user)
+    MissingCashbackClaim.objects.filter(pk=claim.pk).update(status=Status.SUBMITTED)
+    finance = StaffFactory()
+    finance.groups.add(Group.objects.get(name="Finance"))
+
+    claim_goodwill(claim=claim, actor=finance, amount="5.00")
+    before = (CashbackEvent.objects.count(), Transaction.objects.count())
+
+    with pytest.raises(Exception) as caught:
+        claim_approve(claim=claim, actor=_agent(), cashback="4.25")
+
+    assert (caught.value.code, caught.value.http_status) == ("goodwill_already_paid", 409)
+    assert (CashbackEvent.objects.count(), Transaction.objects.count()) == before
+    claim.refresh_from_db()
+    assert (claim.status, claim.cashback_event_id) == (Status.SUBMITTED, None)
+    assert balances(user) == {"available": D("5.00"), "pending": D("0.00"), "hold": D("0.00")}
+    assert wallet_audit() == []
