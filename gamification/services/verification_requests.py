@@ -3,7 +3,7 @@
 or moving it to the uid they asked about; rejecting one says why. Either way the shopper
 is told (in-app, and on Telegram when they chose it)."""
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts.models import VerificationRequest
@@ -46,22 +46,32 @@ def verification_request_approve(*, verification, actor, request=None) -> bool:
             raise UidTaken(detail=f"{uid} is linked to another shopper.")
         now = timezone.now()
         account = ExternalAccount.objects.filter(user=found.user, provider=PROVIDER).first()
-        if account is None:
-            account = ExternalAccount.objects.create(
-                user=found.user, provider=PROVIDER, uid=uid, verified_at=now, verified_by=actor
+        previous = account.uid if account else None
+        try:
+            # Another shopper's request for this uid approved at the same moment passed the
+            # check above too: the unique constraint decides, and the loser is refused.
+            with transaction.atomic():
+                if account is None:
+                    account = ExternalAccount.objects.create(
+                        user=found.user,
+                        provider=PROVIDER,
+                        uid=uid,
+                        verified_at=now,
+                        verified_by=actor,
+                    )
+                else:
+                    account.uid, account.verified_at, account.verified_by = uid, now, actor
+                    account.save(update_fields=["uid", "verified_at", "verified_by"])
+        except IntegrityError as exc:
+            raise UidTaken(detail=f"{uid} was just linked to another shopper.") from exc
+        if previous is not None and previous != uid:
+            audit_log(
+                actor=actor,
+                action="externalaccount.uid_change",
+                entity=account,
+                metadata={"old": previous, "new": uid},
+                request=request,
             )
-        else:
-            previous = account.uid
-            account.uid, account.verified_at, account.verified_by = uid, now, actor
-            account.save(update_fields=["uid", "verified_at", "verified_by"])
-            if previous != uid:
-                audit_log(
-                    actor=actor,
-                    action="externalaccount.uid_change",
-                    entity=account,
-                    metadata={"old": previous, "new": uid},
-                    request=request,
-                )
         _decide(found, Status.APPROVED, actor, "", request)
         notify(
             user=found.user,

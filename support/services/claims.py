@@ -25,6 +25,7 @@ from config.errors import Conflict, NotFound, Refusal, TooManyAttempts
 from config.money import InvalidAmount, parse_amount, parse_number
 from tracking.models import Click
 from wallet.models import CashbackEvent
+from wallet.services.cashback import cashback_reject, cashback_reverse
 
 from ..models import Category, MissingCashbackClaim, Ticket
 from .notify import notify
@@ -248,6 +249,62 @@ def _claims_now_tracked() -> list[int]:
     )
 
 
+def network_sales(click_uuid):
+    """The events a network reported for a click: not an approved claim's own credit
+    (txn "claim:<id>")."""
+    return CashbackEvent.objects.filter(click_uuid=click_uuid).exclude(
+        external_txn_id__startswith="claim:"
+    )
+
+
+def _approved_claims_now_tracked() -> list[int]:
+    # Only a sale that pays (pending or confirmed) replaces the claim's credit: one the
+    # network refused on arrival leaves staff's approval standing.
+    paying = network_sales(OuterRef("click_uuid")).filter(
+        status__in=(CashbackEvent.Status.PENDING, CashbackEvent.Status.CONFIRMED)
+    )
+    return list(
+        MissingCashbackClaim.objects.filter(status=Status.APPROVED)
+        .filter(Exists(paying))
+        .values_list("pk", flat=True)[:1000]
+    )
+
+
+TRACKED_REASON = "The store reported this sale itself: its own cashback replaces the claim's."
+
+
+def _approved_claim_tracked(claim_id: int, now) -> bool:
+    """The network paid an approved claim's sale after all: withdraw the claim's credit
+    (reject it while pending, reverse it once confirmed) so the shopper is paid once.
+    The claim's row lock makes a concurrent run wait and then find it tracked."""
+    with transaction.atomic():
+        claim = (
+            MissingCashbackClaim.objects.select_for_update(of=("self",))
+            .select_related("user", "merchant")
+            .get(pk=claim_id)
+        )
+        if claim.status != Status.APPROVED:
+            return False
+        # Locked, so the confirmation job cannot move it between the read and the undo.
+        own = CashbackEvent.objects.select_for_update().filter(pk=claim.cashback_event_id).first()
+        if own is not None and own.status == CashbackEvent.Status.PENDING:
+            cashback_reject(event=own, reason=TRACKED_REASON)
+        elif own is not None and own.status == CashbackEvent.Status.CONFIRMED:
+            cashback_reverse(event=own, reason=TRACKED_REASON)
+        claim.status, claim.tracked_at = Status.TRACKED, now
+        claim.save(update_fields=["status", "tracked_at", "updated_at"])
+        notify(
+            user=claim.user,
+            category=Category.CASHBACK,
+            title=f"Your {claim.merchant.name} order was tracked",
+            body=f"The store reported order {claim.order_id}: its cashback replaces the "
+            f"{claim.currency} {claim.cashback_amount} we credited for your claim.",
+            url="/activity/",
+            key=f"claim-tracked:{claim.pk}",
+        )
+    return True
+
+
 def claims_advance(*, today: date | None = None) -> dict[str, int]:
     """Close open claims whose sale has since arrived (`tracked`: shopper told, ticket
     resolved) and take claims whose store's validation window has passed off ice.
@@ -283,6 +340,8 @@ def claims_advance(*, today: date | None = None) -> dict[str, int]:
         tracked += moved
         if not moved:
             break
+    for claim_id in _approved_claims_now_tracked():
+        tracked += _approved_claim_tracked(claim_id, now)
     off_ice = MissingCashbackClaim.objects.filter(
         status=Status.ON_ICE, ice_until__lte=today
     ).update(status=Status.READY, updated_at=now)

@@ -23,7 +23,7 @@ from wallet.services.cashback import cashback_record
 from wallet.services.ledger import ledger_post, platform_account, transfer, user_account
 
 from ..models import Category, ClaimBatch, MissingCashbackClaim, Ticket
-from .claims import claim_amount
+from .claims import AlreadyTracked, claim_amount, network_sales
 from .notify import notify
 
 Status = MissingCashbackClaim.Status
@@ -48,8 +48,10 @@ def _resolve_ticket(claim, now) -> None:
 
 
 def _locked(claim) -> MissingCashbackClaim:
+    # The claim's row only: FOR UPDATE over the joins would also lock the merchant, which
+    # every postback for that store takes a key-share lock on (deadlock with its ledger).
     return (
-        MissingCashbackClaim.objects.select_for_update()
+        MissingCashbackClaim.objects.select_for_update(of=("self",))
         .select_related("merchant", "network", "user")
         .get(pk=claim.pk)
     )
@@ -159,6 +161,15 @@ def claim_approve(*, claim, actor, cashback, commission=None, request=None) -> M
             raise ClaimStateRefused(
                 detail=f"Claim {claim.pk} is {claim.get_status_display().lower()}: only "
                 "claims ready to send or sent can be approved."
+            )
+        # A sent claim may have had Finance's goodwill credit: approving too pays twice.
+        if Transaction.objects.filter(idempotency_key=goodwill_key(claim)).exists():
+            raise GoodwillPaid(detail=f"Claim {claim.pk} was paid a goodwill credit already.")
+        # The sale arrived before staff decided: it pays, and claims_advance closes the
+        # claim. (One still in flight commits after this: claims_advance withdraws ours.)
+        if network_sales(claim.click_uuid).exists():
+            raise AlreadyTracked(
+                detail=f"The store has reported the sale of claim {claim.pk}: it pays by itself."
             )
         event = cashback_record(
             user_id=claim.user_id,

@@ -67,3 +67,59 @@ def test_two_staff_batching_the_same_claims_at_once_put_each_in_exactly_one_batc
     assert set(MissingCashbackClaim.objects.values_list("status", flat=True)) == {"submitted"}
     for batch in batches:
         assert batch.claims.count() == batch.claim_count > 0
+
+
+def _approved_with_network_sale(shopper):
+    from decimal import Decimal
+
+    from django.contrib.auth.models import Group
+
+    from support.services.claims_decide import claim_approve
+    from wallet.services.cashback import cashback_record
+
+    claim = ready_claim(shopper, order_id="R-1")
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    claim_approve(claim=claim, actor=agent, cashback="4.25", commission="8.00")
+    cashback_record(
+        user_id=shopper.pk,
+        network=claim.network,
+        merchant=claim.merchant,
+        offer_id=None,
+        click_uuid=claim.click_uuid,
+        txn_id="NET-R1",
+        sale_amount=Decimal("120.50"),
+        commission=Decimal("6.00"),
+        cashback=Decimal("3.00"),
+        currency="USD",
+        network_status=None,
+    )
+    claim.refresh_from_db()
+    return claim
+
+
+def test_two_advance_runs_at_once_withdraw_an_approved_claims_credit_once():
+    from decimal import Decimal
+
+    from support.models import Notification
+    from support.services.claims import claims_advance
+    from wallet.models import CashbackEvent
+    from wallet.services.audit import wallet_audit
+    from wallet.tests.factories import balances
+
+    shopper = UserFactory()
+    claim = _approved_with_network_sale(shopper)
+
+    results = race(2, lambda i: claims_advance())
+
+    assert sorted(r["tracked"] for r in results) == [0, 1], results
+    claim.refresh_from_db()
+    assert claim.status == MissingCashbackClaim.Status.TRACKED
+    assert CashbackEvent.objects.get(pk=claim.cashback_event_id).status == "rejected"
+    assert balances(shopper) == {
+        "available": Decimal("0.00"),
+        "pending": Decimal("3.00"),
+        "hold": Decimal("0.00"),
+    }
+    assert Notification.objects.filter(key=f"claim-tracked:{claim.pk}").count() == 1
+    assert wallet_audit() == []
