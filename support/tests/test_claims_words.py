@@ -4,13 +4,14 @@ field, never the API's field name; the API keeps the field in its own key."""
 from datetime import timedelta
 
 import pytest
+from django.contrib.auth.models import Group
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.tests.factories import UserFactory
+from accounts.tests.factories import StaffFactory, UserFactory
 
-from .factories_claims import click_days_ago, counts
+from .factories_claims import click_days_ago, counts, file_claim
 
 pytestmark = pytest.mark.django_db
 
@@ -74,3 +75,18 @@ def test_the_api_still_names_the_field_of_a_refused_amount():
     assert body["code"] == "invalid_amount"
     assert counts() == before
     assert body.get("field", "order_amount") == "order_amount"
+
+
+def test_the_admin_names_a_claim_by_its_order_not_by_a_bare_store_id(client):
+    """The change page's title and breadcrumb read "Claim 7: order ORD-1", not
+    "Claim 7: 3 order ORD-1" (the store's database id, meaningless to an agent)."""
+    claim = file_claim(UserFactory(), order_id="ord-1")
+    agent = StaffFactory()
+    agent.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(agent)
+
+    page = client.get(reverse("admin:support_missingcashbackclaim_change", args=[claim.pk]))
+
+    assert page.status_code == 200
+    assert str(claim) == f"Claim {claim.pk}: order ORD-1"
+    assert f"<title>Claim {claim.pk}: order ORD-1 |" in page.content.decode()
