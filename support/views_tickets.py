@@ -82,6 +82,14 @@ def _visible_ticket(request, number) -> Ticket:
 @require_http_methods(["GET", "POST"])
 def ticket_detail(request, number):
     ticket = _visible_ticket(request, number)
+    if ticket.merged_into_id is not None and request.method == "GET":
+        # Its messages moved to the ticket kept (same requester): its own page is empty.
+        kept = Ticket.objects.only("number").get(pk=ticket.merged_into_id)
+        messages.info(
+            request,
+            f"{ticket.number} was merged into {kept.number}: the whole conversation is here.",
+        )
+        return redirect("support:ticket", number=kept.number)
     is_requester = ticket.requester_id == request.user.pk
     form = ReplyForm(request.POST or None)
     if request.method == "POST":

@@ -91,4 +91,4 @@ class MissingCashbackClaim(models.Model):
         indexes = [models.Index(fields=["status", "ice_until"])]
 
     def __str__(self):
-        return f"Claim {self.pk}: {self.merchant_id} order {self.order_id}"
+        return f"Claim {self.pk}: order {self.order_id}"

@@ -94,10 +94,16 @@ def normalise_order_id(raw) -> str:
 
 def claim_amount(raw, *, field: str = "order_amount") -> Decimal:
     """A positive amount with at most two decimal places (a 10.005 order is a typo, not
-    something to round), at most MAX_TRANSACTION_AMOUNT."""
-    if parse_number(raw, field=field).as_tuple().exponent < -2:
-        raise InvalidAmount(detail="Write the amount with at most two decimals.", field=field)
-    return parse_amount(raw, allow_zero=False, field=field)
+    something to round), at most MAX_TRANSACTION_AMOUNT. The words name no field (the
+    claim form shows them under its amount box, where "order_amount" means nothing to a
+    shopper); the refusal still carries `field` for the API."""
+    try:
+        if parse_number(raw).as_tuple().exponent < -2:
+            raise InvalidAmount(detail="Write the amount with at most two decimals.")
+        return parse_amount(raw, allow_zero=False)
+    except InvalidAmount as refused:
+        refused.field = field
+        raise
 
 
 def shopper_click(user, click_uuid) -> Click:
