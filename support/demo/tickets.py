@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 from accounts.demo import demo_user
 from accounts.models import Department, User
 
-from ..models import Ticket
+from ..models import CannedReply, Ticket
 from ..services.tickets import ticket_reply_staff
 from ..services.tickets_open import ticket_open
 
@@ -16,6 +16,14 @@ AGENT_PASSWORD = "support-pass-123"  # noqa: S105 (published demo password, as R
 SHOPPER_EMAIL = "demo@savebucks.test"
 ANSWERED = "Cashback from Acme not showing yet"
 OPEN = "How do I change my payout method?"
+# The answers agents give most, offered in the reply box's canned-reply picker.
+CANNED = {
+    "Sales take a few days to arrive": "Stores report sales to us within a few days of the "
+    "order. If yours is not under Activity after the store's wait period, file a "
+    "missing-cashback claim from the trip's row in Activity.",
+    "Changing payout details": "Add or change your payout details on the withdrawal page; "
+    "new details ask for your password once, and we email you about the change.",
+}
 
 
 def seed() -> list[str]:
@@ -56,4 +64,6 @@ def seed() -> list[str]:
             message="I want to be paid by bank transfer instead of UPI.",
         )
         Ticket.objects.filter(pk=ticket.pk).update(department=department)
+    for title, body in CANNED.items():
+        CannedReply.objects.get_or_create(title=title, defaults={"body": body})
     return [f"support  {AGENT_EMAIL} / {AGENT_PASSWORD}"]

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from accounts.models import Department, User
 from support.access import is_support_staff
-from support.models import Notification, Ticket, TicketMessage
+from support.models import CannedReply, Notification, Ticket, TicketMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -36,6 +36,10 @@ def test_the_demo_agent_answers_the_demo_shopper_and_reseeding_changes_nothing(
         == (3, 4, 1)
     )
 
+    assert sorted(CannedReply.objects.values_list("title", flat=True)) == [
+        "Changing payout details",
+        "Sales take a few days to arrive",
+    ]
     agent = User.objects.get(email="support@savebucks.test")
     shopper = User.objects.get(email="demo@savebucks.test")
     assert agent.is_staff and not agent.is_superuser
