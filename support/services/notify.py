@@ -11,7 +11,8 @@ visible to staff.
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 
 from accounts.models import User
 from config.fast_insert import insert_instance
@@ -31,8 +32,14 @@ def _email_text(notification: Notification, user, template: str, context: dict) 
         "SITE_NAME": settings.SITE_NAME,
         **context,
     }
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    return subject[:200], render_to_string(f"emails/{name}_body.txt", context)
+    subject = " ".join(_plain(f"emails/{name}_subject.txt", context).split())
+    return subject[:200], _plain(f"emails/{name}_body.txt", context)
+
+
+def _plain(template: str, context: dict) -> str:
+    """Rendered without HTML escaping: these emails are plain text only (no HTML part is
+    ever built from them), so "H&M" must not arrive as "H&amp;M"."""
+    return get_template(template).template.render(Context(context, autoescape=False))
 
 
 def unread_increment(user_id: int, by: int = 1) -> None:
