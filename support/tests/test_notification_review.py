@@ -46,3 +46,43 @@ def test_a_callers_template_is_plain_text_too():
     text = NotificationDelivery.objects.get(notification=row).text
     assert "Hi Ann & Bo," in text
     assert "your PayPal <main> were just changed" in text
+
+
+def test_staff_cannot_add_edit_or_delete_notices_behind_the_unread_counter(client):
+    # A Support agent holds every support permission. Notices edited by hand drift from
+    # the counter: an unread one deleted leaves a bell nobody can clear; a read one made
+    # unread again drives the counter below zero at the next "mark all read" (a 500).
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name="Support agent"))
+    client.force_login(staff)
+    shopper = UserFactory()
+    unread = notify(user=shopper, category=Category.SUPPORT, title="Unread", key="k:unread")
+    read = notify(user=shopper, category=Category.SUPPORT, title="Read", key="k:read")
+    Notification.objects.filter(pk=read.pk).update(read_at="2026-01-01T00:00Z")
+    NotificationInbox.objects.filter(pk=shopper.pk).update(unread=1)
+    change = reverse("admin:support_notification_change", args=[read.pk])
+    delete = reverse("admin:support_notification_delete", args=[unread.pk])
+    bulk = reverse("admin:support_notification_changelist")
+
+    assert client.get(reverse("admin:support_notification_add")).status_code == 403
+    edited = client.post(
+        change,
+        {
+            "user": shopper.pk,
+            "category": "support",
+            "key": "k:read",
+            "title": "Read",
+            "in_app": "on",
+            "read_at_0": "",
+            "read_at_1": "",
+        },
+    )
+    deleted = client.post(delete, {"post": "yes"})
+    client.post(bulk, {"action": "delete_selected", "_selected_action": [unread.pk], "post": "yes"})
+
+    assert edited.status_code == 403
+    assert deleted.status_code == 403
+    assert Notification.objects.filter(user=shopper).count() == 2
+    assert Notification.objects.get(pk=read.pk).read_at is not None
+    assert NotificationInbox.objects.get(pk=shopper.pk).unread == 1
+    assert client.get(change).status_code == 200  # still shown, read-only
