@@ -86,3 +86,53 @@ def test_staff_cannot_add_edit_or_delete_notices_behind_the_unread_counter(clien
     assert Notification.objects.get(pk=read.pk).read_at is not None
     assert NotificationInbox.objects.get(pk=shopper.pk).unread == 1
     assert client.get(change).status_code == 200  # still shown, read-only
+
+
+def test_an_email_still_queued_when_the_user_unsubscribes_is_not_sent(client, mailoutbox):
+    # RFC 8058's promise: after the one-click POST, no more of these emails. A promotion
+    # queued before it (a broadcast feeding the queue, a retry waiting its backoff) must
+    # not leave afterwards.
+    from support.services.preferences import preferences_update
+    from support.services.unsubscribe import unsubscribe_url
+
+    from .test_notification_delivery import _deliver_queued
+
+    user = UserFactory(email="promo@example.com")
+    preferences_update(user, {"promotions": {"email": True}})
+    row = notify(user=user, category=Category.PROMOTIONS, title="Sale", key="k:promo")
+    delivery = NotificationDelivery.objects.get(notification=row)
+
+    done = client.post(
+        unsubscribe_url(user, Category.PROMOTIONS),
+        data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    _deliver_queued()
+
+    assert done.status_code == 200
+    assert mailoutbox == []
+    delivery.refresh_from_db()
+    assert delivery.status == NotificationDelivery.Status.SKIPPED
+    assert delivery.attempts == 1
+    assert delivery.last_error == "The user switched this channel off before it was sent."
+
+
+def test_a_locked_category_is_sent_whatever_was_stored():
+    from django.core import mail
+
+    from support.models import NotificationPreference
+
+    from .test_notification_delivery import _deliver_queued
+
+    user = UserFactory(email="sec@example.com")
+    row = notify(user=user, category=Category.SECURITY, title="New login", key="k:sec")
+    # A row left from before the lock (preferences_update never writes one).
+    NotificationPreference.objects.create(
+        user=user, category=Category.SECURITY, channel="email", enabled=False
+    )
+    mail.outbox = []
+
+    _deliver_queued()
+
+    assert [m.subject for m in mail.outbox] == ["New login"]
+    assert NotificationDelivery.objects.get(notification=row).status == "sent"
