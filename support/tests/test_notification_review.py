@@ -136,3 +136,31 @@ def test_a_locked_category_is_sent_whatever_was_stored():
 
     assert [m.subject for m in mail.outbox] == ["New login"]
     assert NotificationDelivery.objects.get(notification=row).status == "sent"
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["/\\evil.example/login", "//evil.example/login", "https://evil.example/", "javascript:x"],
+)
+def test_a_notice_never_links_off_the_site(client, url):
+    # Browsers read "/\evil.example" as "//evil.example": another site, from our page.
+    user = UserFactory()
+    row = notify(user=user, category=Category.SUPPORT, title="Look", url=url, key="k:url")
+    client.force_login(user)
+
+    page = client.get(reverse("support:notifications")).content.decode()
+
+    assert Notification.objects.get(pk=row.pk).url == ""
+    assert "evil.example" not in page
+    assert 'href=""' not in page
+
+
+def test_a_local_path_stays_a_link(client):
+    user = UserFactory()
+    notify(user=user, category=Category.SUPPORT, title="Look", url="/wallet/?a=1&b=2", key="k:u")
+    client.force_login(user)
+
+    page = client.get(reverse("support:notifications")).content.decode()
+
+    assert Notification.objects.get(user=user).url == "/wallet/?a=1&b=2"
+    assert '<a href="/wallet/?a=1&amp;b=2">Look</a>' in page
