@@ -20,6 +20,19 @@ class NotificationAdmin(BigTableAdmin):
     list_select_related = ("user",)
     raw_id_fields = ("user",)
 
+    # Read-only: a notice added, edited or deleted by hand drifts from the unread counter
+    # (an unread one deleted leaves a bell nobody can clear; a read one made unread again
+    # drives the counter below zero at the next "mark all read"), and staff could put
+    # words in the site's mouth. Notices come from notify() only.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 class NeedsStaffFilter(admin.SimpleListFilter):
     """What staff came for: failed ones, and those cut off mid-send."""

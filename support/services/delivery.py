@@ -25,6 +25,7 @@ from django.utils import timezone
 from ..models import Category, Channel, NotificationDelivery
 from ..telegram.delivery import telegram_send_notification
 from ..telegram.errors import TelegramChatGone, TelegramError, TelegramNotLinked, TelegramRetryAfter
+from .preferences import channels_for
 from .unsubscribe import unsubscribe_url
 
 Status = NotificationDelivery.Status
@@ -32,6 +33,7 @@ TRANSIENT = (OSError, smtplib.SMTPException, TelegramError)
 # A delivery "sending" longer than this lost its worker mid-send: staff may re-queue it.
 STUCK_AFTER = timedelta(minutes=15)
 MAX_RETRY = 1000  # per admin action: the queue is fed in bounded steps
+SWITCHED_OFF = "The user switched this channel off before it was sent."
 BACKOFF_SECONDS = 120  # then 5 times longer per try: 2 min, 10 min, …
 
 
@@ -76,6 +78,12 @@ def delivery_send(task, delivery_id: int) -> None:
     if delivery is None:
         return
     mine = NotificationDelivery.objects.filter(pk=delivery_id, status=Status.SENDING)
+    notification = delivery.notification
+    if not getattr(channels_for(notification.user, notification.category), delivery.channel):
+        # Switched off since notify() (the one-click unsubscribe while a promotion waited
+        # in the queue or for a retry): nothing more of it leaves.
+        mine.update(status=Status.SKIPPED, last_error=SWITCHED_OFF, sent_at=None)
+        return
     try:
         if delivery.channel == Channel.EMAIL:
             _send_email(delivery)

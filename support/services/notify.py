@@ -11,7 +11,9 @@ visible to staff.
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
+from django.utils.http import url_has_allowed_host_and_scheme
 
 from accounts.models import User
 from config.fast_insert import insert_instance
@@ -31,8 +33,14 @@ def _email_text(notification: Notification, user, template: str, context: dict) 
         "SITE_NAME": settings.SITE_NAME,
         **context,
     }
-    subject = " ".join(render_to_string(f"emails/{name}_subject.txt", context).split())
-    return subject[:200], render_to_string(f"emails/{name}_body.txt", context)
+    subject = " ".join(_plain(f"emails/{name}_subject.txt", context).split())
+    return subject[:200], _plain(f"emails/{name}_body.txt", context)
+
+
+def _plain(template: str, context: dict) -> str:
+    """Rendered without HTML escaping: these emails are plain text only (no HTML part is
+    ever built from them), so "H&M" must not arrive as "H&amp;M"."""
+    return get_template(template).template.render(Context(context, autoescape=False))
 
 
 def unread_increment(user_id: int, by: int = 1) -> None:
@@ -66,7 +74,7 @@ def notify(
             key=key[:200],
             title=title[:120],
             body=body[:500],
-            url=url[:300],
+            url=url[:300] if _local_path(url[:300]) else "",
             in_app=chosen.in_app,
         )
         if not insert_instance(notification, unless_conflict_on=("user", "key")):
@@ -90,6 +98,12 @@ def notify(
             ids = [delivery.pk for delivery in deliveries]
             transaction.on_commit(lambda: _queue(ids))
     return notification
+
+
+def _local_path(url: str) -> bool:
+    """A path on this site: what the list links, the API promises and emails prefix with
+    SITE_URL. Not "//host" nor "/\\host" (browsers read both as another site)."""
+    return url.startswith("/") and url_has_allowed_host_and_scheme(url, allowed_hosts=None)
 
 
 def _telegram_linked(user) -> bool:
