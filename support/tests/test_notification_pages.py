@@ -103,3 +103,21 @@ def test_bad_tokens_are_400_and_change_nothing(client, how):
         assert response.status_code == 400
         assert 'data-test="unsubscribe-error"' in response.content.decode()
     assert preferences_matrix(user)["promotions"]["email"] is True
+
+
+def test_the_telegram_column_shows_only_when_the_bot_is_set_up(client, settings):
+    user = UserFactory()
+    client.force_login(user)
+
+    settings.TELEGRAM_BOT_TOKEN = ""
+    off = client.get(PREFS).content.decode()
+    settings.TELEGRAM_BOT_TOKEN = "123:abc"
+    on = client.get(PREFS).content.decode()
+
+    # Without a bot the boxes would promise messages that can never come.
+    assert ('value="rewards.telegram"' in off, '<th class="text-center">Telegram</th>' in off) == (
+        False,
+        False,
+    )
+    assert 'value="rewards.telegram"' in on and '<th class="text-center">Telegram</th>' in on
+    assert "Telegram messages are not available on this site yet." in off
