@@ -160,6 +160,9 @@ def claim_approve(*, claim, actor, cashback, commission=None, request=None) -> M
                 detail=f"Claim {claim.pk} is {claim.get_status_display().lower()}: only "
                 "claims ready to send or sent can be approved."
             )
+        if Transaction.objects.filter(idempotency_key=goodwill_key(claim)).exists():
+            # Finance already made up for this sent claim: approving it would pay twice.
+            raise GoodwillPaid(detail=f"Claim {claim.pk} already had a goodwill credit.")
         event = cashback_record(
             user_id=claim.user_id,
             network=claim.network,
