@@ -7,7 +7,7 @@ from django.contrib.auth.models import Group
 
 from accounts.tests.factories import StaffFactory, UserFactory
 from support.models import MissingCashbackClaim
-from support.services.claims_decide import claim_approve, claims_batch, claim_goodwill
+from support.services.claims_decide import claim_approve, claim_goodwill, claims_batch
 from wallet.models import CashbackEvent, Transaction
 from wallet.services.audit import wallet_audit
 from wallet.tests.factories import balances
