@@ -267,6 +267,8 @@ RATE_LIMITS = {
     # Support: new tickets and claims per shopper and hour, Telegram link requests.
     "support_ticket_account": (10, 3600),
     "support_claim_account": (10, 3600),
+    # Replies per shopper and hour (each may carry five files).
+    "support_reply_account": (60, 3600),
     "telegram_link_account": (10, 3600),
 }
 

@@ -136,6 +136,7 @@ class MyTicketMessagesApi(APIView):
             400: ErrorSerializer,
             404: ErrorSerializer,
             409: ErrorSerializer,
+            429: ErrorSerializer,
         },
         summary="Reply on one of the caller's tickets",
     )

@@ -187,6 +187,10 @@ class TicketAdmin(AuditedAdminMixin, BigTableAdmin):
         ("Reply", {"fields": ("canned", "reply", "internal", "reply_status")}),
     )
     actions = ["assign_to_me", "assign_to", "resolve", "merge"]
+    # The reply box holds a reply or an internal note: its text stays on the ticket. The
+    # audit log (read by Finance, who see no tickets) says a reply was written, and the
+    # services log which message it was.
+    audit_secret_fields = ("reply",)
 
     # --- who sees tickets: the one check --------------------------------------------
 

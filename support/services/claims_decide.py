@@ -41,6 +41,10 @@ class GoodwillPaid(Conflict):
     code = "goodwill_already_paid"
 
 
+class AboveOrder(Refusal):
+    code = "amount_above_order"
+
+
 def _resolve_ticket(claim, now) -> None:
     Ticket.objects.filter(pk=claim.ticket_id).exclude(
         status__in=(Ticket.Status.RESOLVED, Ticket.Status.CLOSED)
@@ -162,6 +166,15 @@ def claim_approve(*, claim, actor, cashback, commission=None, request=None) -> M
                 detail=f"Claim {claim.pk} is {claim.get_status_display().lower()}: only "
                 "claims ready to send or sent can be approved."
             )
+        # Cashback is a share of the sale: more than the order itself is a typo or a gift,
+        # and a gift of money is Finance's (goodwill), not a claim decision's.
+        for field, value in (("cashback", cashback), ("commission", commission)):
+            if value > claim.order_amount:
+                raise AboveOrder(
+                    detail=f"The {field} ({value}) is more than the order amount "
+                    f"({claim.order_amount}).",
+                    field=field,
+                )
         # A sent claim may have had Finance's goodwill credit: approving too pays twice.
         if Transaction.objects.filter(idempotency_key=goodwill_key(claim)).exists():
             raise GoodwillPaid(detail=f"Claim {claim.pk} was paid a goodwill credit already.")

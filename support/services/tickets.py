@@ -28,6 +28,8 @@ from .tickets_open import ticket_open
 
 Status = Ticket.Status
 OPEN_TICKETS = RateLimit("support_ticket_account")
+# Each reply may carry five files: unlimited replies would be unlimited storage.
+REPLIES = RateLimit("support_reply_account")
 
 # Which status may follow which (staff moves; a customer's reply reopens by its own rule).
 MOVES = {
@@ -162,6 +164,11 @@ def ticket_reply_requester(*, ticket: Ticket, author, body: str, files=()) -> Ti
     if author.pk != ticket.requester_id or not ticket_visible_to(author, ticket):
         raise NotFound("not_found", "No such ticket.")
     checked = attachments_check(files)
+    if not REPLIES.allows(str(author.pk)):
+        raise TooManyAttempts(
+            "too_many_attempts",
+            f"You replied many times lately. Please wait {REPLIES.wait_minutes()} minutes.",
+        )
     now = timezone.now()
     with transaction.atomic():
         ticket = _locked(ticket)

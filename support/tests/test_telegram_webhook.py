@@ -149,3 +149,27 @@ def test_a_start_token_is_stored_as_its_digest_and_still_links(
     assert token not in json.dumps(TelegramUpdate.objects.get().payload)
     assert TelegramLink.objects.get().user == user
     assert fake.texts_to(4242)[0].startswith("Linked to your SaveBucks account")
+
+
+def test_a_start_with_a_stored_digest_does_not_link(
+    client, settings, django_capture_on_commit_callbacks
+):
+    """Whoever reads a token's digest (a database copy, a backup, a log of updates) must
+    not be able to link their own chat with it: the digest is not the token."""
+    from accounts.models import TelegramLinkToken
+    from accounts.services.telegram import telegram_link_token_create
+
+    victim = UserFactory()
+    with fake_bot_api() as fake:
+        bot_on(settings, fake)
+        telegram_link_token_create(victim)
+        digest = TelegramLinkToken.objects.get(user=victim).digest
+        with django_capture_on_commit_callbacks(execute=True):
+            response = _post(client, message_update(601, 6666, f"/start sha256:{digest}"))
+
+    assert response.status_code == 200
+    assert TelegramLink.objects.count() == 0
+    assert TelegramLinkToken.objects.get(user=victim).used_at is None
+    assert fake.texts_to(6666) == [
+        "That link has expired or was used. Make a new one on your profile."
+    ]
