@@ -92,8 +92,13 @@ def claim_proof(request, pk: int):
     claim = get_object_or_404(MissingCashbackClaim, pk=pk)
     if not (claim.user_id == request.user.pk or is_support_staff(request.user)) or not claim.proof:
         raise Http404("No such file.")
+    try:
+        handle = claim.proof.open("rb")
+    except OSError:
+        # The row outlived its file (a restore without the private files): not found.
+        raise Http404("No such file.") from None
     response = FileResponse(
-        claim.proof.open("rb"), content_type=claim.proof_content_type or "application/octet-stream"
+        handle, content_type=claim.proof_content_type or "application/octet-stream"
     )
     # Never rendered in our origin: a PDF or image is downloaded, not run.
     extension = claim.proof.name.rsplit(".", 1)[-1]

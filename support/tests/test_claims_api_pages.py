@@ -182,6 +182,17 @@ def test_another_shoppers_claim_click_and_proof_are_not_found_but_support_staff_
     assert _client(finance).get(reverse("support:claim-proof", args=[claim.pk])).status_code == 404
 
 
+def test_a_proof_whose_file_is_gone_is_not_found_not_an_error(settings, tmp_path):
+    settings.PRIVATE_MEDIA_ROOT = tmp_path
+    owner = UserFactory()
+    claim = file_claim(owner)
+    MissingCashbackClaim.objects.filter(pk=claim.pk).update(proof="claims/gone.png")
+
+    answer = _client(owner).get(reverse("support:claim-proof", args=[claim.pk]))
+
+    assert answer.status_code == 404
+
+
 def test_activity_offers_missing_cashback_only_for_clicks_without_a_sale_in_constant_queries(
     django_assert_max_num_queries,
 ):
