@@ -1,17 +1,24 @@
 """Transactional emails: rendered here, delivered by a task once the transaction commits."""
 
 from django.db import transaction
-from django.template.loader import render_to_string
+from django.template import Context
+from django.template.loader import get_template
 from django.urls import reverse
 
 from .tasks import send_email
 from .tokens import email_verification_token
 
 
+def render_plain(template: str, context: dict) -> str:
+    """A plain-text email template rendered without HTML escaping: no HTML part is ever
+    built from it, so "H&M" and "O'Brien" must arrive as written."""
+    return get_template(template).template.render(Context(context, autoescape=False))
+
+
 def email_queue(*, to: str, template: str, context: dict) -> None:
     """Render `emails/<template>_subject.txt` and `_body.txt`; send after commit."""
-    subject = " ".join(render_to_string(f"emails/{template}_subject.txt", context).split())
-    body = render_to_string(f"emails/{template}_body.txt", context)
+    subject = " ".join(render_plain(f"emails/{template}_subject.txt", context).split())
+    body = render_plain(f"emails/{template}_body.txt", context)
     transaction.on_commit(lambda: send_email.delay(to=[to], subject=subject, body=body))
 
 

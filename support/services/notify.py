@@ -11,10 +11,9 @@ visible to staff.
 from django.conf import settings
 from django.db import transaction
 from django.db.models import F
-from django.template import Context
-from django.template.loader import get_template
 from django.utils.http import url_has_allowed_host_and_scheme
 
+from accounts.emails import render_plain
 from accounts.models import User
 from config.fast_insert import insert_instance
 
@@ -33,14 +32,8 @@ def _email_text(notification: Notification, user, template: str, context: dict) 
         "SITE_NAME": settings.SITE_NAME,
         **context,
     }
-    subject = " ".join(_plain(f"emails/{name}_subject.txt", context).split())
-    return subject[:200], _plain(f"emails/{name}_body.txt", context)
-
-
-def _plain(template: str, context: dict) -> str:
-    """Rendered without HTML escaping: these emails are plain text only (no HTML part is
-    ever built from them), so "H&M" must not arrive as "H&amp;M"."""
-    return get_template(template).template.render(Context(context, autoescape=False))
+    subject = " ".join(render_plain(f"emails/{name}_subject.txt", context).split())
+    return subject[:200], render_plain(f"emails/{name}_body.txt", context)
 
 
 def unread_increment(user_id: int, by: int = 1) -> None:
