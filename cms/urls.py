@@ -1,7 +1,12 @@
-from django.urls import path
+"""The CMS pages, one URL module per feature, all mounted at the site root."""
 
-from . import views
+from django.urls import include, path
 
 app_name = "cms"
 
-urlpatterns = [path("<slug:slug>/", views.page, name="page")]
+urlpatterns = [
+    path("", include("cms.urls_pages")),
+    path("", include("cms.urls_blog")),
+    path("", include("cms.urls_newsletter")),
+    path("", include("cms.urls_seo")),
+]

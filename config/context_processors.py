@@ -2,4 +2,8 @@ from django.conf import settings
 
 
 def site(request):
-    return {"SITE_NAME": settings.SITE_NAME, "PLATFORM_CURRENCY": settings.PLATFORM_CURRENCY}
+    return {
+        "SITE_NAME": settings.SITE_NAME,
+        "SITE_URL": settings.SITE_URL,
+        "PLATFORM_CURRENCY": settings.PLATFORM_CURRENCY,
+    }

@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    "django.contrib.sitemaps",
     "rest_framework",
     "django_filters",
     "drf_spectacular",
@@ -71,6 +72,9 @@ MIDDLEWARE = [
     "config.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # SEO redirect rules, on 404 answers only (cms.middleware): outside everything that
+    # may still answer (CommonMiddleware's slash redirect), inside the security headers.
+    "cms.middleware.RedirectMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -207,6 +211,8 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "support.tasks.close_stale_tickets",
         "schedule": crontab(minute=20, hour=3),
     },
+    # CMS: scheduled pages and posts go live within a minute of their time.
+    "publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 60.0},
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -270,6 +276,10 @@ RATE_LIMITS = {
     # Replies per shopper and hour (each may carry five files).
     "support_reply_account": (60, 3600),
     "telegram_link_account": (10, 3600),
+    # Newsletter sign-ups per IP and hour (the form and the API): each mails a stranger.
+    "newsletter_subscribe_ip": (10, 3600),
+    # Confirmation emails per address and day, however many times it is submitted.
+    "newsletter_confirm_email": (3, 86400),
 }
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
@@ -464,6 +474,41 @@ TELEGRAM_TIMEOUT = env.int("TELEGRAM_TIMEOUT", default=10)
 # Broadcasts stay under Telegram's limit of about 30 messages a second per bot.
 TELEGRAM_BROADCAST_PER_SECOND = env.int("TELEGRAM_BROADCAST_PER_SECOND", default=25)
 
+# --- CMS, SEO and newsletter ------------------------------------------------------------
+
+# Paths the redirect middleware never looks at, even on a 404: the hot paths (a wrong
+# click-out or postback must stay a plain 404 with no query) and machine endpoints.
+CMS_REDIRECT_SKIP_PREFIXES = (
+    "/out/",
+    "/go/",
+    "/v/",
+    "/postback/",
+    "/api/",
+    "/admin/",
+    "/static/",
+    "/media/",
+    "/health/",
+    "/webhooks/",
+)
+# 404s are counted per path; longer paths are cut to this many characters.
+CMS_NOT_FOUND_MAX_PATH = 500
+# A confirmation link is good for this long (the issue: 7 days).
+NEWSLETTER_CONFIRM_MAX_AGE_DAYS = env.int("NEWSLETTER_CONFIRM_MAX_AGE_DAYS", default=7)
+# The consent text shown beside every subscribe form; change the version with the text,
+# each consent record keeps the version the subscriber saw.
+NEWSLETTER_CONSENT_VERSION = env.str("NEWSLETTER_CONSENT_VERSION", default="2026-12")
+NEWSLETTER_CONSENT_TEXT = env.str(
+    "NEWSLETTER_CONSENT_TEXT",
+    default=(
+        "Send me this newsletter by email. I can unsubscribe at any time with one click; "
+        "SaveBucks keeps a record of this consent."
+    ),
+)
+# Recipients per batch of a newsletter send (one task per batch).
+NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
+# Offers appended to an issue: the top ones of the last seven days.
+NEWSLETTER_TOP_OFFERS = env.int("NEWSLETTER_TOP_OFFERS", default=5)
+
 # --- Affiliate network -----------------------------------------------------------------
 
 # The same ip + user agent on the same link within this many seconds is not a new visitor.
@@ -558,6 +603,7 @@ REST_FRAMEWORK = {
         "anon": env.str("API_THROTTLE_ANON", default="120/minute"),
         "user": env.str("API_THROTTLE_USER", default="600/minute"),
         "partner_key": env.str("API_THROTTLE_PARTNER_KEY", default="1200/minute"),
+        "newsletter": env.str("API_THROTTLE_NEWSLETTER", default="10/hour"),
     },
     "DEFAULT_SCHEMA_CLASS": "config.api_schema.ErrorCodesSchema",
     "DEFAULT_RENDERER_CLASSES": [

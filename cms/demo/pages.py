@@ -1,6 +1,6 @@
 from django.utils import timezone
 
-from .models import Page
+from ..models import Page
 
 PAGES = [
     (

@@ -1,8 +1,8 @@
 from django.contrib import admin
 
-from accounts.admin_base import AuditedAdminMixin
+from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin
 
-from .models import Page
+from ..models import Page
 
 
 @admin.register(Page)
@@ -11,3 +11,4 @@ class PageAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_filter = ("status", "show_in_footer")
     search_fields = ("title", "body")
     prepopulated_fields = {"slug": ("title",)}
+    formfield_overrides = HTTPS_URL_FIELDS

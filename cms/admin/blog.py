@@ -1,0 +1,1 @@
+"""Admin: blog (to be built)."""

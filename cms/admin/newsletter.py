@@ -1,0 +1,1 @@
+"""Admin: newsletter (to be built)."""

@@ -1,0 +1,1 @@
+"""Admin: redirects (to be built)."""

@@ -1,0 +1,3 @@
+"""API URLs: content (to be built)."""
+
+urlpatterns: list = []

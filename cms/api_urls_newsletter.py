@@ -1,0 +1,3 @@
+"""API URLs: newsletter (to be built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,5 @@
+"""Demo: blog (to be built)."""
+
+
+def seed() -> list[str]:
+    return []

@@ -1,0 +1,5 @@
+"""Demo: newsletter (to be built)."""
+
+
+def seed() -> list[str]:
+    return []

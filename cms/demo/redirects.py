@@ -1,0 +1,5 @@
+"""Demo: redirects (to be built)."""
+
+
+def seed() -> list[str]:
+    return []

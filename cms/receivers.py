@@ -1,0 +1,1 @@
+"""Signal receivers: automatic redirects when a slug changes (to be built)."""

@@ -1,0 +1,1 @@
+"""CMS services: one module per feature (pages, blog, redirects, newsletter)."""

@@ -1,0 +1,3 @@
+"""URLs: blog (to be built)."""
+
+urlpatterns: list = []

@@ -1,0 +1,3 @@
+"""URLs: newsletter (to be built)."""
+
+urlpatterns: list = []

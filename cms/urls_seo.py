@@ -1,0 +1,3 @@
+"""URLs: seo (to be built)."""
+
+urlpatterns: list = []
