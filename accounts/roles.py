@@ -66,6 +66,7 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
     ],
     "Content editor": [
         ("cms", "*", ALL),
+        ("cms", "newsletterissue", ("send",)),
         ("offers", "*", EDIT),
         # Which offers sell: what the home page and the featured lists are curated from.
         ("offers", "topoffersreport", ("see",)),

@@ -153,6 +153,8 @@ class NewsletterIssue(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        # Mailing a whole list is more than editing a draft: its own permission.
+        permissions = [("send_newsletterissue", "Can send a newsletter issue to its list")]
 
     def __str__(self):
         return self.subject
