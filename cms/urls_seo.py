@@ -1,3 +1,11 @@
-"""URLs: seo (to be built)."""
+"""URLs: sitemaps and robots.txt (cms.views_seo)."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from . import views_seo
+
+urlpatterns = [
+    path("sitemap.xml", views_seo.sitemap_index, name="sitemap"),
+    path("sitemap-<slug:section>.xml", views_seo.sitemap_section, name="sitemap-section"),
+    path("robots.txt", views_seo.robots_txt, name="robots"),
+]

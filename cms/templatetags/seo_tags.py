@@ -1,0 +1,34 @@
+"""The parts of a page's SEO head that depend on the request, not on the view."""
+
+from django import template
+from django.conf import settings
+
+from ..seo_paths import is_noindex_path
+
+register = template.Library()
+
+
+@register.simple_tag(takes_context=True)
+def seo_canonical(context) -> str:
+    """The view's canonical URL, else SITE_URL + the path: never the Host header, never a
+    query string but a page number past the first (each page of a list is its own page)."""
+    seo = context.get("seo")
+    if seo is not None and getattr(seo, "canonical_url", ""):
+        return seo.canonical_url
+    request = context.get("request")
+    if request is None:
+        return settings.SITE_URL + "/"
+    url = settings.SITE_URL + request.path
+    page = request.GET.get("page", "")
+    if page.isdigit() and page.isascii() and int(page) > 1:
+        url += f"?page={int(page)}"
+    return url
+
+
+@register.simple_tag(takes_context=True)
+def seo_noindex(context) -> bool:
+    seo = context.get("seo")
+    if seo is not None and getattr(seo, "noindex", False):
+        return True
+    request = context.get("request")
+    return request is not None and is_noindex_path(request.path)

@@ -1,0 +1,57 @@
+"""The sitemap index, its sections and robots.txt. Bots fetch these often and they change
+slowly: each answer is cached for SEO_CACHE_SECONDS."""
+
+from django.conf import settings
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap, x_robots_tag
+from django.http import HttpResponse
+from django.template.response import TemplateResponse
+from django.urls import reverse
+from django.views.decorators.cache import cache_page
+from django.views.decorators.http import require_safe
+
+from .seo_paths import DISALLOW_PREFIXES
+from .sitemaps import SITEMAPS
+
+SEO_CACHE_SECONDS = 600
+
+
+@require_safe
+@cache_page(SEO_CACHE_SECONDS)
+@x_robots_tag
+def sitemap_index(request):
+    # Django's index view builds each section's address on the request's host; ours are
+    # on SITE_URL's, like every URL the sections list.
+    items = []
+    for section, cls in SITEMAPS.items():
+        site = cls()
+        location = settings.SITE_URL + reverse("cms:sitemap-section", args=[section])
+        lastmod = site.get_latest_lastmod()
+        items.append(SitemapIndexItem(location, lastmod))
+        items += [
+            SitemapIndexItem(f"{location}?p={page}", lastmod)
+            for page in range(2, site.paginator.num_pages + 1)
+        ]
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml"
+    )
+
+
+@require_safe
+@cache_page(SEO_CACHE_SECONDS)
+def sitemap_section(request, section):
+    return sitemap(request, {section: SITEMAPS[section]} if section in SITEMAPS else {}, section)
+
+
+def robots_lines() -> list[str]:
+    return [
+        "User-agent: *",
+        *(f"Disallow: {prefix}" for prefix in DISALLOW_PREFIXES),
+        "",
+        f"Sitemap: {settings.SITE_URL}{reverse('cms:sitemap')}",
+    ]
+
+
+@require_safe
+@cache_page(SEO_CACHE_SECONDS)
+def robots_txt(request):
+    return HttpResponse("\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8")
