@@ -1,0 +1,53 @@
+"""Issue 16's acceptance on the demo: /sitemap.xml lists stores, offers and pages;
+robots.txt names it."""
+
+import io
+from xml.etree import ElementTree
+
+import pytest
+from django.core.management import call_command
+
+from offers.models import Offer
+
+pytestmark = pytest.mark.django_db
+
+NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
+SITE = "https://savebucks.example"
+
+
+@pytest.fixture
+def demo(settings):
+    settings.DEBUG = True  # seed_demo refuses otherwise
+    settings.SITE_URL = SITE
+    call_command("seed_demo", stdout=io.StringIO())
+
+
+def _locs(client, path) -> list[str]:
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return [loc.text for loc in ElementTree.fromstring(response.content).iterfind(".//sm:loc", NS)]
+
+
+def test_the_demo_sitemap_lists_stores_offers_and_pages(client, demo):
+    sections = _locs(client, "/sitemap.xml")
+    listed = {
+        name: _locs(client, f"/sitemap-{name}.xml")
+        for name in ("stores", "categories", "offers", "pages")
+    }
+
+    assert sections == [
+        f"{SITE}/sitemap-{name}.xml" for name in ("stores", "categories", "offers", "pages", "posts")
+    ]
+    assert f"{SITE}/store/acme-electronics/" in listed["stores"]
+    assert f"{SITE}/p/about/" in listed["pages"]
+    live = Offer.objects.live().order_by("pk")
+    assert listed["offers"] == [f"{SITE}/offer/{pk}/" for pk in live.values_list("pk", flat=True)]
+    assert len(listed["offers"]) > 0
+    assert listed["categories"]
+
+
+def test_the_demo_robots_txt_names_the_sitemap(client, demo):
+    body = client.get("/robots.txt").content.decode()
+
+    assert f"Sitemap: {SITE}/sitemap.xml\n" in body
+    assert "Disallow: /out/\n" in body

@@ -1,0 +1,3 @@
+from .factories_seo import urlconf_with_blog
+
+urlpatterns = urlconf_with_blog()
