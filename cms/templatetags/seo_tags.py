@@ -2,6 +2,7 @@
 
 from django import template
 from django.conf import settings
+from django.core.paginator import Page
 
 from ..seo_paths import is_noindex_path
 
@@ -11,7 +12,9 @@ register = template.Library()
 @register.simple_tag(takes_context=True)
 def seo_canonical(context) -> str:
     """The view's canonical URL, else SITE_URL + the path: never the Host header, never a
-    query string but a page number past the first (each page of a list is its own page)."""
+    query string but the number of the list page shown past the first (each page of a list
+    is its own page). The number is the paginator's, not the query's: `?page=abc` or
+    `?page=999` show the first or the last page, and say so."""
     seo = context.get("seo")
     if seo is not None and getattr(seo, "canonical_url", ""):
         return seo.canonical_url
@@ -19,9 +22,9 @@ def seo_canonical(context) -> str:
     if request is None:
         return settings.SITE_URL + "/"
     url = settings.SITE_URL + request.path
-    page = request.GET.get("page", "")
-    if page.isdigit() and page.isascii() and int(page) > 1:
-        url += f"?page={int(page)}"
+    listing = context.get("page_obj") or context.get("page")
+    if isinstance(listing, Page) and listing.number > 1:
+        url += f"?page={listing.number}"
     return url
 
 

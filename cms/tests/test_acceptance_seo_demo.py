@@ -7,6 +7,7 @@ from xml.etree import ElementTree
 import pytest
 from django.core.management import call_command
 
+from offers import demo as offers_demo
 from offers.models import Offer
 
 pytestmark = pytest.mark.django_db
@@ -38,13 +39,14 @@ def test_the_demo_sitemap_lists_stores_offers_and_pages(client, demo):
     assert sections == [
         f"{SITE}/sitemap-{name}.xml" for name in ("stores", "categories", "offers", "pages", "posts")
     ]
+    # The demo's ten stores, three live offers each (pages: the pages helper's demo).
+    assert listed["stores"] == [f"{SITE}/store/{row[0]}/" for row in offers_demo.MERCHANTS]
     assert f"{SITE}/store/acme-electronics/" in listed["stores"]
+    live = list(Offer.objects.live().order_by("pk").values_list("pk", flat=True))
+    assert len(live) == len(offers_demo.MERCHANTS) * len(offers_demo.OFFERS) == 30
+    assert listed["offers"] == [f"{SITE}/offer/{pk}/" for pk in live]
     assert f"{SITE}/p/about/" in listed["pages"]
-    live = Offer.objects.live().order_by("pk")
-    assert listed["offers"] == [f"{SITE}/offer/{pk}/" for pk in live.values_list("pk", flat=True)]
-    assert len(listed["offers"]) > 0
-    assert listed["categories"]
-
+    assert f"{SITE}/category/electronics/" in listed["categories"]
 
 def test_the_demo_robots_txt_names_the_sitemap(client, demo):
     body = client.get("/robots.txt").content.decode()

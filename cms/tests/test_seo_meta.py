@@ -67,9 +67,12 @@ def _social(head: _Head) -> dict:
 
 def test_home_stores_and_category_pages(client):
     CategoryFactory(slug="shoes", name="Shoes", description="Trainers,  boots\nand more.")
+    MerchantFactory.create_batch(25)  # two pages of 24
 
     home = _head(client.get("/", HTTP_HOST="10.0.0.7"))
     stores = _head(client.get("/stores/?utm_source=mail&page=2"))
+    beyond = _head(client.get("/stores/?page=999"))
+    huge = _head(client.get("/stores/?page=" + "9" * 5000))  # not an int to Python: page 1
     first = _head(client.get("/stores/?page=1"))
     category = _head(client.get("/category/shoes/?sort=new"))
 
@@ -81,6 +84,9 @@ def test_home_stores_and_category_pages(client):
     assert stores.canonical == [f"{SITE}/stores/?page=2"]
     assert stores.meta["og:url"] == f"{SITE}/stores/?page=2"
     assert first.canonical == [f"{SITE}/stores/"]
+    assert _head(client.get("/stores/?page=abc")).canonical == [f"{SITE}/stores/"]
+    assert beyond.canonical == [f"{SITE}/stores/?page=2"]  # the last page, shown
+    assert huge.canonical == [f"{SITE}/stores/"]
     assert stores.title == stores.meta["og:title"] == "All stores · SaveBucks"
     assert _social(category) == {
         "og:type": "website",
