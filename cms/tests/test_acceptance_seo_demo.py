@@ -2,7 +2,6 @@
 robots.txt names it."""
 
 import io
-from xml.etree import ElementTree
 
 import pytest
 from django.core.management import call_command
@@ -10,9 +9,10 @@ from django.core.management import call_command
 from offers import demo as offers_demo
 from offers.models import Offer
 
+from .seo_xml import sitemap_locs
+
 pytestmark = pytest.mark.django_db
 
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 SITE = "https://savebucks.example"
 
 
@@ -24,9 +24,7 @@ def demo(settings):
 
 
 def _locs(client, path) -> list[str]:
-    response = client.get(path)
-    assert response.status_code == 200, path
-    return [loc.text for loc in ElementTree.fromstring(response.content).iterfind(".//sm:loc", NS)]
+    return sitemap_locs(client.get(path))
 
 
 def test_the_demo_sitemap_lists_stores_offers_and_pages(client, demo):
@@ -36,9 +34,8 @@ def test_the_demo_sitemap_lists_stores_offers_and_pages(client, demo):
         for name in ("stores", "categories", "offers", "pages")
     }
 
-    assert sections == [
-        f"{SITE}/sitemap-{name}.xml" for name in ("stores", "categories", "offers", "pages", "posts")
-    ]
+    names = ("stores", "categories", "offers", "pages", "posts")
+    assert sections == [f"{SITE}/sitemap-{name}.xml" for name in names]
     # The demo's ten stores, three live offers each (pages: the pages helper's demo).
     assert listed["stores"] == [f"{SITE}/store/{row[0]}/" for row in offers_demo.MERCHANTS]
     assert f"{SITE}/store/acme-electronics/" in listed["stores"]
@@ -47,6 +44,7 @@ def test_the_demo_sitemap_lists_stores_offers_and_pages(client, demo):
     assert listed["offers"] == [f"{SITE}/offer/{pk}/" for pk in live]
     assert f"{SITE}/p/about/" in listed["pages"]
     assert f"{SITE}/category/electronics/" in listed["categories"]
+
 
 def test_the_demo_robots_txt_names_the_sitemap(client, demo):
     body = client.get("/robots.txt").content.decode()

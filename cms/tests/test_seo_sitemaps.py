@@ -2,7 +2,6 @@
 `lastmod` from the rows, split at 50,000 URLs, a bounded number of queries."""
 
 from datetime import timedelta
-from xml.etree import ElementTree
 
 import pytest
 from django.utils import timezone
@@ -13,32 +12,18 @@ from offers.models import Network, Offer
 from offers.tests.factories import CategoryFactory, MerchantFactory, NetworkFactory, OfferFactory
 
 from .factories_seo import PageFactory, PostFactory
+from .seo_xml import sitemap_lastmods as _lastmods
+from .seo_xml import sitemap_locs as _locs
 
 pytestmark = pytest.mark.django_db
 
 SITE = "https://www.savebucks.test"
-NS = {"sm": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 
 
 @pytest.fixture(autouse=True)
 def _site(settings):
     settings.SITE_URL = SITE
     settings.ALLOWED_HOSTS = ["testserver", "10.0.0.7"]
-
-
-def _locs(response) -> list[str]:
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/xml"
-    root = ElementTree.fromstring(response.content)
-    return [loc.text for loc in root.iterfind(".//sm:loc", NS)]
-
-
-def _lastmods(response) -> dict[str, str]:
-    root = ElementTree.fromstring(response.content)
-    return {
-        url.find("sm:loc", NS).text: url.find("sm:lastmod", NS).text
-        for url in root.iterfind("sm:url", NS)
-    }
 
 
 @pytest.fixture
