@@ -12,7 +12,7 @@ from offers.models import Merchant
 from ..models import Post, PostCategory, Tag
 
 EDITOR_EMAIL = "editor@savebucks.test"
-EDITOR_PASSWORD = "editor-pass-123"
+EDITOR_PASSWORD = "editor-pass-123"  # noqa: S105 (published demo password, as README)
 
 CATEGORIES = [("guides", "Guides"), ("deals", "Deals")]
 TAGS = [

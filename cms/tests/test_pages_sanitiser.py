@@ -29,8 +29,9 @@ Normal *emphasis* and [a link](https://example.com).
 - two
 """
 
-CLEAN = """<h1>Title</h1>
-<p>Normal <em>emphasis</em> and <a href="https://example.com" rel="noopener noreferrer">a link</a>.</p>
+LINK = '<a href="https://example.com" rel="noopener noreferrer">a link</a>'
+CLEAN = f"""<h1>Title</h1>
+<p>Normal <em>emphasis</em> and {LINK}.</p>
 
 
 <p><img src="x.png"></p>
