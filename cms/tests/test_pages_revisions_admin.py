@@ -76,6 +76,8 @@ def test_the_change_page_lists_the_revisions_with_a_restore_link(client):
 
     assert "Revisions (earlier texts)" in html
     assert f'href="{REVISIONS}?id={revision.pk}" data-test="revision-restore-link"' in html
+    listing = client.get(f"{REVISIONS}?id={revision.pk}")
+    assert [row.pk for row in listing.context["cl"].result_list] == [revision.pk]
 
 
 def test_a_content_editor_restores_a_revision_and_can_undo_it(client):
