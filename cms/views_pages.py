@@ -1,6 +1,6 @@
 """Staff-written pages and the FAQ."""
 
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.cache import add_never_cache_headers
 
 from . import selectors_content as content
@@ -23,6 +23,9 @@ def previewed(response, preview: bool):
 
 
 def page(request, slug):
+    if slug == FAQ_INTRO_SLUG and not wants_preview(request):
+        # The FAQ's intro is shown at /faq/ with its questions: one URL for that text.
+        return redirect("cms:faq", permanent=True)
     row, preview = content.visible(
         Page.objects.all(), slug=slug, user=request.user, preview=wants_preview(request)
     )

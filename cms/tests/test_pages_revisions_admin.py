@@ -9,8 +9,16 @@ from django.urls import reverse
 
 from accounts.models import AuditLog
 from cms.models import Page, Post, Revision
+from offers.tests.factories import MerchantFactory
 
-from .factories_pages import PageFactory, PostFactory, content_editor, support_agent
+from .factories_pages import (
+    PageFactory,
+    PostCategoryFactory,
+    PostFactory,
+    TagFactory,
+    content_editor,
+    support_agent,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -175,3 +183,48 @@ def test_a_support_agent_can_neither_see_nor_restore_revisions_nor_edit_pages(cl
     page.refresh_from_db()
     assert (page.title, page.body, Revision.objects.count()) == ("Terms", "Current", 1)
     assert AuditLog.objects.filter(action="cms.revision_restore").count() == 0
+
+
+def test_a_content_editor_adds_a_post_with_its_stores_then_edits_it_keeping_a_revision(client):
+    editor = content_editor()
+    acme, guides, travel = MerchantFactory(), PostCategoryFactory(), TagFactory()
+    client.force_login(editor)
+    form = {
+        "title": "Stacking",
+        "slug": "stacking",
+        "excerpt": "",
+        "body": "First",
+        "author": editor.pk,
+        "categories": [guides.pk],
+        "tags": [travel.pk],
+        "merchants": [acme.pk],
+        "status": "published",
+        "published_at_0": "",
+        "published_at_1": "",
+        "seo_title": "",
+        "seo_description": "",
+        "canonical_url": "",
+        "_save": "Save",
+    }
+
+    added = client.post(reverse("admin:cms_post_add"), form)
+    post = Post.objects.get(slug="stacking")
+    edited = client.post(
+        reverse("admin:cms_post_change", args=[post.pk]),
+        {
+            **form,
+            "body": "Second",
+            "published_at_0": post.published_at.strftime("%Y-%m-%d"),
+            "published_at_1": post.published_at.strftime("%H:%M:%S"),
+        },
+    )
+
+    assert (added.status_code, edited.status_code) == (302, 302)
+    post.refresh_from_db()
+    assert (post.body, post.status, post.author) == ("Second", "published", editor)
+    assert [list(m.all()) for m in (post.merchants, post.categories, post.tags)] == [
+        [acme],
+        [guides],
+        [travel],
+    ]
+    assert _texts(post) == [("Stacking", "First", editor.pk)]

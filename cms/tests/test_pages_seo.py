@@ -128,3 +128,11 @@ def test_page_seo_fields_win_over_the_fallbacks(client):
     assert _meta(tuned_html, "name", "description") == "What search engines show."
     assert _meta(tuned_html, "property", "og:title") == "Tuned for search"
     assert '<link rel="canonical" href="https://partner.example/original/">' in tuned_html
+
+
+def test_the_faq_intro_page_has_one_url_the_faq(client):
+    PageFactory(slug="faq", body="Intro")
+
+    answer = client.get(reverse("cms:page", args=["faq"]))
+
+    assert (answer.status_code, answer["Location"]) == (301, "/faq/")
