@@ -59,7 +59,7 @@ def test_the_demo_pages_and_posts_answer(settings, client):
     settings.DEBUG = True
     _seed()
 
-    urls = [page.get_absolute_url() for page in Page.objects.all()]
+    urls = [page.get_absolute_url() for page in Page.objects.exclude(slug="faq")]
     urls += [reverse("cms:faq"), reverse("cms:blog")]
     urls += [post.get_absolute_url() for post in Post.objects.all()]
 
