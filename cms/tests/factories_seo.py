@@ -1,6 +1,4 @@
 import factory
-from django.http import HttpResponse
-from django.urls import include, path
 
 from cms.models import Page, Post
 
@@ -23,17 +21,3 @@ class PostFactory(factory.django.DjangoModelFactory):
     slug = factory.Sequence(lambda n: f"post-{n}")
     body = "Some words."
     status = Post.Status.PUBLISHED
-
-
-def _post_stub(request, slug):
-    return HttpResponse(slug)
-
-
-def urlconf_with_blog():
-    """The site's URLs plus `cms:post` at /blog/<slug>/, which the blog's branch builds:
-    the posts section can be tested before it lands (the first `cms` namespace wins)."""
-    from cms import urls as cms_urls
-    from config import urls as site_urls
-
-    blog = [path("blog/<slug:slug>/", _post_stub, name="post")]
-    return [path("", include((blog + cms_urls.urlpatterns, "cms"))), *site_urls.urlpatterns]

@@ -75,7 +75,6 @@ def test_sections_list_exactly_what_visitors_may_see(client, catalogue):
     assert _locs(client.get("/sitemap-pages.xml")) == [f"{SITE}/p/about/"]
 
 
-@pytest.mark.urls("cms.tests.urls_seo_with_blog")
 def test_the_posts_section_lists_published_posts(client):
     PostFactory(slug="summer-sales", published_at=timezone.now())
     PostFactory(slug="draft", status=Post.Status.DRAFT)
