@@ -153,8 +153,8 @@ def test_create_redirect_for_several_paths_to_a_typed_target(editor):
 
     refusals = sorted(_messages(to_a_redirected_path))
     assert (
-        refusals[0]
-        == "/a/: /c/ is itself redirected to /d/ (rule /c/). Point this rule at the final target: one hop only."
+        refusals[0] == "/a/: /c/ is itself redirected to /d/ (rule /c/). "
+        "Point this rule at the final target: one hop only."
     )
     assert refusals[2] == "/d/: Loop: /c/ is redirected back to /d/ by the rule /c/ → /d/."
     assert len(refusals) == 4
