@@ -13,6 +13,7 @@ from django.urls import path, reverse
 from django.utils.http import urlencode
 
 from accounts.admin_base import HTTPS_URL_FIELDS, AuditedAdminMixin
+from accounts.services import audit_log
 from config import csv_export
 from config.errors import Refusal, form_refused
 
@@ -110,6 +111,12 @@ class RedirectRuleAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 form.add_error("file", refused.detail)
             else:
                 if not report.errors:
+                    audit_log(
+                        actor=request.user,
+                        action="redirectrule.admin_import",
+                        metadata={"rows": report.written},
+                        request=request,
+                    )
                     self.message_user(
                         request, f"{report.written} rule(s) imported.", messages.SUCCESS
                     )
@@ -203,7 +210,7 @@ class NotFoundEntryAdmin(admin.ModelAdmin):
         done = 0
         for entry in entries:
             try:
-                redirect_save(
+                created = redirect_save(
                     RuleInput(
                         match=RedirectRule.Match.EXACT,
                         source=entry.path,
@@ -216,6 +223,13 @@ class NotFoundEntryAdmin(admin.ModelAdmin):
                 self.message_user(request, f"{entry.path}: {refusal.detail}", messages.ERROR)
             else:
                 done += 1
+                audit_log(
+                    actor=request.user,
+                    action="redirectrule.admin_from_404_log",
+                    entity=created,
+                    metadata={"source": created.source, "target": created.target},
+                    request=request,
+                )
         if done:
             self.message_user(request, f"{done} redirect(s) created.", messages.SUCCESS)
         return None

@@ -8,6 +8,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.models import AuditLog
 from cms.models import NotFoundEntry, RedirectRule
 from cms.services.not_found import not_found_record
 from support.tests.factories_tickets import staff_in, support_agent
@@ -57,6 +58,9 @@ def test_an_editor_imports_a_clean_csv(editor):
     assert sorted(RedirectRule.objects.values_list("source", "target", "status_code")) == [
         ("/a/", "/stores/", 301),
         ("/b/", "/p/about/", 302),
+    ]
+    assert list(AuditLog.objects.values_list("action", "metadata")) == [
+        ("redirectrule.admin_import", {"rows": 2})
     ]
 
 
@@ -175,6 +179,7 @@ def test_create_redirect_for_several_paths_to_a_typed_target(editor):
     assert list(NotFoundEntry.objects.filter(redirect=None).values_list("path", flat=True)) == [
         "/d/"
     ]
+    assert AuditLog.objects.filter(action="redirectrule.admin_from_404_log").count() == 3
 
 
 def test_a_support_agent_can_neither_see_nor_change_rules_nor_import(client):
