@@ -21,8 +21,9 @@ URL_OF = {
 }
 
 
-def _remember_old_slug(sender, instance, raw=False, **kwargs):
-    if raw or instance.pk is None:
+def _remember_old_slug(sender, instance, raw=False, update_fields=None, **kwargs):
+    # A save that names its fields without the slug cannot rename: no query for it.
+    if raw or instance.pk is None or (update_fields is not None and "slug" not in update_fields):
         return
     instance._slug_before_save = (
         sender._default_manager.filter(pk=instance.pk).values_list("slug", flat=True).first()
