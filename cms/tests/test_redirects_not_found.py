@@ -1,7 +1,10 @@
 """The 404 log: one upsert per 404 (hits, first/last seen, last referrer), GET/HEAD only,
 nothing for the skipped prefixes, bounded, never a 500; and what a 404 costs."""
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.test import override_settings
 
@@ -133,3 +136,15 @@ def test_with_no_skipped_prefix_a_dead_click_out_would_be_logged(client):
     client.get("/go/unknown/")
 
     assert NotFoundEntry.objects.get().path == "/go/unknown/"
+
+
+def test_prune_not_found_trims_to_keep_and_says_how_many(client):
+    for path, hits in (("/a/", 3), ("/b/", 1), ("/c/", 2)):
+        for _ in range(hits):
+            client.get(path)
+    out = StringIO()
+
+    call_command("prune_not_found", "--keep", "2", stdout=out)
+
+    assert out.getvalue() == "1 404 log row(s) deleted.\n"
+    assert sorted(NotFoundEntry.objects.values_list("path", "hits")) == [("/a/", 3), ("/c/", 2)]
