@@ -70,6 +70,7 @@ bench-smoke: $(VENV)/.dev-installed
 	$(BENCH_ENV) $(PY) -m bench confirm --events 2000 --users 200 --repeat 1
 	$(BENCH_ENV) $(PY) -m bench leaderboard --events 5000 --users 500 --repeat 1 --requests 20
 	$(BENCH_ENV) $(PY) -m bench notifications --busy 2000 --requests 20
+	$(BENCH_ENV) $(PY) -m bench redirects404 --rules 500 --requests 50
 
 clean:
 	rm -rf $(VENV) staticfiles artifacts

@@ -11,6 +11,7 @@ BENCHMARKS = {
     "postback": "bench.postback",
     "leaderboard": "bench.leaderboard",
     "notifications": "bench.notifications",
+    "redirects404": "bench.redirects_404",
 }
 
 

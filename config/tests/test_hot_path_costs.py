@@ -11,11 +11,17 @@ from django.contrib import messages
 from django.contrib.messages import get_messages
 from django.core.cache import cache
 from django.http import HttpResponse
-from django.test import RequestFactory
+from django.test import RequestFactory, override_settings
 from django.utils.functional import empty
 
+from accounts.tests.factories import UserFactory
 from affiliates.tests.factories import LinkFactory
+from cms.models import RedirectRule
+from cms.tests.factories_redirects import rule
 from config.middleware import LazyMessageMiddleware
+from config.testing import data_statements
+from offers.tests.factories import NETWORK_TOKEN, OfferFactory
+from tracking.tests.factories import ClickFactory
 
 
 @pytest.mark.django_db
@@ -72,3 +78,52 @@ def test_a_web_worker_builds_its_url_routes_and_user_agent_rules_when_it_starts(
     )
 
     assert result.stdout.split() == ["True", "True"]
+
+
+WITHOUT_REDIRECTS = [m for m in settings.MIDDLEWARE if m != "cms.middleware.RedirectMiddleware"]
+
+
+def _cost(client, middleware, path, warm_params, params):
+    """A request's status and statements under `middleware`, after one warm-up request
+    (so the row caches answer as they do in a running process)."""
+    with override_settings(MIDDLEWARE=middleware):
+        client.get(path, warm_params)
+        with data_statements() as statements:
+            response = client.get(path, params)
+    return response.status_code, statements
+
+
+@pytest.mark.django_db
+def test_the_redirect_middleware_adds_no_query_to_the_hot_paths(client):
+    """Issue 16: /out/, /go/ and postbacks (and their own 404s) pay nothing for the SEO
+    redirect rules: the same statements with the middleware as without it."""
+    for n in range(10):
+        rule(f"/old-{n}/", "/stores/")
+    rule("/go/", "/stores/", match=RedirectRule.Match.PREFIX)  # never applies: skipped prefix
+    offer, link, click = OfferFactory(), LinkFactory(), ClickFactory()
+    sale = {"token": NETWORK_TOKEN, "click_id": str(click.click_id), "sale_amount": "100.00"}
+    sale["commission"] = "8.00"
+    postback = f"/postback/{click.merchant.network.slug}/"
+    client.force_login(UserFactory())
+    costs = {}
+    for label, middleware in (("with", settings.MIDDLEWARE), ("without", WITHOUT_REDIRECTS)):
+        costs[label] = {
+            "out": _cost(client, middleware, f"/out/{offer.pk}/", None, None),
+            "go": _cost(client, middleware, f"/go/{link.slug}/", None, None),
+            "go 404": _cost(client, middleware, "/go/no-such-link/", None, None),
+            "out 404": _cost(client, middleware, "/out/999999999/", None, None),
+            "postback": _cost(
+                client,
+                middleware,
+                postback,
+                {**sale, "txn_id": f"warm-{label}"},
+                {**sale, "txn_id": f"sale-{label}"},
+            ),
+        }
+
+    assert costs["with"] == costs["without"]
+    assert costs["with"]["out"] == (302, ["SELECT accounts_user", "INSERT tracking_click"])
+    assert costs["with"]["go"] == (302, ["INSERT tracking_affiliateclick"])
+    assert (costs["with"]["go 404"][0], costs["with"]["out 404"][0]) == (404, 404)
+    assert costs["with"]["postback"][0] == 200
+    assert RedirectRule.objects.filter(hits__gt=0).count() == 0
