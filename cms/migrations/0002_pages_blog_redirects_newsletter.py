@@ -7,287 +7,618 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('cms', '0001_initial'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('offers', '0010_merchant_claim_wait_days'),
+        ("cms", "0001_initial"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("offers", "0010_merchant_claim_wait_days"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='FaqSection',
+            name="FaqSection",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'title'],
+                "ordering": ["position", "title"],
             },
         ),
         migrations.CreateModel(
-            name='NewsletterList',
+            name="NewsletterList",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
-                ('description', models.CharField(blank=True, max_length=300)),
-                ('is_public', models.BooleanField(default=True)),
-                ('is_active', models.BooleanField(default=True)),
-                ('position', models.PositiveSmallIntegerField(default=0)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
+                ("description", models.CharField(blank=True, max_length=300)),
+                ("is_public", models.BooleanField(default=True)),
+                ("is_active", models.BooleanField(default=True)),
+                ("position", models.PositiveSmallIntegerField(default=0)),
             ],
             options={
-                'ordering': ['position', 'name'],
+                "ordering": ["position", "name"],
             },
         ),
         migrations.CreateModel(
-            name='PostCategory',
+            name="PostCategory",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=100)),
-                ('slug', models.SlugField(max_length=100, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=100)),
+                ("slug", models.SlugField(max_length=100, unique=True)),
             ],
             options={
-                'verbose_name_plural': 'post categories',
-                'ordering': ['name'],
+                "verbose_name_plural": "post categories",
+                "ordering": ["name"],
             },
         ),
         migrations.CreateModel(
-            name='Tag',
+            name="Tag",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('name', models.CharField(max_length=60)),
-                ('slug', models.SlugField(max_length=60, unique=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("name", models.CharField(max_length=60)),
+                ("slug", models.SlugField(max_length=60, unique=True)),
             ],
             options={
-                'ordering': ['name'],
+                "ordering": ["name"],
             },
         ),
         migrations.AddField(
-            model_name='page',
-            name='canonical_url',
+            model_name="page",
+            name="canonical_url",
             field=models.URLField(blank=True, max_length=500),
         ),
         migrations.AddField(
-            model_name='page',
-            name='excerpt',
+            model_name="page",
+            name="excerpt",
             field=models.CharField(blank=True, max_length=300),
         ),
         migrations.AddField(
-            model_name='page',
-            name='kind',
-            field=models.CharField(choices=[('page', 'Page'), ('help', 'Help article'), ('legal', 'Legal')], default='page', max_length=10),
+            model_name="page",
+            name="kind",
+            field=models.CharField(
+                choices=[("page", "Page"), ("help", "Help article"), ("legal", "Legal")],
+                default="page",
+                max_length=10,
+            ),
         ),
         migrations.AlterField(
-            model_name='page',
-            name='body',
-            field=models.TextField(help_text='Markdown. Raw HTML is removed when the page is shown.'),
+            model_name="page",
+            name="body",
+            field=models.TextField(
+                help_text="Markdown. Raw HTML is removed when the page is shown."
+            ),
         ),
         migrations.AlterField(
-            model_name='page',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('published', 'Published')], db_index=True, default='draft', max_length=16),
+            model_name="page",
+            name="status",
+            field=models.CharField(
+                choices=[
+                    ("draft", "Draft"),
+                    ("scheduled", "Scheduled"),
+                    ("published", "Published"),
+                ],
+                db_index=True,
+                default="draft",
+                max_length=16,
+            ),
         ),
         migrations.CreateModel(
-            name='FaqItem',
+            name="FaqItem",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('question', models.CharField(max_length=300)),
-                ('answer', models.TextField(help_text='Markdown.')),
-                ('position', models.PositiveSmallIntegerField(default=0)),
-                ('is_published', models.BooleanField(default=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('section', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='items', to='cms.faqsection')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("question", models.CharField(max_length=300)),
+                ("answer", models.TextField(help_text="Markdown.")),
+                ("position", models.PositiveSmallIntegerField(default=0)),
+                ("is_published", models.BooleanField(default=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "section",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="items",
+                        to="cms.faqsection",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['section__position', 'position', 'pk'],
+                "ordering": ["section__position", "position", "pk"],
             },
         ),
         migrations.CreateModel(
-            name='NewsletterIssue',
+            name="NewsletterIssue",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('subject', models.CharField(max_length=200)),
-                ('body', models.TextField(help_text='Markdown.')),
-                ('include_top_offers', models.BooleanField(default=True, help_text="Append the week's top offers when the issue is sent.")),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('sending', 'Sending'), ('sent', 'Sent')], db_index=True, default='draft', max_length=10)),
-                ('rendered_text', models.TextField(blank=True)),
-                ('rendered_html', models.TextField(blank=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('test_sent_at', models.DateTimeField(blank=True, null=True)),
-                ('send_started_at', models.DateTimeField(blank=True, null=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('recipients', models.PositiveIntegerField(default=0)),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('newsletter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='issues', to='cms.newsletterlist')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("subject", models.CharField(max_length=200)),
+                ("body", models.TextField(help_text="Markdown.")),
+                (
+                    "include_top_offers",
+                    models.BooleanField(
+                        default=True,
+                        help_text="Append the week's top offers when the issue is sent.",
+                    ),
+                ),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("draft", "Draft"), ("sending", "Sending"), ("sent", "Sent")],
+                        db_index=True,
+                        default="draft",
+                        max_length=10,
+                    ),
+                ),
+                ("rendered_text", models.TextField(blank=True)),
+                ("rendered_html", models.TextField(blank=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                ("test_sent_at", models.DateTimeField(blank=True, null=True)),
+                ("send_started_at", models.DateTimeField(blank=True, null=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                ("recipients", models.PositiveIntegerField(default=0)),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "newsletter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="issues",
+                        to="cms.newsletterlist",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'permissions': [('send_newsletterissue', 'Can send a newsletter issue to its list')],
+                "ordering": ["-created_at", "-pk"],
+                "permissions": [
+                    ("send_newsletterissue", "Can send a newsletter issue to its list")
+                ],
             },
         ),
         migrations.CreateModel(
-            name='RedirectRule',
+            name="RedirectRule",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('match', models.CharField(choices=[('exact', 'Exact path'), ('prefix', 'Path prefix'), ('regex', 'Regular expression')], default='exact', max_length=10)),
-                ('source', models.CharField(max_length=500)),
-                ('target', models.CharField(blank=True, max_length=1000)),
-                ('status_code', models.PositiveSmallIntegerField(choices=[(301, '301 Moved permanently'), (302, '302 Found (temporary)'), (410, '410 Gone')], default=301)),
-                ('keep_query_string', models.BooleanField(default=True)),
-                ('is_active', models.BooleanField(db_index=True, default=True)),
-                ('priority', models.PositiveSmallIntegerField(default=100)),
-                ('origin', models.CharField(choices=[('manual', 'Added by staff'), ('slug_change', 'Slug changed'), ('import', 'CSV import'), ('not_found_log', 'From the 404 log')], default='manual', max_length=16)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('hits', models.PositiveBigIntegerField(default=0)),
-                ('last_hit_at', models.DateTimeField(blank=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "match",
+                    models.CharField(
+                        choices=[
+                            ("exact", "Exact path"),
+                            ("prefix", "Path prefix"),
+                            ("regex", "Regular expression"),
+                        ],
+                        default="exact",
+                        max_length=10,
+                    ),
+                ),
+                ("source", models.CharField(max_length=500)),
+                ("target", models.CharField(blank=True, max_length=1000)),
+                (
+                    "status_code",
+                    models.PositiveSmallIntegerField(
+                        choices=[
+                            (301, "301 Moved permanently"),
+                            (302, "302 Found (temporary)"),
+                            (410, "410 Gone"),
+                        ],
+                        default=301,
+                    ),
+                ),
+                ("keep_query_string", models.BooleanField(default=True)),
+                ("is_active", models.BooleanField(db_index=True, default=True)),
+                ("priority", models.PositiveSmallIntegerField(default=100)),
+                (
+                    "origin",
+                    models.CharField(
+                        choices=[
+                            ("manual", "Added by staff"),
+                            ("slug_change", "Slug changed"),
+                            ("import", "CSV import"),
+                            ("not_found_log", "From the 404 log"),
+                        ],
+                        default="manual",
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("hits", models.PositiveBigIntegerField(default=0)),
+                ("last_hit_at", models.DateTimeField(blank=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
             ],
             options={
-                'ordering': ['match', 'priority', 'source'],
-                'constraints': [models.UniqueConstraint(fields=('match', 'source'), name='cms_redirect_source_once')],
+                "ordering": ["match", "priority", "source"],
+                "constraints": [
+                    models.UniqueConstraint(
+                        fields=("match", "source"), name="cms_redirect_source_once"
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Subscription',
+            name="Subscription",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('status', models.CharField(choices=[('pending', 'Waiting for confirmation'), ('confirmed', 'Confirmed'), ('unsubscribed', 'Unsubscribed')], db_index=True, default='pending', max_length=16)),
-                ('token_nonce', models.CharField(max_length=32)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('requested_at', models.DateTimeField()),
-                ('confirmed_at', models.DateTimeField(blank=True, null=True)),
-                ('unsubscribed_at', models.DateTimeField(blank=True, null=True)),
-                ('newsletter', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='subscriptions', to='cms.newsletterlist')),
-                ('user', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='newsletter_subscriptions', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("pending", "Waiting for confirmation"),
+                            ("confirmed", "Confirmed"),
+                            ("unsubscribed", "Unsubscribed"),
+                        ],
+                        db_index=True,
+                        default="pending",
+                        max_length=16,
+                    ),
+                ),
+                ("token_nonce", models.CharField(max_length=32)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("requested_at", models.DateTimeField()),
+                ("confirmed_at", models.DateTimeField(blank=True, null=True)),
+                ("unsubscribed_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "newsletter",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="subscriptions",
+                        to="cms.newsletterlist",
+                    ),
+                ),
+                (
+                    "user",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="newsletter_subscriptions",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
         ),
         migrations.CreateModel(
-            name='NewsletterDelivery',
+            name="NewsletterDelivery",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('status', models.CharField(choices=[('queued', 'Queued'), ('sending', 'Sending'), ('sent', 'Sent'), ('skipped', 'Skipped'), ('failed', 'Failed')], default='queued', max_length=10)),
-                ('attempts', models.PositiveSmallIntegerField(default=0)),
-                ('last_error', models.CharField(blank=True, max_length=500)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('sent_at', models.DateTimeField(blank=True, null=True)),
-                ('issue', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='deliveries', to='cms.newsletterissue')),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='+', to='cms.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("queued", "Queued"),
+                            ("sending", "Sending"),
+                            ("sent", "Sent"),
+                            ("skipped", "Skipped"),
+                            ("failed", "Failed"),
+                        ],
+                        default="queued",
+                        max_length=10,
+                    ),
+                ),
+                ("attempts", models.PositiveSmallIntegerField(default=0)),
+                ("last_error", models.CharField(blank=True, max_length=500)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("sent_at", models.DateTimeField(blank=True, null=True)),
+                (
+                    "issue",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="deliveries",
+                        to="cms.newsletterissue",
+                    ),
+                ),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="+",
+                        to="cms.subscription",
+                    ),
+                ),
             ],
             options={
-                'verbose_name_plural': 'newsletter deliveries',
+                "verbose_name_plural": "newsletter deliveries",
             },
         ),
         migrations.CreateModel(
-            name='ConsentRecord',
+            name="ConsentRecord",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('action', models.CharField(choices=[('subscribe', 'Asked to subscribe'), ('confirm', 'Confirmed'), ('unsubscribe', 'Unsubscribed')], max_length=16)),
-                ('source', models.CharField(choices=[('footer', 'Footer form'), ('home', 'Home page form'), ('api', 'API'), ('preferences', 'Notification settings'), ('email_link', 'Link in an email'), ('one_click', 'Mail client one-click (RFC 8058)'), ('staff', 'Staff')], max_length=16)),
-                ('consent_text_version', models.CharField(blank=True, max_length=20)),
-                ('ip', models.GenericIPAddressField(blank=True, null=True)),
-                ('user_agent', models.CharField(blank=True, max_length=300)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('subscription', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='consents', to='cms.subscription')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                (
+                    "action",
+                    models.CharField(
+                        choices=[
+                            ("subscribe", "Asked to subscribe"),
+                            ("confirm", "Confirmed"),
+                            ("unsubscribe", "Unsubscribed"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                (
+                    "source",
+                    models.CharField(
+                        choices=[
+                            ("footer", "Footer form"),
+                            ("home", "Home page form"),
+                            ("api", "API"),
+                            ("preferences", "Notification settings"),
+                            ("email_link", "Link in an email"),
+                            ("one_click", "Mail client one-click (RFC 8058)"),
+                            ("staff", "Staff"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("consent_text_version", models.CharField(blank=True, max_length=20)),
+                ("ip", models.GenericIPAddressField(blank=True, null=True)),
+                ("user_agent", models.CharField(blank=True, max_length=300)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "subscription",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="consents",
+                        to="cms.subscription",
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
+                "ordering": ["-created_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='Suppression',
+            name="Suppression",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('email', models.EmailField(max_length=254)),
-                ('reason', models.CharField(choices=[('bounced', 'Hard bounce'), ('complained', 'Spam complaint'), ('requested', 'Asked to receive nothing')], max_length=16)),
-                ('note', models.CharField(blank=True, max_length=200)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("email", models.EmailField(max_length=254)),
+                (
+                    "reason",
+                    models.CharField(
+                        choices=[
+                            ("bounced", "Hard bounce"),
+                            ("complained", "Spam complaint"),
+                            ("requested", "Asked to receive nothing"),
+                        ],
+                        max_length=16,
+                    ),
+                ),
+                ("note", models.CharField(blank=True, max_length=200)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
             ],
             options={
-                'constraints': [models.UniqueConstraint(django.db.models.functions.text.Lower('email'), name='cms_suppression_email_once')],
+                "constraints": [
+                    models.UniqueConstraint(
+                        django.db.models.functions.text.Lower("email"),
+                        name="cms_suppression_email_once",
+                    )
+                ],
             },
         ),
         migrations.CreateModel(
-            name='Post',
+            name="Post",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('seo_title', models.CharField(blank=True, max_length=200)),
-                ('seo_description', models.CharField(blank=True, max_length=300)),
-                ('canonical_url', models.URLField(blank=True, max_length=500)),
-                ('title', models.CharField(max_length=200)),
-                ('slug', models.SlugField(max_length=200, unique=True)),
-                ('excerpt', models.CharField(blank=True, max_length=300)),
-                ('body', models.TextField(help_text='Markdown. Raw HTML is removed when the post is shown.')),
-                ('cover_image', models.ImageField(blank=True, upload_to='blog/')),
-                ('status', models.CharField(choices=[('draft', 'Draft'), ('scheduled', 'Scheduled'), ('published', 'Published')], db_index=True, default='draft', max_length=16)),
-                ('published_at', models.DateTimeField(blank=True, db_index=True, null=True)),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('updated_at', models.DateTimeField(auto_now=True)),
-                ('author', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('merchants', models.ManyToManyField(blank=True, related_name='+', to='offers.merchant')),
-                ('categories', models.ManyToManyField(blank=True, related_name='posts', to='cms.postcategory')),
-                ('tags', models.ManyToManyField(blank=True, related_name='posts', to='cms.tag')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("seo_title", models.CharField(blank=True, max_length=200)),
+                ("seo_description", models.CharField(blank=True, max_length=300)),
+                ("canonical_url", models.URLField(blank=True, max_length=500)),
+                ("title", models.CharField(max_length=200)),
+                ("slug", models.SlugField(max_length=200, unique=True)),
+                ("excerpt", models.CharField(blank=True, max_length=300)),
+                (
+                    "body",
+                    models.TextField(
+                        help_text="Markdown. Raw HTML is removed when the post is shown."
+                    ),
+                ),
+                ("cover_image", models.ImageField(blank=True, upload_to="blog/")),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[
+                            ("draft", "Draft"),
+                            ("scheduled", "Scheduled"),
+                            ("published", "Published"),
+                        ],
+                        db_index=True,
+                        default="draft",
+                        max_length=16,
+                    ),
+                ),
+                ("published_at", models.DateTimeField(blank=True, db_index=True, null=True)),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                ("updated_at", models.DateTimeField(auto_now=True)),
+                (
+                    "author",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "merchants",
+                    models.ManyToManyField(blank=True, related_name="+", to="offers.merchant"),
+                ),
+                (
+                    "categories",
+                    models.ManyToManyField(blank=True, related_name="posts", to="cms.postcategory"),
+                ),
+                ("tags", models.ManyToManyField(blank=True, related_name="posts", to="cms.tag")),
             ],
             options={
-                'ordering': ['-published_at', '-pk'],
+                "ordering": ["-published_at", "-pk"],
             },
         ),
         migrations.CreateModel(
-            name='NotFoundEntry',
+            name="NotFoundEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('path_hash', models.CharField(max_length=64, unique=True)),
-                ('path', models.CharField(max_length=2000)),
-                ('hits', models.PositiveBigIntegerField(default=1)),
-                ('first_seen_at', models.DateTimeField()),
-                ('last_seen_at', models.DateTimeField(db_index=True)),
-                ('last_referrer', models.CharField(blank=True, max_length=500)),
-                ('redirect', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='cms.redirectrule')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("path_hash", models.CharField(max_length=64, unique=True)),
+                ("path", models.CharField(max_length=2000)),
+                ("hits", models.PositiveBigIntegerField(default=1)),
+                ("first_seen_at", models.DateTimeField()),
+                ("last_seen_at", models.DateTimeField(db_index=True)),
+                ("last_referrer", models.CharField(blank=True, max_length=500)),
+                (
+                    "redirect",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="cms.redirectrule",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': '404 log entry',
-                'verbose_name_plural': '404 log',
-                'ordering': ['-hits'],
-                'indexes': [models.Index(fields=['-hits'], name='cms_notfound_hits')],
+                "verbose_name": "404 log entry",
+                "verbose_name_plural": "404 log",
+                "ordering": ["-hits"],
+                "indexes": [models.Index(fields=["-hits"], name="cms_notfound_hits")],
             },
         ),
         migrations.CreateModel(
-            name='Revision',
+            name="Revision",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('object_id', models.PositiveBigIntegerField()),
-                ('title', models.CharField(max_length=200)),
-                ('body', models.TextField()),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('content_type', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, to='contenttypes.contenttype')),
-                ('created_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("object_id", models.PositiveBigIntegerField()),
+                ("title", models.CharField(max_length=200)),
+                ("body", models.TextField()),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "content_type",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE, to="contenttypes.contenttype"
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-created_at', '-pk'],
-                'indexes': [models.Index(fields=['content_type', 'object_id', '-created_at'], name='cms_revisio_content_140aa3_idx')],
+                "ordering": ["-created_at", "-pk"],
+                "indexes": [
+                    models.Index(
+                        fields=["content_type", "object_id", "-created_at"],
+                        name="cms_revisio_content_140aa3_idx",
+                    )
+                ],
             },
         ),
         migrations.AddIndex(
-            model_name='subscription',
-            index=models.Index(fields=['newsletter', 'status', 'id'], name='cms_subscri_newslet_81faae_idx'),
+            model_name="subscription",
+            index=models.Index(
+                fields=["newsletter", "status", "id"], name="cms_subscri_newslet_81faae_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='subscription',
-            constraint=models.UniqueConstraint(models.F('newsletter'), django.db.models.functions.text.Lower('email'), name='cms_subscription_once_per_list'),
+            model_name="subscription",
+            constraint=models.UniqueConstraint(
+                models.F("newsletter"),
+                django.db.models.functions.text.Lower("email"),
+                name="cms_subscription_once_per_list",
+            ),
         ),
         migrations.AddIndex(
-            model_name='newsletterdelivery',
-            index=models.Index(fields=['issue', 'status', 'id'], name='cms_newslet_issue_i_951afd_idx'),
+            model_name="newsletterdelivery",
+            index=models.Index(
+                fields=["issue", "status", "id"], name="cms_newslet_issue_i_951afd_idx"
+            ),
         ),
         migrations.AddConstraint(
-            model_name='newsletterdelivery',
-            constraint=models.UniqueConstraint(fields=('issue', 'subscription'), name='cms_newsletter_delivery_once'),
+            model_name="newsletterdelivery",
+            constraint=models.UniqueConstraint(
+                fields=("issue", "subscription"), name="cms_newsletter_delivery_once"
+            ),
         ),
     ]
