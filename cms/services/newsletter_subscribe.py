@@ -141,12 +141,12 @@ def subscribe(email, list_slug, *, source, ip=None, user_agent="", user=None) ->
         and subscription.user_id is None
         and user.email.strip().lower() == email
     ):
+        # Their own address, signed in: the row is theirs (the preferences page finds it).
         subscription.user = user
-    if subscription.status == Status.CONFIRMED:
         subscription.save(update_fields=["user"])
+    if subscription.status == Status.CONFIRMED:
         return subscription
     if subscription.status == Status.PENDING and not created:
-        subscription.save(update_fields=["user"])
         if _confirmed_at_once(user, email, source):
             consent_record(
                 subscription,
