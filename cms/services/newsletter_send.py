@@ -30,7 +30,7 @@ from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.html import escape
 
-from config.errors import Conflict, Forbidden, NotFound
+from config.errors import Conflict, Forbidden, NotFound, Refusal
 
 from ..models import NewsletterDelivery, NewsletterIssue, Subscription, Suppression
 from .newsletter_render import issue_render
@@ -92,6 +92,8 @@ def issue_send_test(*, issue: NewsletterIssue, actor, request=None) -> bool:
     test_sent_at with an UPDATE (a save() would move updated_at past it)."""
     if issue.status != IssueStatus.DRAFT:
         raise IssueNotDraft(detail=f"“{issue}” is not a draft any more.")
+    if not actor.email:
+        raise Refusal("no_email", "Your staff account has no email address to send the test to.")
     text, html = issue_render(issue)
     note = "This is a test. Subscribers' copies carry their own unsubscribe link."
     _message(

@@ -128,6 +128,7 @@ def test_a_link_older_than_seven_days_has_expired_and_six_days_is_fine(
         "garbage",
         signing.dumps({"s": 1, "n": "x"}, salt="support.unsubscribe"),
     ],
+    ids=["garbage", "foreign-salt"],
 )
 def test_a_tampered_or_foreign_token_is_a_400(client, pending, token):
     _assert_refused(
@@ -183,7 +184,9 @@ def test_the_one_click_post_works_without_session_or_csrf_token():
     assert ConsentRecord.objects.get().source == "one_click"
 
 
-@pytest.mark.parametrize("token", ["nope", signing.dumps({"s": 1}, salt=CONFIRM_SALT)])
+@pytest.mark.parametrize(
+    "token", ["nope", signing.dumps({"s": 1}, salt=CONFIRM_SALT)], ids=["garbage", "confirm-salt"]
+)
 def test_a_bad_unsubscribe_token_is_a_400_and_changes_nothing(client, token):
     row = SubscriptionFactory()
 
