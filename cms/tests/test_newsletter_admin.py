@@ -190,3 +190,34 @@ def test_an_editor_adds_a_bounced_address(client):
     assert list(Suppression.objects.values_list("email", "reason")) == [
         ("bounced@example.com", "bounced")
     ]
+
+
+def test_an_editor_requeues_only_rows_stuck_over_fifteen_minutes(
+    client, issue, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff_in(client, "Content editor")
+    NewsletterIssue.objects.filter(pk=issue.pk).update(status="sent", recipients=1)
+    rows = [
+        NewsletterDelivery.objects.create(
+            issue=issue,
+            subscription=Subscription.objects.get(email=f"r{n}@example.com"),
+            email=f"r{n}@example.com",
+            status=status,
+            sent_at=timezone.now() - timedelta(minutes=minutes),
+        )
+        for n, (status, minutes) in enumerate([("sending", 16), ("sending", 5), ("sent", 60)])
+    ]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _act(client, "requeue_stuck", issue)
+
+    assert _messages(response) == ["1 re-queued."]
+    assert [m.to for m in mailoutbox] == [["r0@example.com"]]
+    assert [row.status for row in NewsletterDelivery.objects.order_by("pk")] == [
+        "sent",
+        "sending",
+        "sent",
+    ]
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients) == ("sent", 2)
+    assert rows[0].pk < rows[1].pk
