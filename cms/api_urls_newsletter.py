@@ -1,3 +1,13 @@
-"""API URLs: newsletter (to be built)."""
+"""API URLs: the newsletter's subscribe endpoint."""
 
-urlpatterns: list = []
+from django.urls import path
+
+from .api_newsletter import NewsletterSubscribeApi
+
+urlpatterns = [
+    path(
+        "newsletter/subscribe/",
+        NewsletterSubscribeApi.as_view(),
+        name="api-newsletter-subscribe",
+    ),
+]

@@ -9,3 +9,14 @@ def publish_scheduled():
     from .services.publishing import publish_scheduled as run
 
     return {"published": run()}
+
+
+@shared_task
+def send_newsletter_batch(issue_id: int, write: bool = False):
+    """One batch of an issue's send; queues the next batch while rows are left."""
+    from .services.newsletter_send import issue_send_batch
+
+    left = issue_send_batch(issue_id, write=write)
+    if left:
+        send_newsletter_batch.delay(issue_id)
+    return {"left": left}

@@ -111,4 +111,9 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
     "v1_me_notification_preferences_update": {
         400: ("locked_preference", "unknown_category", "unknown_channel", "invalid"),
     },
+    # cms/services/newsletter_subscribe.py and the per-IP limit (cms/api_newsletter.py).
+    "v1_newsletter_subscribe_create": {
+        400: ("invalid_email", "unknown_list"),
+        429: ("too_many_attempts",),
+    },
 }

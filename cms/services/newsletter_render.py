@@ -1,0 +1,61 @@
+"""An issue's text and HTML: its Markdown body (sanitised by cms.markdown) and, when
+asked, the top offers of the last seven days (offers.top_offers, by sales), each with
+its store, cashback and an absolute link to the offer's page (not the click-out: the
+newsletter tracks nothing)."""
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.utils import timezone
+from django.utils.html import escape
+
+from offers.models import Offer
+from offers.top_offers import top_offers
+
+from ..markdown import render_markdown
+from ..models import NewsletterIssue
+
+
+@dataclass(frozen=True)
+class IssueOffer:
+    store: str
+    title: str
+    cashback: str
+    url: str
+
+
+def issue_top_offers(limit: int | None = None) -> list[IssueOffer]:
+    end = timezone.localdate()
+    rows = top_offers(
+        start=end - timedelta(days=6), end=end, limit=limit or settings.NEWSLETTER_TOP_OFFERS
+    )
+    offers = Offer.objects.select_related("merchant").in_bulk([row.pk for row in rows])
+    return [
+        IssueOffer(
+            store=offer.merchant.name,
+            title=offer.title,
+            cashback=offer.cashback_label,
+            url=settings.SITE_URL + offer.get_absolute_url(),
+        )
+        for row in rows
+        if (offer := offers.get(row.pk)) is not None
+    ]
+
+
+def issue_render(issue: NewsletterIssue) -> tuple[str, str]:
+    """(text, html) of the issue, without the per-recipient unsubscribe footer."""
+    text = issue.body.strip()
+    html = render_markdown(issue.body)
+    offers = issue_top_offers() if issue.include_top_offers else []
+    if offers:
+        text += "\n\nTop offers this week\n\n" + "\n".join(
+            f"- {o.store}: {o.title} ({o.cashback} cashback)\n  {o.url}" for o in offers
+        )
+        items = "".join(
+            f'<li><strong>{escape(o.store)}</strong>: <a href="{escape(o.url)}">'
+            f"{escape(o.title)}</a> ({escape(o.cashback)} cashback)</li>"
+            for o in offers
+        )
+        html += f"<h2>Top offers this week</h2><ul>{items}</ul>"
+    return text + "\n", html
