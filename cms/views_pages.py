@@ -6,8 +6,7 @@ from django.utils.cache import add_never_cache_headers
 from . import selectors_content as content
 from .content_seo import faq_page, page_seo
 from .models import Page
-
-FAQ_INTRO_SLUG = "faq"
+from .models.pages import FAQ_INTRO_SLUG
 FAQ_DESCRIPTION = "Answers about cashback, withdrawals and your SaveBucks account."
 
 

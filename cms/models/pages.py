@@ -15,6 +15,10 @@ class PublishStatus(models.TextChoices):
     PUBLISHED = "published", "Published"
 
 
+# The page whose body introduces the FAQ (cms.views_pages.faq).
+FAQ_INTRO_SLUG = "faq"
+
+
 class SeoFields(models.Model):
     """What search engines and link previews read, beside the content itself."""
 
@@ -57,6 +61,10 @@ class Page(SeoFields):
         return self.title
 
     def get_absolute_url(self):
+        # The published FAQ intro lives at /faq/ with its questions (/p/faq/ answers 301
+        # there): the sitemap, the footer and "View on site" name the page that answers.
+        if self.slug == FAQ_INTRO_SLUG and self.status == PublishStatus.PUBLISHED:
+            return reverse("cms:faq")
         return reverse("cms:page", args=[self.slug])
 
 

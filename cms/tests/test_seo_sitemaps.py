@@ -160,3 +160,14 @@ def test_the_index_costs_two_queries_a_section_and_answers_are_cached(
 
     assert (index.status_code, stores.status_code, robots.status_code) == (200, 200, 200)
     assert f"{SITE}/store/new-store/" not in _locs(stores)
+
+
+def test_the_faq_intro_is_listed_at_the_url_that_answers_it(client):
+    """/p/faq/ answers 301 to /faq/: a sitemap lists only URLs that answer 200."""
+    PageFactory(slug="faq", title="FAQ")
+    PageFactory(slug="terms", title="Terms")
+
+    locs = _locs(client.get("/sitemap-pages.xml"))
+
+    assert sorted(locs) == [f"{SITE}/faq/", f"{SITE}/p/terms/"]
+    assert client.get("/faq/").status_code == 200
