@@ -7,6 +7,7 @@ from . import selectors_content as content
 from .content_seo import faq_page, page_seo
 from .models import Page
 from .models.pages import FAQ_INTRO_SLUG
+
 FAQ_DESCRIPTION = "Answers about cashback, withdrawals and your SaveBucks account."
 
 
