@@ -22,7 +22,13 @@ from config.errors import Refusal
 
 from ..models import NotFoundEntry, RedirectRule
 from .not_found import path_hash
-from .redirect_rules import GROUP_REFERENCE, matcher_build, substitute
+from .redirect_rules import (
+    GROUP_REFERENCE,
+    matcher_build,
+    path_decoded,
+    prefix_covers,
+    substitute,
+)
 
 
 class RedirectRefused(Refusal):
@@ -49,10 +55,10 @@ def _own_path(target: str) -> str | None:
     """The path on this site a target leads to, None when it leads elsewhere."""
     parts = urlsplit(target)
     if not parts.scheme:
-        return parts.path
+        return path_decoded(parts.path)  # as the browser's next request arrives
     own = urlsplit(settings.SITE_URL)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
-        return parts.path or "/"
+        return path_decoded(parts.path or "/")
     return None
 
 
@@ -142,10 +148,14 @@ def _sample_target_path(rule: RuleInput) -> str | None:
 
 
 def _matches_source(rule: RuleInput, pattern, path: str) -> bool:
+    # Both forms of the source, as the matcher registers them (redirect_rules._path_forms).
+    sources = {rule.source, path_decoded(rule.source)}
     if rule.match == RedirectRule.Match.EXACT:
-        return path == rule.source
+        # The matcher's slash fallback: `/a/` → `/a` comes straight back to `/a/`.
+        slashed = settings.APPEND_SLASH and not path.endswith("/") and path + "/" in sources
+        return path in sources or slashed
     if rule.match == RedirectRule.Match.PREFIX:
-        return path.startswith(rule.source)
+        return any(prefix_covers(source, path) for source in sources)
     return bool(pattern.match(path))
 
 
