@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 
 from config.errors import Refusal
@@ -246,12 +246,27 @@ def not_found_link(rule: RedirectRule) -> None:
         )
 
 
+# Any number the other advisory locks of the project do not use (there are none so far).
+RULE_WRITE_LOCK = 16_0002
+
+
+def _rule_writes_serialised() -> None:
+    """One rule write at a time, until its transaction ends. The loop and chain checks
+    read the other rules: two staff saving /a/ → /b/ and /b/ → /a/ at the same moment
+    would each pass them against a table without the other and commit a loop. Readers
+    (the matcher, the hit counter) do not take it. SQLite writes one at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RULE_WRITE_LOCK])
+
+
 @transaction.atomic
 def redirect_save(
     rule: RuleInput, *, origin: str = RedirectRule.Origin.MANUAL, instance=None
 ) -> RedirectRule:
     """Validate and write one rule (a new one, or `instance` changed); a rule with the same
     match and source is updated in place (CSV imports are re-runnable)."""
+    _rule_writes_serialised()
     if instance is None:
         instance = RedirectRule.objects.filter(match=rule.match, source=rule.source.strip()).first()
     redirect_validate(rule, exclude_pk=instance.pk if instance else None)
