@@ -224,7 +224,12 @@ def _warn_if_view_answers(rule: RuleInput) -> None:
 
 def redirect_validate(rule: RuleInput, *, exclude_pk: int | None = None) -> RuleInput:
     """Refuse what cannot be saved (RedirectRefused, naming the field); fill
-    `rule.warnings` with what is allowed but probably pointless."""
+    `rule.warnings` with what is allowed but probably pointless.
+
+    Takes the rule-write lock: the admin validates in its form's clean() and saves in
+    save_model(), both inside the transaction of its change view, so the lock taken here
+    covers both and a refusal is a form error, never a 500 from save_model()."""
+    _rule_writes_serialised()
     rule.source = rule.source.strip()
     rule.target = rule.target.strip()
     if rule.match not in RedirectRule.Match.values:
@@ -266,7 +271,7 @@ def redirect_save(
 ) -> RedirectRule:
     """Validate and write one rule (a new one, or `instance` changed); a rule with the same
     match and source is updated in place (CSV imports are re-runnable)."""
-    _rule_writes_serialised()
+    _rule_writes_serialised()  # before the look-up of `instance`, not only the checks
     if instance is None:
         instance = RedirectRule.objects.filter(match=rule.match, source=rule.source.strip()).first()
     redirect_validate(rule, exclude_pk=instance.pk if instance else None)

@@ -43,3 +43,34 @@ def test_two_staff_saving_a_to_b_and_b_to_a_at_once_never_commit_a_loop():
         assert len(refused) == 1, pair
         assert refused[0].code in ("redirect_loop", "redirect_chain")
         assert RedirectRule.objects.filter(source__in=(a, b)).count() == 1
+
+
+def test_two_editors_adding_a_to_b_and_b_to_a_in_the_admin_get_one_rule_and_one_form_error():
+    from support.tests.factories_tickets import staff_in
+
+    editor = staff_in("Content editor")
+    pairs = [(f"/a{n}/", f"/b{n}/") for n in range(3)]
+
+    def post(i):
+        source, target = pairs[i // 2] if i % 2 == 0 else pairs[i // 2][::-1]
+        client = Client(raise_request_exception=False)
+        client.force_login(editor)
+        return client.post(
+            "/admin/cms/redirectrule/add/",
+            {
+                "match": "exact",
+                "source": source,
+                "target": target,
+                "status_code": 301,
+                "keep_query_string": "on",
+                "is_active": "on",
+                "priority": 100,
+                "note": "",
+            },
+        ).status_code
+
+    statuses = race(6, post)
+
+    # 302: saved; 200: the form again, with the loop or chain as its error. Never a 500.
+    assert sorted(statuses) == [200, 200, 200, 302, 302, 302]
+    assert RedirectRule.objects.count() == 3
