@@ -60,6 +60,9 @@ class RowCache:
         self._version = None
         self._checked_at = float("-inf")
         self._filled_at = float("-inf")
+        # Moves whenever the rows are dropped for a change (not for age): a loader that is
+        # costly to run can keep what it built while this stands (redirect_rules).
+        self.changes = 0
         _all.append(self)
         for model in depends_on:
             _caches_by_model.setdefault(model, []).append(self)
@@ -100,6 +103,8 @@ class RowCache:
             cache.add(self.version_key, _fresh_version(), timeout=None)
             version = cache.get(self.version_key)
         if version != self._version or now - self._filled_at > MAX_ROW_AGE:
+            if version != self._version:
+                self.changes += 1
             self._rows = {}
             self._version = version
             self._filled_at = now
@@ -108,6 +113,7 @@ class RowCache:
     def forget(self) -> None:
         """Drop this process's rows and look at the version on the next read."""
         self._rows = {}
+        self.changes += 1
         self._checked_at = float("-inf")
 
     def bump(self) -> None:

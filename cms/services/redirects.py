@@ -15,14 +15,20 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import transaction
+from django.db import connection, transaction
 from django.urls import Resolver404, resolve
 
 from config.errors import Refusal
 
 from ..models import NotFoundEntry, RedirectRule
 from .not_found import path_hash
-from .redirect_rules import GROUP_REFERENCE, matcher_build, substitute
+from .redirect_rules import (
+    GROUP_REFERENCE,
+    matcher_build,
+    path_decoded,
+    prefix_covers,
+    substitute,
+)
 
 
 class RedirectRefused(Refusal):
@@ -49,10 +55,10 @@ def _own_path(target: str) -> str | None:
     """The path on this site a target leads to, None when it leads elsewhere."""
     parts = urlsplit(target)
     if not parts.scheme:
-        return parts.path
+        return path_decoded(parts.path)  # as the browser's next request arrives
     own = urlsplit(settings.SITE_URL)
     if parts.scheme == own.scheme and parts.netloc == own.netloc:
-        return parts.path or "/"
+        return path_decoded(parts.path or "/")
     return None
 
 
@@ -142,10 +148,14 @@ def _sample_target_path(rule: RuleInput) -> str | None:
 
 
 def _matches_source(rule: RuleInput, pattern, path: str) -> bool:
+    # Both forms of the source, as the matcher registers them (redirect_rules._path_forms).
+    sources = {rule.source, path_decoded(rule.source)}
     if rule.match == RedirectRule.Match.EXACT:
-        return path == rule.source
+        # The matcher's slash fallback: `/a/` → `/a` comes straight back to `/a/`.
+        slashed = settings.APPEND_SLASH and not path.endswith("/") and path + "/" in sources
+        return path in sources or slashed
     if rule.match == RedirectRule.Match.PREFIX:
-        return path.startswith(rule.source)
+        return any(prefix_covers(source, path) for source in sources)
     return bool(pattern.match(path))
 
 
@@ -214,7 +224,12 @@ def _warn_if_view_answers(rule: RuleInput) -> None:
 
 def redirect_validate(rule: RuleInput, *, exclude_pk: int | None = None) -> RuleInput:
     """Refuse what cannot be saved (RedirectRefused, naming the field); fill
-    `rule.warnings` with what is allowed but probably pointless."""
+    `rule.warnings` with what is allowed but probably pointless.
+
+    Takes the rule-write lock: the admin validates in its form's clean() and saves in
+    save_model(), both inside the transaction of its change view, so the lock taken here
+    covers both and a refusal is a form error, never a 500 from save_model()."""
+    _rule_writes_serialised()
     rule.source = rule.source.strip()
     rule.target = rule.target.strip()
     if rule.match not in RedirectRule.Match.values:
@@ -236,12 +251,27 @@ def not_found_link(rule: RedirectRule) -> None:
         )
 
 
+# Any number the other advisory locks of the project do not use (there are none so far).
+RULE_WRITE_LOCK = 16_0002
+
+
+def _rule_writes_serialised() -> None:
+    """One rule write at a time, until its transaction ends. The loop and chain checks
+    read the other rules: two staff saving /a/ → /b/ and /b/ → /a/ at the same moment
+    would each pass them against a table without the other and commit a loop. Readers
+    (the matcher, the hit counter) do not take it. SQLite writes one at a time anyway."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [RULE_WRITE_LOCK])
+
+
 @transaction.atomic
 def redirect_save(
     rule: RuleInput, *, origin: str = RedirectRule.Origin.MANUAL, instance=None
 ) -> RedirectRule:
     """Validate and write one rule (a new one, or `instance` changed); a rule with the same
     match and source is updated in place (CSV imports are re-runnable)."""
+    _rule_writes_serialised()  # before the look-up of `instance`, not only the checks
     if instance is None:
         instance = RedirectRule.objects.filter(match=rule.match, source=rule.source.strip()).first()
     redirect_validate(rule, exclude_pk=instance.pk if instance else None)

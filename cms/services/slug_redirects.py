@@ -9,6 +9,7 @@ then B→C leaves A→C and B→C), and a rule whose source is the new URL is ta
 import logging
 
 from django.db import transaction
+from django.utils import timezone
 
 from config.row_cache import rows_changed
 
@@ -25,9 +26,11 @@ def slug_redirect_record(*, old_path: str, new_path: str) -> RedirectRule | None
     at_new = RedirectRule.objects.filter(match=RedirectRule.Match.EXACT, source=new_path)
     at_new.filter(origin=RedirectRule.Origin.SLUG_CHANGE).delete()
     # Staff's own rule on that path: kept for the record, but it must not answer any more.
-    if at_new.filter(is_active=True).update(is_active=False):
+    # updated_at by hand (update() skips auto_now): the matcher's fingerprint reads it.
+    now = timezone.now()
+    if at_new.filter(is_active=True).update(is_active=False, updated_at=now):
         rows_changed(RedirectRule)
-    if RedirectRule.objects.filter(target=old_path).update(target=new_path):
+    if RedirectRule.objects.filter(target=old_path).update(target=new_path, updated_at=now):
         rows_changed(RedirectRule)
     try:
         return redirect_save(
