@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from cms.models import NewsletterDelivery, NewsletterIssue, Subscription, Suppression
 from cms.services.newsletter_render import issue_render
-from cms.services.newsletter_send import deliveries_requeue_stuck, deliveries_write, issue_send
+from cms.services.newsletter_send import (
+    deliveries_requeue_stuck,
+    deliveries_write,
+    issue_send,
+    issue_send_batch,
+)
 from offers.models import OfferDailyStats
 from offers.tests.factories import OfferFactory
 
@@ -50,6 +55,29 @@ class DyingBackend(EmailBackend):
         return count
 
 
+class DyingBetweenBackend(EmailBackend):
+    """Dies when asked to connect for the next email once `die_after` have left: the
+    worker killed between two emails (or while building the next), before any claim."""
+
+    die_after = None
+    sent = 0
+
+    def open(self):
+        if DyingBetweenBackend.sent == DyingBetweenBackend.die_after:
+            raise Killed
+        return super().open()
+
+    def send_messages(self, messages):
+        count = super().send_messages(messages)
+        DyingBetweenBackend.sent += count
+        return count
+
+
+class UnreachableBackend(EmailBackend):
+    def open(self):
+        raise ConnectionRefusedError("mail server down")
+
+
 @pytest.fixture
 def weekly():
     return NewsletterListFactory(slug="weekly-deals", name="Weekly deals")
@@ -61,7 +89,7 @@ def _readers(newsletter, count):
     ]
 
 
-def test_a_send_killed_mid_way_and_rerun_mails_each_recipient_once(weekly, settings, mailoutbox):
+def test_a_send_killed_inside_the_smtp_conversation_and_rerun_mails_each_recipient_at_most_once(weekly, settings, mailoutbox):
     settings.NEWSLETTER_BATCH_SIZE = 3
     settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
     readers = _readers(weekly, 8)
@@ -99,6 +127,75 @@ def test_a_send_killed_mid_way_and_rerun_mails_each_recipient_once(weekly, setti
     # A third run finds nothing to send.
     issue_send(issue.pk)
     assert len(mail.outbox) == 8
+
+
+def test_a_send_killed_between_two_emails_and_rerun_mails_every_recipient_exactly_once(
+    weekly, settings, mailoutbox
+):
+    settings.NEWSLETTER_BATCH_SIZE = 3
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBetweenBackend"
+    readers = _readers(weekly, 8)
+    issue = sending_issue(weekly)
+    DyingBetweenBackend.sent, DyingBetweenBackend.die_after = 0, 4
+
+    with pytest.raises(Killed):
+        issue_send(issue.pk)
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers[:4]]
+    assert list(issue.deliveries.order_by("pk").values_list("status", flat=True)) == [
+        Status.SENT
+    ] * 4 + [Status.QUEUED] * 4  # nobody claimed and left unmailed
+
+    DyingBetweenBackend.die_after = None  # the rerun lives
+    recipients = issue_send(issue.pk)
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers]  # each exactly once
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients, recipients) == (NewsletterIssue.Status.SENT, 8, 8)
+    assert list(issue.deliveries.values_list("status", "attempts").distinct()) == [
+        (Status.SENT, 1)
+    ]
+
+
+def test_a_mail_server_that_cannot_be_reached_leaves_the_rows_queued_for_the_rerun(
+    weekly, settings, mailoutbox
+):
+    readers = _readers(weekly, 3)
+    issue = sending_issue(weekly)
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableBackend"
+
+    with pytest.raises(ConnectionRefusedError):
+        issue_send(issue.pk)
+
+    assert mail.outbox == []
+    assert set(issue.deliveries.values_list("status", "attempts")) == {(Status.QUEUED, 0)}
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENDING
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert issue_send(issue.pk) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
+
+
+def test_a_list_deactivated_mid_send_skips_the_rows_not_yet_sent(weekly, settings, mailoutbox):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    readers = _readers(weekly, 4)
+    issue = sending_issue(weekly)
+    left = issue_send_batch(issue.pk, write=True)
+    assert left == 2
+    type(weekly).objects.filter(pk=weekly.pk).update(is_active=False)
+
+    assert issue_send_batch(issue.pk) == 0
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers[:2]]
+    assert list(issue.deliveries.order_by("pk").values_list("status", flat=True)) == [
+        Status.SENT,
+        Status.SENT,
+        Status.SKIPPED,
+        Status.SKIPPED,
+    ]
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients) == (NewsletterIssue.Status.SENT, 2)
 
 
 def test_only_confirmed_non_suppressed_subscribers_get_rows_and_late_changes_are_skipped(
