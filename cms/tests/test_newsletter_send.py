@@ -89,7 +89,9 @@ def _readers(newsletter, count):
     ]
 
 
-def test_a_send_killed_inside_the_smtp_conversation_and_rerun_mails_each_recipient_at_most_once(weekly, settings, mailoutbox):
+def test_a_send_killed_inside_the_smtp_conversation_mails_each_recipient_at_most_once(
+    weekly, settings, mailoutbox
+):
     settings.NEWSLETTER_BATCH_SIZE = 3
     settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
     readers = _readers(weekly, 8)
@@ -142,9 +144,10 @@ def test_a_send_killed_between_two_emails_and_rerun_mails_every_recipient_exactl
         issue_send(issue.pk)
 
     assert [m.to[0] for m in mail.outbox] == [r.email for r in readers[:4]]
-    assert list(issue.deliveries.order_by("pk").values_list("status", flat=True)) == [
-        Status.SENT
-    ] * 4 + [Status.QUEUED] * 4  # nobody claimed and left unmailed
+    assert (
+        list(issue.deliveries.order_by("pk").values_list("status", flat=True))
+        == [Status.SENT] * 4 + [Status.QUEUED] * 4
+    )  # nobody claimed and left unmailed
 
     DyingBetweenBackend.die_after = None  # the rerun lives
     recipients = issue_send(issue.pk)
@@ -152,9 +155,7 @@ def test_a_send_killed_between_two_emails_and_rerun_mails_every_recipient_exactl
     assert [m.to[0] for m in mail.outbox] == [r.email for r in readers]  # each exactly once
     issue.refresh_from_db()
     assert (issue.status, issue.recipients, recipients) == (NewsletterIssue.Status.SENT, 8, 8)
-    assert list(issue.deliveries.values_list("status", "attempts").distinct()) == [
-        (Status.SENT, 1)
-    ]
+    assert list(issue.deliveries.values_list("status", "attempts").distinct()) == [(Status.SENT, 1)]
 
 
 def test_a_mail_server_that_cannot_be_reached_leaves_the_rows_queued_for_the_rerun(
