@@ -26,11 +26,13 @@ class IssueOffer:
 
 
 def issue_top_offers(limit: int | None = None) -> list[IssueOffer]:
+    """The week's best sellers a reader can still use: an offer ended, disabled or of a
+    closed store since its sales is left out and the next live one takes its place."""
+    limit = limit or settings.NEWSLETTER_TOP_OFFERS
     end = timezone.localdate()
-    rows = top_offers(
-        start=end - timedelta(days=6), end=end, limit=limit or settings.NEWSLETTER_TOP_OFFERS
-    )
-    offers = Offer.objects.select_related("merchant").in_bulk([row.pk for row in rows])
+    rows = top_offers(start=end - timedelta(days=6), end=end, limit=max(limit * 10, 50))
+    offers = Offer.objects.live().select_related("merchant").in_bulk([row.pk for row in rows])
+    rows = [row for row in rows if row.pk in offers][:limit]
     return [
         IssueOffer(
             store=offer.merchant.name,

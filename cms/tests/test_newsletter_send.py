@@ -272,6 +272,22 @@ def test_the_top_offers_of_the_week_are_appended_with_absolute_offer_links(weekl
     assert "/out/" not in text + html
 
 
+def test_the_top_offers_are_live_ones_an_expired_best_seller_gives_its_place(weekly, settings):
+    settings.NEWSLETTER_TOP_OFFERS = 2
+    today = timezone.localdate()
+    ended = OfferFactory(title="Ended deal", ends_at=timezone.now() - timedelta(hours=1))
+    disabled = OfferFactory(title="Disabled deal", status="inactive")
+    live = [OfferFactory(title=f"Live {n}") for n in range(3)]
+    for sales, offer in zip([90, 80, 5, 4, 3], [ended, disabled, *live], strict=True):
+        OfferDailyStats.objects.create(offer=offer, day=today, clicks=10, sales=sales)
+
+    text, _html = issue_render(IssueFactory(newsletter=weekly, include_top_offers=True))
+
+    assert "Ended deal" not in text and "Disabled deal" not in text
+    assert text.index("Live 0") < text.index("Live 1")
+    assert "Live 2" not in text
+
+
 def test_the_command_refuses_an_unknown_id_and_a_draft_and_sends_a_started_issue(
     weekly, mailoutbox
 ):
