@@ -275,17 +275,20 @@ def issue_send(issue_id: int) -> int:
 
 def deliveries_requeue_stuck(*, issue: NewsletterIssue, actor=None, request=None) -> int:
     """Rows left `sending` longer than STUCK_AFTER back to queued (their email may have
-    left: staff decide), and the job started again."""
+    left: staff decide), and the job started again; also when only queued rows are left
+    (a job that died on an unreachable mail server: this is staff's way to resume it).
+    The number of rows the job now has to send."""
     if actor is not None and not actor.has_perm("cms.send_newsletterissue"):
         raise NoSendPermission(detail="You may not send newsletter issues.")
-    moved = NewsletterDelivery.objects.filter(
+    NewsletterDelivery.objects.filter(
         issue=issue, status=Status.SENDING, sent_at__lt=timezone.now() - STUCK_AFTER
     ).update(status=Status.QUEUED, sent_at=None)
-    if moved:
+    queued = NewsletterDelivery.objects.filter(issue=issue, status=Status.QUEUED).count()
+    if queued:
         NewsletterIssue.objects.filter(pk=issue.pk, status=IssueStatus.SENT).update(
             status=IssueStatus.SENDING
         )
         from ..tasks import send_newsletter_batch
 
         transaction.on_commit(lambda: send_newsletter_batch.delay(issue.pk))
-    return moved
+    return queued
