@@ -288,6 +288,20 @@ def test_the_top_offers_are_live_ones_an_expired_best_seller_gives_its_place(wee
     assert "Live 2" not in text
 
 
+def test_the_issue_html_loads_nothing_when_opened_and_is_sanitised(weekly):
+    issue = IssueFactory(
+        newsletter=weekly,
+        body='Hi ![pixel](https://tracker.example/p.gif) <img src="https://t.example/o.gif">'
+        " <script>alert(1)</script>[deals](https://savebucks.example/)",
+    )
+
+    _text, html = issue_render(issue)
+
+    assert html == (
+        '<p>Hi   <a href="https://savebucks.example/" rel="noopener noreferrer">deals</a></p>'
+    )
+
+
 def test_the_command_refuses_an_unknown_id_and_a_draft_and_sends_a_started_issue(
     weekly, mailoutbox
 ):
