@@ -6,4 +6,7 @@ class CmsConfig(AppConfig):
     verbose_name = "Content"
 
     def ready(self):
-        from . import receivers  # noqa: F401  (connects the slug-change redirects)
+        from . import (  # noqa: F401
+            checks,  # SITE_URL must be https for RFC 8058
+            receivers,  # connects the slug-change redirects
+        )

@@ -1,5 +1,7 @@
 """CMS tasks: thin wrappers over the services."""
 
+import smtplib
+
 from celery import shared_task
 
 
@@ -11,7 +13,9 @@ def publish_scheduled():
     return {"published": run()}
 
 
-@shared_task
+# A mail server that cannot be reached fails the batch before any row is claimed: try
+# again later rather than leave the issue `sending` with nobody to carry it on.
+@shared_task(autoretry_for=(OSError, smtplib.SMTPException), retry_backoff=60, max_retries=8)
 def send_newsletter_batch(issue_id: int, write: bool = False):
     """One batch of an issue's send; queues the next batch while rows are left."""
     from .services.newsletter_send import issue_send_batch

@@ -6,6 +6,7 @@ newsletter tracks nothing)."""
 from dataclasses import dataclass
 from datetime import timedelta
 
+import nh3
 from django.conf import settings
 from django.utils import timezone
 from django.utils.html import escape
@@ -13,8 +14,21 @@ from django.utils.html import escape
 from offers.models import Offer
 from offers.top_offers import top_offers
 
-from ..markdown import render_markdown
+from ..markdown import ATTRIBUTES, TAGS, URL_SCHEMES, render_markdown
 from ..models import NewsletterIssue
+
+
+def _without_images(html: str) -> str:
+    # A mail client loads an <img> when the email is opened: an image on another host is
+    # a tracking pixel for that host (the reader's address, when, which client).
+    return nh3.clean(
+        html,
+        tags=TAGS - {"img"},
+        attributes={tag: names for tag, names in ATTRIBUTES.items() if tag != "img"},
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
 
 
 @dataclass(frozen=True)
@@ -26,11 +40,13 @@ class IssueOffer:
 
 
 def issue_top_offers(limit: int | None = None) -> list[IssueOffer]:
+    """The week's best sellers a reader can still use: an offer ended, disabled or of a
+    closed store since its sales is left out and the next live one takes its place."""
+    limit = limit or settings.NEWSLETTER_TOP_OFFERS
     end = timezone.localdate()
-    rows = top_offers(
-        start=end - timedelta(days=6), end=end, limit=limit or settings.NEWSLETTER_TOP_OFFERS
-    )
-    offers = Offer.objects.select_related("merchant").in_bulk([row.pk for row in rows])
+    rows = top_offers(start=end - timedelta(days=6), end=end, limit=max(limit * 10, 50))
+    offers = Offer.objects.live().select_related("merchant").in_bulk([row.pk for row in rows])
+    rows = [row for row in rows if row.pk in offers][:limit]
     return [
         IssueOffer(
             store=offer.merchant.name,
@@ -46,7 +62,7 @@ def issue_top_offers(limit: int | None = None) -> list[IssueOffer]:
 def issue_render(issue: NewsletterIssue) -> tuple[str, str]:
     """(text, html) of the issue, without the per-recipient unsubscribe footer."""
     text = issue.body.strip()
-    html = render_markdown(issue.body)
+    html = _without_images(render_markdown(issue.body))
     offers = issue_top_offers() if issue.include_top_offers else []
     if offers:
         text += "\n\nTop offers this week\n\n" + "\n".join(

@@ -7,13 +7,17 @@ later mails the same issue.
 Run (the Celery task per batch, or `manage.py send_newsletter` inline): one
 NewsletterDelivery row per confirmed, non-suppressed subscription, written with ON
 CONFLICT DO NOTHING (the row is the idempotency key), then batches of
-NEWSLETTER_BATCH_SIZE. Each row is claimed queued → sending by a conditional UPDATE
-before its email leaves; only the run whose UPDATE changed it sends. A `sent` row is
-never mailed again. A worker killed between claiming and marking leaves the row
-`sending`: we chose at most once (a second copy of a newsletter is spam; a lost one is
-visible), and staff re-queue rows stuck longer than STUCK_AFTER from the admin, knowing
-those may have left. When no queued row is left the issue is `sent`, `recipients` the
-sent rows.
+NEWSLETTER_BATCH_SIZE over one SMTP connection. For each row, everything that can take
+time or fail is done first (the still-wanted check, the message, the connection made
+sure of); only then is the row claimed queued → sending by a conditional UPDATE, right
+before the message is handed to SMTP; only the run whose UPDATE changed it sends. So a
+worker killed anywhere between two emails (or a connection that cannot be opened)
+leaves every unsent row `queued`, and the rerun mails each of them once. A `sent` row is
+never mailed again. Only a kill inside the SMTP conversation itself leaves a row
+`sending`, its email perhaps gone: there we chose at most once (a second copy of a
+newsletter is spam; a lost one is visible), and staff re-queue rows stuck longer than
+STUCK_AFTER from the admin, knowing those may have left. When no queued row is left the
+issue is `sent`, `recipients` the sent rows.
 
 No tracking: no pixel, no rewritten links; every email carries List-Unsubscribe and
 List-Unsubscribe-Post (RFC 8058) and the unsubscribe link in its body.
@@ -23,7 +27,7 @@ import smtplib
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import transaction
 from django.db.models import Exists, F, OuterRef
 from django.db.models.functions import Lower
@@ -179,28 +183,39 @@ def _claim(delivery_id: int) -> bool:
 def _still_wanted(delivery: NewsletterDelivery) -> bool:
     return (
         Subscription.objects.filter(
-            pk=delivery.subscription_id, status=Subscription.Status.CONFIRMED
+            pk=delivery.subscription_id,
+            status=Subscription.Status.CONFIRMED,
+            newsletter__is_active=True,
         )
         .exclude(_suppressed())
         .exists()
     )
 
 
-def _deliver(issue: NewsletterIssue, delivery: NewsletterDelivery) -> None:
-    mine = NewsletterDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING)
+def _deliver(issue: NewsletterIssue, delivery: NewsletterDelivery, connection) -> None:
+    queued = NewsletterDelivery.objects.filter(pk=delivery.pk, status=Status.QUEUED)
     if not _still_wanted(delivery):
-        mine.update(status=Status.SKIPPED, sent_at=None)
+        queued.update(status=Status.SKIPPED)
         return
+    message = _message(
+        subject=issue.subject,
+        text=issue.rendered_text,
+        html=issue.rendered_html,
+        to=delivery.email,
+        unsubscribe=unsubscribe_url(delivery.subscription),
+    )
+    message.connection = connection
+    # Reconnects after a failure (close() dropped it); a server we cannot reach raises
+    # here, before any claim, so the row stays queued for the rerun.
+    connection.open()
+    if not _claim(delivery.pk):
+        return  # another run has it
+    mine = NewsletterDelivery.objects.filter(pk=delivery.pk, status=Status.SENDING)
     try:
-        _message(
-            subject=issue.subject,
-            text=issue.rendered_text,
-            html=issue.rendered_html,
-            to=delivery.email,
-            unsubscribe=unsubscribe_url(delivery.subscription),
-        ).send()
+        message.send()
     except TRANSIENT as exc:
         mine.update(status=Status.FAILED, last_error=f"{type(exc).__name__}: {exc}"[:500])
+        connection.close()
         return
     mine.update(status=Status.SENT, sent_at=timezone.now())
 
@@ -237,9 +252,12 @@ def issue_send_batch(issue_id: int, *, write: bool = False) -> int:
     batch = list(
         queued.select_related("subscription").order_by("pk")[: settings.NEWSLETTER_BATCH_SIZE]
     )
-    for delivery in batch:
-        if _claim(delivery.pk):
-            _deliver(issue, delivery)
+    connection = get_connection()
+    try:
+        for delivery in batch:
+            _deliver(issue, delivery, connection)
+    finally:
+        connection.close()
     left = queued.count()
     if not left:
         _finish(issue_id)
@@ -257,17 +275,20 @@ def issue_send(issue_id: int) -> int:
 
 def deliveries_requeue_stuck(*, issue: NewsletterIssue, actor=None, request=None) -> int:
     """Rows left `sending` longer than STUCK_AFTER back to queued (their email may have
-    left: staff decide), and the job started again."""
+    left: staff decide), and the job started again; also when only queued rows are left
+    (a job that died on an unreachable mail server: this is staff's way to resume it).
+    The number of rows the job now has to send."""
     if actor is not None and not actor.has_perm("cms.send_newsletterissue"):
         raise NoSendPermission(detail="You may not send newsletter issues.")
-    moved = NewsletterDelivery.objects.filter(
+    NewsletterDelivery.objects.filter(
         issue=issue, status=Status.SENDING, sent_at__lt=timezone.now() - STUCK_AFTER
     ).update(status=Status.QUEUED, sent_at=None)
-    if moved:
+    queued = NewsletterDelivery.objects.filter(issue=issue, status=Status.QUEUED).count()
+    if queued:
         NewsletterIssue.objects.filter(pk=issue.pk, status=IssueStatus.SENT).update(
             status=IssueStatus.SENDING
         )
         from ..tasks import send_newsletter_batch
 
         transaction.on_commit(lambda: send_newsletter_batch.delay(issue.pk))
-    return moved
+    return queued

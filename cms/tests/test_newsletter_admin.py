@@ -221,3 +221,27 @@ def test_an_editor_requeues_only_rows_stuck_over_fifteen_minutes(
     issue.refresh_from_db()
     assert (issue.status, issue.recipients) == ("sent", 2)
     assert rows[0].pk < rows[1].pk
+
+
+def test_requeue_resumes_a_job_that_died_with_rows_still_queued(
+    client, issue, mailoutbox, django_capture_on_commit_callbacks
+):
+    # The mail server was down: the batch stopped before claiming anything.
+    staff_in(client, "Content editor")
+    NewsletterIssue.objects.filter(pk=issue.pk).update(
+        status="sending", rendered_text="Hi\n", rendered_html="<p>Hi</p>"
+    )
+    for n in range(2):
+        NewsletterDelivery.objects.create(
+            issue=issue,
+            subscription=Subscription.objects.get(email=f"r{n}@example.com"),
+            email=f"r{n}@example.com",
+        )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        response = _act(client, "requeue_stuck", issue)
+
+    assert _messages(response) == ["1 re-queued."]
+    assert sorted(m.to[0] for m in mailoutbox) == ["r0@example.com", "r1@example.com"]
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients) == ("sent", 2)

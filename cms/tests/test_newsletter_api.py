@@ -7,7 +7,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from accounts.tests.factories import UserFactory
-from cms.models import Subscription
+from cms.models import Subscription, Suppression
 
 from .factories_newsletter import NewsletterListFactory, SubscriptionFactory
 
@@ -113,3 +113,22 @@ def test_the_per_ip_limit_is_shared_with_the_form(weekly, client):
     assert response.status_code == 429
     assert response.json()["code"] == "too_many_attempts"
     assert Subscription.objects.count() == 10
+
+
+def test_suppressed_and_mail_limited_addresses_get_the_same_bytes_too(
+    weekly, mailoutbox, django_capture_on_commit_callbacks
+):
+    Suppression.objects.create(email="bounced@example.com", reason="bounced")
+    api = APIClient(enforce_csrf_checks=True)
+    body = {"list": "weekly-deals"}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        answers = [
+            _post(api, {**body, "email": email}, REMOTE_ADDR=f"10.0.1.{n}")
+            for n, email in enumerate(["new@example.com", "bounced@example.com"] + ["p@x.org"] * 4)
+        ]
+
+    assert [a.status_code for a in answers] == [202] * 6
+    assert len({a.content for a in answers}) == 1
+    # The fourth request for p@x.org is past the address's three mails a day: silent.
+    assert sorted(m.to[0] for m in mailoutbox) == ["new@example.com"] + ["p@x.org"] * 3

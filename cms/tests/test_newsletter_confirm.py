@@ -196,3 +196,44 @@ def test_a_bad_unsubscribe_token_is_a_400_and_changes_nothing(client, token):
     assert "This unsubscribe link is not valid." in response.content.decode()
     row.refresh_from_db()
     assert row.status == Status.CONFIRMED
+
+
+def test_a_link_to_a_list_deactivated_since_cannot_confirm(client, pending):
+    url = _confirm_url(pending)
+    type(pending.newsletter).objects.filter(pk=pending.newsletter_id).update(is_active=False)
+
+    shown = client.get(url)
+    posted = client.post(url)
+
+    assert (shown.status_code, posted.status_code) == (400, 400)
+    assert "This confirmation link is no longer valid." in posted.content.decode()
+    pending.refresh_from_db()
+    assert (pending.status, pending.confirmed_at) == (Status.PENDING, None)
+    assert ConsentRecord.objects.count() == 0
+
+
+def test_the_consent_record_takes_the_ip_our_proxy_saw_not_a_forged_one(client, pending, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+
+    client.post(
+        _confirm_url(pending),
+        REMOTE_ADDR="10.0.0.2",
+        HTTP_X_FORWARDED_FOR="6.6.6.6, 203.0.113.9",
+    )
+
+    assert ConsentRecord.objects.get().ip == "203.0.113.9"
+
+
+def test_the_one_click_post_answers_200_with_no_redirect_and_no_cookie(client):
+    row = SubscriptionFactory()
+    url = reverse("cms:newsletter-unsubscribe", args=[unsubscribe_token(row)])
+
+    response = Client(enforce_csrf_checks=True).post(
+        url, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+
+    assert response.status_code == 200
+    assert "Location" not in response.headers
+    row.refresh_from_db()
+    assert row.status == Status.UNSUBSCRIBED
+    assert ConsentRecord.objects.get().source == "one_click"

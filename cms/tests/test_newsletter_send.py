@@ -14,7 +14,12 @@ from django.utils import timezone
 
 from cms.models import NewsletterDelivery, NewsletterIssue, Subscription, Suppression
 from cms.services.newsletter_render import issue_render
-from cms.services.newsletter_send import deliveries_requeue_stuck, deliveries_write, issue_send
+from cms.services.newsletter_send import (
+    deliveries_requeue_stuck,
+    deliveries_write,
+    issue_send,
+    issue_send_batch,
+)
 from offers.models import OfferDailyStats
 from offers.tests.factories import OfferFactory
 
@@ -50,6 +55,29 @@ class DyingBackend(EmailBackend):
         return count
 
 
+class DyingBetweenBackend(EmailBackend):
+    """Dies when asked to connect for the next email once `die_after` have left: the
+    worker killed between two emails (or while building the next), before any claim."""
+
+    die_after = None
+    sent = 0
+
+    def open(self):
+        if DyingBetweenBackend.sent == DyingBetweenBackend.die_after:
+            raise Killed
+        return super().open()
+
+    def send_messages(self, messages):
+        count = super().send_messages(messages)
+        DyingBetweenBackend.sent += count
+        return count
+
+
+class UnreachableBackend(EmailBackend):
+    def open(self):
+        raise ConnectionRefusedError("mail server down")
+
+
 @pytest.fixture
 def weekly():
     return NewsletterListFactory(slug="weekly-deals", name="Weekly deals")
@@ -61,7 +89,9 @@ def _readers(newsletter, count):
     ]
 
 
-def test_a_send_killed_mid_way_and_rerun_mails_each_recipient_once(weekly, settings, mailoutbox):
+def test_a_send_killed_inside_the_smtp_conversation_mails_each_recipient_at_most_once(
+    weekly, settings, mailoutbox
+):
     settings.NEWSLETTER_BATCH_SIZE = 3
     settings.EMAIL_BACKEND = f"{__name__}.DyingBackend"
     readers = _readers(weekly, 8)
@@ -99,6 +129,74 @@ def test_a_send_killed_mid_way_and_rerun_mails_each_recipient_once(weekly, setti
     # A third run finds nothing to send.
     issue_send(issue.pk)
     assert len(mail.outbox) == 8
+
+
+def test_a_send_killed_between_two_emails_and_rerun_mails_every_recipient_exactly_once(
+    weekly, settings, mailoutbox
+):
+    settings.NEWSLETTER_BATCH_SIZE = 3
+    settings.EMAIL_BACKEND = f"{__name__}.DyingBetweenBackend"
+    readers = _readers(weekly, 8)
+    issue = sending_issue(weekly)
+    DyingBetweenBackend.sent, DyingBetweenBackend.die_after = 0, 4
+
+    with pytest.raises(Killed):
+        issue_send(issue.pk)
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers[:4]]
+    assert (
+        list(issue.deliveries.order_by("pk").values_list("status", flat=True))
+        == [Status.SENT] * 4 + [Status.QUEUED] * 4
+    )  # nobody claimed and left unmailed
+
+    DyingBetweenBackend.die_after = None  # the rerun lives
+    recipients = issue_send(issue.pk)
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers]  # each exactly once
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients, recipients) == (NewsletterIssue.Status.SENT, 8, 8)
+    assert list(issue.deliveries.values_list("status", "attempts").distinct()) == [(Status.SENT, 1)]
+
+
+def test_a_mail_server_that_cannot_be_reached_leaves_the_rows_queued_for_the_rerun(
+    weekly, settings, mailoutbox
+):
+    readers = _readers(weekly, 3)
+    issue = sending_issue(weekly)
+    settings.EMAIL_BACKEND = f"{__name__}.UnreachableBackend"
+
+    with pytest.raises(ConnectionRefusedError):
+        issue_send(issue.pk)
+
+    assert mail.outbox == []
+    assert set(issue.deliveries.values_list("status", "attempts")) == {(Status.QUEUED, 0)}
+    issue.refresh_from_db()
+    assert issue.status == NewsletterIssue.Status.SENDING
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert issue_send(issue.pk) == 3
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(r.email for r in readers)
+
+
+def test_a_list_deactivated_mid_send_skips_the_rows_not_yet_sent(weekly, settings, mailoutbox):
+    settings.NEWSLETTER_BATCH_SIZE = 2
+    readers = _readers(weekly, 4)
+    issue = sending_issue(weekly)
+    left = issue_send_batch(issue.pk, write=True)
+    assert left == 2
+    type(weekly).objects.filter(pk=weekly.pk).update(is_active=False)
+
+    assert issue_send_batch(issue.pk) == 0
+
+    assert [m.to[0] for m in mail.outbox] == [r.email for r in readers[:2]]
+    assert list(issue.deliveries.order_by("pk").values_list("status", flat=True)) == [
+        Status.SENT,
+        Status.SENT,
+        Status.SKIPPED,
+        Status.SKIPPED,
+    ]
+    issue.refresh_from_db()
+    assert (issue.status, issue.recipients) == (NewsletterIssue.Status.SENT, 2)
 
 
 def test_only_confirmed_non_suppressed_subscribers_get_rows_and_late_changes_are_skipped(
@@ -172,6 +270,36 @@ def test_the_top_offers_of_the_week_are_appended_with_absolute_offer_links(weekl
     assert offers[1].merchant.name in html
     assert offers[1].cashback_label in text
     assert "/out/" not in text + html
+
+
+def test_the_top_offers_are_live_ones_an_expired_best_seller_gives_its_place(weekly, settings):
+    settings.NEWSLETTER_TOP_OFFERS = 2
+    today = timezone.localdate()
+    ended = OfferFactory(title="Ended deal", ends_at=timezone.now() - timedelta(hours=1))
+    disabled = OfferFactory(title="Disabled deal", status="inactive")
+    live = [OfferFactory(title=f"Live {n}") for n in range(3)]
+    for sales, offer in zip([90, 80, 5, 4, 3], [ended, disabled, *live], strict=True):
+        OfferDailyStats.objects.create(offer=offer, day=today, clicks=10, sales=sales)
+
+    text, _html = issue_render(IssueFactory(newsletter=weekly, include_top_offers=True))
+
+    assert "Ended deal" not in text and "Disabled deal" not in text
+    assert text.index("Live 0") < text.index("Live 1")
+    assert "Live 2" not in text
+
+
+def test_the_issue_html_loads_nothing_when_opened_and_is_sanitised(weekly):
+    issue = IssueFactory(
+        newsletter=weekly,
+        body='Hi ![pixel](https://tracker.example/p.gif) <img src="https://t.example/o.gif">'
+        " <script>alert(1)</script>[deals](https://savebucks.example/)",
+    )
+
+    _text, html = issue_render(issue)
+
+    assert html == (
+        '<p>Hi   <a href="https://savebucks.example/" rel="noopener noreferrer">deals</a></p>'
+    )
 
 
 def test_the_command_refuses_an_unknown_id_and_a_draft_and_sends_a_started_issue(

@@ -134,6 +134,7 @@ def test_check_deploy_is_clean_with_production_env():
         DJANGO_DEBUG="false",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
         DJANGO_ALLOWED_HOSTS="example.com",
+        SITE_URL="https://example.com",  # RFC 8058 unsubscribe links (cms.E001)
     )
 
     assert result.returncode == 0, result.stderr

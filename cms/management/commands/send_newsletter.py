@@ -6,7 +6,7 @@ on where it stopped; one already `sent` only finishes rows re-queued since."""
 
 from django.core.management.base import BaseCommand, CommandError
 
-from cms.services.newsletter_send import issue_send
+from cms.services.newsletter_send import TRANSIENT, issue_send
 from config.errors import Refusal
 
 
@@ -21,4 +21,9 @@ class Command(BaseCommand):
             recipients = issue_send(issue_id)
         except Refusal as refusal:
             raise CommandError(refusal.detail) from refusal
+        except TRANSIENT as exc:
+            # Raised before any claim: the unsent rows are still queued.
+            raise CommandError(
+                f"Cannot reach the mail server ({exc}); run this again to carry on."
+            ) from exc
         self.stdout.write(f"Issue {issue_id} sent: {recipients} recipient(s).")
