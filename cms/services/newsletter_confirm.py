@@ -25,7 +25,7 @@ def confirm_read(token: str) -> Subscription:
     subscription = Subscription.objects.select_related("newsletter").filter(pk=pk).first()
     if subscription is None or subscription.token_nonce != nonce:
         raise _outdated()
-    if subscription.status == Status.UNSUBSCRIBED:
+    if subscription.status == Status.UNSUBSCRIBED or not subscription.newsletter.is_active:
         raise _outdated()
     return subscription
 
@@ -40,7 +40,8 @@ def confirm(token: str, *, ip=None, user_agent="") -> Subscription:
         raise _outdated()
     if subscription.status == Status.CONFIRMED:
         return subscription  # twice is harmless: the same success
-    if subscription.status != Status.PENDING:
+    # A retired list takes nobody new: its confirmation links die with it.
+    if subscription.status != Status.PENDING or not subscription.newsletter.is_active:
         raise _outdated()
     subscription.status = Status.CONFIRMED
     subscription.confirmed_at = timezone.now()
