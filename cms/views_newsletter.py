@@ -119,7 +119,9 @@ def unsubscribe_view(request, token):
         request,
         "cms/newsletter/unsubscribe.html",
         {
-            "done": request.method == "POST",
+            # A second visit to the link says it is done rather than asking again.
+            "done": request.method == "POST"
+            or subscription.status == subscription.Status.UNSUBSCRIBED,
             "newsletter": subscription.newsletter,
             "token": token,
         },

@@ -142,7 +142,11 @@ class NewsletterIssueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     list_select_related = ("newsletter",)
     actions = ["send_test", "send", "requeue_stuck"]
     inlines = [DeliveryInline]
+    # What went out is rendered by the send, never typed: an edit of rendered_html while
+    # sending would mail the rest of the list raw, untested HTML.
     SENT_FIELDS = (
+        "rendered_text",
+        "rendered_html",
         "status",
         "created_by",
         "test_sent_at",

@@ -39,7 +39,8 @@ class RevisionAdmin(admin.ModelAdmin):
     (and keeps the text it replaces as a revision, so the restore can be undone)."""
 
     list_display = ("title", "content_type", "object_id", "created_at", "created_by")
-    list_filter = ("content_type",)
+    # Only the kinds that have revisions (pages, posts), not every model of the project.
+    list_filter = (("content_type", admin.RelatedOnlyFieldListFilter),)
     list_select_related = ("content_type", "created_by")
     search_fields = ("title",)
     fields = ("content_type", "object_id", "title", "body", "created_at", "created_by")

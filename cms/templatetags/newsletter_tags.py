@@ -8,10 +8,14 @@ register = template.Library()
 
 
 @register.inclusion_tag("cms/newsletter/_form.html", takes_context=True)
-def newsletter_form(context, source="footer"):
+def newsletter_form(context, source="footer", dom_id="", refill=False):
     """The subscribe form; its lists come from the per-process cache (no query: the footer
-    renders on every page)."""
+    renders on every page). `dom_id` keeps ids unique when a page shows a second form with
+    the same source; `refill` puts back what a refused POST typed."""
     return {
+        "dom_id": dom_id or source,
+        "email": context.get("email", "") if refill else "",
+        "selected": context.get("selected", "") if refill else "",
         "request": context.get("request"),
         "csrf_token": context.get("csrf_token"),
         "lists": public_lists(),
