@@ -1,16 +1,24 @@
 """Fixes from a browser walk-through of the CMS on the demo: what a shopper or an editor
 tripped on, each pinned by the page or admin request that showed it."""
 
+from datetime import timedelta
+
 import pytest
 from django.contrib.auth.models import Group
 from django.urls import reverse
+from django.utils import timezone
 
 from accounts.tests.factories import StaffFactory
 from cms.models import NewsletterIssue, Subscription
 from cms.services.newsletter_tokens import unsubscribe_token
 from cms.services.revisions import content_save
 
-from .factories_newsletter import NewsletterListFactory, SubscriptionFactory, sending_issue
+from .factories_newsletter import (
+    IssueFactory,
+    NewsletterListFactory,
+    SubscriptionFactory,
+    sending_issue,
+)
 from .factories_pages import PageFactory, PostFactory
 
 pytestmark = pytest.mark.django_db
@@ -112,3 +120,41 @@ def test_the_revisions_filter_offers_only_pages_and_posts(client):
         "Content | page",
         "Content | post",
     ]
+
+
+def _send_page(client, issue):
+    return client.post(
+        reverse("admin:cms_newsletterissue_changelist"),
+        {"action": "send", "_selected_action": [issue.pk]},
+    ).content.decode()
+
+
+def test_the_send_page_says_why_an_issue_would_be_refused_and_offers_no_yes(client):
+    weekly = NewsletterListFactory(slug="weekly-deals")
+    untested = IssueFactory(newsletter=weekly, subject="Untested")
+    edited = IssueFactory(newsletter=weekly, subject="Edited")
+    IssueFactory(newsletter=weekly, subject="Other")
+    NewsletterIssue.objects.filter(pk=edited.pk).update(
+        test_sent_at=timezone.now() - timedelta(hours=1)
+    )
+    staff_in(client, "Content editor")
+
+    untested_page = _send_page(client, untested)
+    edited_page = _send_page(client, edited)
+
+    assert "not sent, no test sent yet: use “Send a test to me” first" in untested_page
+    assert "not sent, edited since its last test" in edited_page
+    assert 'data-test="confirm-send"' not in untested_page
+    assert 'data-test="confirm-send"' not in edited_page
+    assert NewsletterIssue.objects.filter(status="draft").count() == 3
+
+
+def test_the_send_page_offers_yes_for_an_issue_tested_since_its_last_edit(client):
+    issue = IssueFactory(newsletter=NewsletterListFactory(slug="weekly-deals"))
+    NewsletterIssue.objects.filter(pk=issue.pk).update(test_sent_at=timezone.now())
+    staff_in(client, "Content editor")
+
+    page = _send_page(client, issue)
+
+    assert 'data-test="confirm-send"' in page
+    assert 'data-test="send-not-ready"' not in page
