@@ -20,6 +20,7 @@ from .factories_newsletter import (
     sending_issue,
 )
 from .factories_pages import PageFactory, PostFactory
+from .seo_xml import sitemap_locs
 
 pytestmark = pytest.mark.django_db
 
@@ -158,3 +159,17 @@ def test_the_send_page_offers_yes_for_an_issue_tested_since_its_last_edit(client
 
     assert 'data-test="confirm-send"' in page
     assert 'data-test="send-not-ready"' not in page
+
+
+def test_the_sitemap_lists_the_faq_at_its_own_address_not_the_redirect(client, settings):
+    settings.SITE_URL = "https://savebucks.example"
+    PageFactory(slug="about", title="About")
+    PageFactory(slug="faq", title="Frequently asked questions")
+
+    locs = sitemap_locs(client.get("/sitemap-pages.xml"))
+
+    assert sorted(locs) == [
+        "https://savebucks.example/faq/",
+        "https://savebucks.example/p/about/",
+    ]
+    assert client.get("/faq/").status_code == 200
