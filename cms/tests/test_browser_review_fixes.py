@@ -173,3 +173,15 @@ def test_the_sitemap_lists_the_faq_at_its_own_address_not_the_redirect(client, s
         "https://savebucks.example/p/about/",
     ]
     assert client.get("/faq/").status_code == 200
+
+
+def test_an_unknown_path_gets_the_sites_page_with_a_way_on(client):
+    response = client.get("/no-such-page/")
+
+    html = response.content.decode()
+    assert response.status_code == 404
+    assert 'data-test="not-found"' in html
+    assert '<meta name="robots" content="noindex">' in html
+    assert 'href="/blog/"' in html
+    assert 'href="/faq/"' in html
+    assert 'action="/search/"' in html
