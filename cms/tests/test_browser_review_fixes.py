@@ -185,3 +185,14 @@ def test_an_unknown_path_gets_the_sites_page_with_a_way_on(client):
     assert 'href="/blog/"' in html
     assert 'href="/faq/"' in html
     assert 'action="/search/"' in html
+
+
+def test_the_page_form_spells_seo_and_url_as_words(client):
+    staff_in(client, "Content editor")
+    page = PageFactory(slug="about")
+
+    html = client.get(reverse("admin:cms_page_change", args=[page.pk])).content.decode()
+
+    assert '<label for="id_seo_title">SEO title:</label>' in html
+    assert '<label for="id_seo_description">SEO description:</label>' in html
+    assert '<label for="id_canonical_url">Canonical URL:</label>' in html
