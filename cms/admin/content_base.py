@@ -17,6 +17,14 @@ from ..services.revisions import content_save
 
 
 class PublishingForm(forms.ModelForm):
+    class Meta:
+        # The field names read like code ("Seo title", "Canonical url") on the form.
+        labels = {
+            "seo_title": "SEO title",
+            "seo_description": "SEO description",
+            "canonical_url": "Canonical URL",
+        }
+
     def clean(self):
         cleaned = super().clean()
         if "status" in cleaned:

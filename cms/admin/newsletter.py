@@ -191,6 +191,7 @@ class NewsletterIssueAdmin(AuditedAdminMixin, admin.ModelAdmin):
                 issue.confirmed_count = issue.newsletter.subscriptions.filter(
                     status=Subscription.Status.CONFIRMED
                 ).count()
+                issue.not_ready = _not_ready(issue)
             return TemplateResponse(
                 request,
                 "admin/cms/newsletterissue/send_confirm.html",
@@ -199,6 +200,7 @@ class NewsletterIssueAdmin(AuditedAdminMixin, admin.ModelAdmin):
                     "opts": self.model._meta,
                     "title": "Send newsletter issues?",
                     "issues": issues,
+                    "any_ready": any(not issue.not_ready for issue in issues),
                     "action_checkbox_name": admin.helpers.ACTION_CHECKBOX_NAME,
                 },
             )
@@ -210,6 +212,18 @@ class NewsletterIssueAdmin(AuditedAdminMixin, admin.ModelAdmin):
     )
     def requeue_stuck(self, request, queryset):
         staff_each(self, request, queryset, _requeue, "issue", "re-queued")
+
+
+def _not_ready(issue: NewsletterIssue) -> str:
+    """Why Send would refuse this issue (the rule issue_send_start applies), told on the
+    confirmation page instead of after "Yes, send"."""
+    if issue.status != NewsletterIssue.Status.DRAFT:
+        return "already being sent or sent"
+    if issue.test_sent_at is None:
+        return "no test sent yet: use “Send a test to me” first"
+    if issue.test_sent_at < issue.updated_at:
+        return "edited since its last test: send a test to yourself again"
+    return ""
 
 
 def _requeue(*, issue, actor, request):
