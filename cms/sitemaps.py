@@ -12,12 +12,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
-from django.urls import reverse
 
 from offers.models import Category, Merchant, Offer
 
 from .models import Page, Post
-from .views_pages import FAQ_INTRO_SLUG
 
 
 def site_scheme_and_host() -> tuple[str, str]:
@@ -78,13 +76,6 @@ class PageSitemap(SiteUrlSitemap):
 
     def queryset(self):
         return Page.objects.filter(status=Page.Status.PUBLISHED)
-
-    def location(self, item):
-        # The FAQ's intro is shown at /faq/ and /p/faq/ redirects there: a sitemap lists
-        # the page itself, never a redirect.
-        if item.slug == FAQ_INTRO_SLUG:
-            return reverse("cms:faq")
-        return item.get_absolute_url()
 
 
 class PostSitemap(SiteUrlSitemap):

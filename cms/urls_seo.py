@@ -1,4 +1,4 @@
-"""URLs: sitemaps and robots.txt (cms.views_seo)."""
+"""URLs: sitemaps, robots.txt and the favicon (cms.views_seo)."""
 
 from django.urls import path
 
@@ -8,4 +8,5 @@ urlpatterns = [
     path("sitemap.xml", views_seo.sitemap_index, name="sitemap"),
     path("sitemap-<slug:section>.xml", views_seo.sitemap_section, name="sitemap-section"),
     path("robots.txt", views_seo.robots_txt, name="robots"),
+    path("favicon.ico", views_seo.favicon, name="favicon"),
 ]

@@ -3,8 +3,9 @@ slowly: each answer is cached for SEO_CACHE_SECONDS."""
 
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap, x_robots_tag
-from django.http import HttpResponse
+from django.http import HttpResponse, HttpResponsePermanentRedirect
 from django.template.response import TemplateResponse
+from django.templatetags.static import static
 from django.urls import reverse
 from django.views.decorators.cache import cache_page
 from django.views.decorators.http import require_safe
@@ -55,3 +56,10 @@ def robots_lines() -> list[str]:
 @cache_page(SEO_CACHE_SECONDS)
 def robots_txt(request):
     return HttpResponse("\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8")
+
+
+@require_safe
+def favicon(request):
+    # Browsers and bots ask for /favicon.ico whatever the page's <link rel="icon"> says:
+    # answered, it stops being the top line of the 404 log (and a full 404 page each time).
+    return HttpResponsePermanentRedirect(static("img/favicon.ico"))

@@ -107,3 +107,15 @@ def test_a_logged_in_shopper_sees_the_store_page_indexable_too(client):
     html = client.get("/store/acme/").content.decode()
 
     assert 'name="robots"' not in html
+
+
+@pytest.mark.django_db
+def test_favicon_ico_answers_with_the_icon_and_stays_out_of_the_404_log(client):
+    from cms.models import NotFoundEntry
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/static/img/favicon.ico"
+    assert NotFoundEntry.objects.count() == 0
+    assert '<link rel="icon" href="/static/img/favicon.ico"' in client.get("/").content.decode()
