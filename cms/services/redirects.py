@@ -22,7 +22,7 @@ from config.errors import Refusal
 
 from ..models import NotFoundEntry, RedirectRule
 from .not_found import path_hash
-from .redirect_rules import GROUP_REFERENCE, matcher_build, substitute
+from .redirect_rules import GROUP_REFERENCE, matcher_build, regex_too_costly, substitute
 
 
 class RedirectRefused(Refusal):
@@ -61,11 +61,20 @@ def _check_source(rule: RuleInput) -> re.Pattern | None:
         raise RedirectRefused("source_required", "Give the path to redirect.", "source")
     if rule.match == RedirectRule.Match.REGEX:
         try:
-            return re.compile(rule.source)
+            pattern = re.compile(rule.source)
         except re.error as exc:
             raise RedirectRefused(
                 "regex_invalid", f"This regular expression does not compile: {exc}.", "source"
             ) from exc
+        risk = regex_too_costly(rule.source)
+        if risk:
+            raise RedirectRefused(
+                "regex_too_costly",
+                f"This regular expression could take forever on some paths: {risk}. "
+                "Every 404 of the site tries it; write it without nested repeats.",
+                "source",
+            )
+        return pattern
     if not rule.source.startswith("/") or _CONTROL.search(rule.source):
         raise RedirectRefused(
             "source_not_path",
