@@ -3,6 +3,7 @@ patterns that can backtrack exponentially are refused when saved and skipped if 
 reach the table another way, and no regex runs on an overlong path."""
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from cms.models import RedirectRule
@@ -87,3 +88,72 @@ def test_no_regex_is_tried_on_a_path_longer_than_the_cap(client):
 
     assert client.get(longest).status_code == 301
     assert client.get(longest + "a").status_code == 404
+
+
+# --- Absolute targets: our host, or one ops listed in CMS_REDIRECT_ALLOWED_HOSTS ---------
+
+
+def _target_refusal(target: str) -> str | None:
+    try:
+        redirect_validate(RuleInput("exact", "/promo/", target, 302))
+    except RedirectRefused as refused:
+        return refused.code
+    return None
+
+
+@pytest.mark.parametrize(
+    ("target", "code"),
+    [
+        ("https://evil.example/login", "target_host_not_allowed"),
+        ("https://partner.example.evil.example/", "target_host_not_allowed"),
+        ("https://partner.example@evil.example/", "target_host_not_allowed"),
+        ("https://evil.example@partner.example/", "target_host_not_allowed"),
+        ("https://partner.example/deal?ref=sb", None),
+        ("https://shop.partner.example/", "target_host_not_allowed"),
+        ("https://shop.trusted.example/x/", None),
+        ("https://trusted.example/", None),
+        ("http://127.0.0.1:8000/stores/", None),  # SITE_URL's own host
+    ],
+)
+def test_an_absolute_target_must_be_on_our_host_or_an_allowed_one(settings, target, code):
+    settings.CMS_REDIRECT_ALLOWED_HOSTS = ["partner.example", ".trusted.example"]
+
+    assert _target_refusal(target) == code
+
+
+def test_by_default_no_outside_host_is_allowed(settings):
+    settings.CMS_REDIRECT_ALLOWED_HOSTS = []
+
+    assert _target_refusal("https://partner.example/") == "target_host_not_allowed"
+
+
+def test_an_editor_cannot_point_a_rule_at_an_outside_host_by_form_or_csv(client, settings):
+    settings.CMS_REDIRECT_ALLOWED_HOSTS = []
+    client.force_login(staff_in("Content editor"))
+    fields = {
+        "match": "exact",
+        "source": "/login-help/",
+        "target": "https://savebucks-login.evil.example/",
+        "status_code": 302,
+        "keep_query_string": "on",
+        "is_active": "on",
+        "priority": 100,
+        "note": "",
+    }
+
+    form = client.post(ADD, fields)
+    upload = SimpleUploadedFile(
+        "rules.csv",
+        b"source,target,status\n/login-help/,https://savebucks-login.evil.example/,302\n",
+        content_type="text/csv",
+    )
+    imported = client.post(reverse("admin:cms_redirectrule_import"), {"file": upload})
+
+    assert form.status_code == 200
+    assert "savebucks-login.evil.example is not one of the hosts" in form.content.decode()
+    assert imported.status_code == 200
+    assert "Line 2: savebucks-login.evil.example is not one of the hosts" in (
+        imported.content.decode()
+    )
+    assert RedirectRule.objects.count() == 0
+    assert client.get("/login-help/").status_code == 404
