@@ -127,7 +127,7 @@ def _children(op, value) -> list:
 def _risks(nodes, inside_wide: bool, found: dict) -> None:
     for op, value in nodes:
         if op in _REPEATS:
-            low, high, body = value
+            _low, high, body = value
             if high > 1 and inside_wide:
                 found["nested"] = True
             wide = high >= _WIDE_REPEAT

@@ -25,7 +25,7 @@ def _media(settings, tmp_path):
 
 
 def _png(width: int, height: int) -> SimpleUploadedFile:
-    # Noise does not compress: 1100 × 700 RGB is about 2.3 MB as a PNG.
+    # Noise does not compress: 1100 x 700 RGB is about 2.3 MB as a PNG.
     image = Image.frombytes("RGB", (width, height), os.urandom(width * height * 3))
     buffer = io.BytesIO()
     image.save(buffer, "PNG")
