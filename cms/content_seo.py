@@ -1,5 +1,7 @@
 """What pages, posts and the FAQ tell search engines: SeoMeta and their JSON-LD."""
 
+from html import unescape
+
 from django.conf import settings
 from django.utils.html import strip_tags
 from django.utils.text import Truncator
@@ -12,7 +14,9 @@ DESCRIPTION_CHARS = 160
 
 
 def _plain(markdown_text: str) -> str:
-    return " ".join(strip_tags(render_markdown(markdown_text)).split())
+    # Text, not HTML: "Fish & chips", which the template and json_ld escape once each
+    # (left as "&amp;" it reached search results as "Fish &amp;amp; chips").
+    return " ".join(unescape(strip_tags(render_markdown(markdown_text))).split())
 
 
 def _description(row) -> str:

@@ -4,7 +4,16 @@ Markdown passes raw HTML through by design, so whatever it returns is sanitised 
 (ammonia) with an allow-list: no script or style, no event handler attributes, no
 `javascript:`/`data:` URLs, and every link gets rel="noopener noreferrer". The result is
 the only thing templates mark safe (`render_markdown(...)` in views, `|markdown` filter).
+
+Ids and classes are attacker tools even without script: an `id` equal to one of the
+site's own (a coupon code's `code-12` that site.js reads with getElementById, a form
+field's) or to a global JS name clobbers it, so every id gets the ID_PREFIX (in-page
+links `#x` follow it); a class from the site's CSS framework (`position-fixed`,
+`modal`…) can lay a fake panel over the page, so only fenced code's `language-…`
+class survives.
 """
+
+import re
 
 import markdown as markdown_lib
 import nh3
@@ -25,7 +34,18 @@ ATTRIBUTES = {
     "*": {"id"},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
+ID_PREFIX = "md-"
+_LANGUAGE_CLASS = re.compile(r"language-[\w+#.-]{1,40}")
 EXTENSIONS = ["extra", "sane_lists"]
+
+
+def _attribute_filter(tag: str, attribute: str, value: str) -> str | None:
+    if attribute == "href" and value.startswith("#") and not value.startswith("#" + ID_PREFIX):
+        return "#" + ID_PREFIX + value[1:]  # the ids it points at are prefixed too
+    if attribute == "class":
+        languages = [name for name in value.split() if _LANGUAGE_CLASS.fullmatch(name)]
+        return " ".join(languages[:1]) or None
+    return value
 
 
 def sanitize_html(html: str) -> str:
@@ -33,9 +53,11 @@ def sanitize_html(html: str) -> str:
         html,
         tags=TAGS,
         attributes=ATTRIBUTES,
+        attribute_filter=_attribute_filter,
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        id_prefix=ID_PREFIX,
     )
 
 

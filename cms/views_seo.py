@@ -1,9 +1,16 @@
 """The sitemap index, its sections and robots.txt. Bots fetch these often and they change
-slowly: each answer is cached for SEO_CACHE_SECONDS."""
+slowly: each answer is cached for SEO_CACHE_SECONDS.
+
+The cache is keyed on the URL, query string included, so every query parameter but a
+section's page number (`?p=2`, as a number) is dropped before the cache sees it: with
+`?x=<random>` a bot would otherwise rebuild a 50,000-URL section on every request and
+fill the shared cache with copies of it."""
+
+from functools import wraps
 
 from django.conf import settings
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap, x_robots_tag
-from django.http import HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpResponse, HttpResponsePermanentRedirect, QueryDict
 from django.template.response import TemplateResponse
 from django.templatetags.static import static
 from django.urls import reverse
@@ -16,7 +23,32 @@ from .sitemaps import SITEMAPS
 SEO_CACHE_SECONDS = 600
 
 
+def _page_query(page: str) -> str:
+    if not page:
+        return ""
+    if page.isascii() and page.isdigit():
+        return "" if int(page) == 1 else f"p={int(page)}"  # ?p=1, ?p=01: the first
+    return "p=0"  # not a number: the sitemap view answers 404, which is not cached
+
+
+def _cache_key_query(*, page: bool):
+    """Keep only what the view reads (a section's page number) for the cache key."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapped(request, *args, **kwargs):
+            query = _page_query(request.GET.get("p", "")) if page else ""
+            request.META["QUERY_STRING"] = query
+            request.GET = QueryDict(query)
+            return view(request, *args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
 @require_safe
+@_cache_key_query(page=False)
 @cache_page(SEO_CACHE_SECONDS)
 @x_robots_tag
 def sitemap_index(request):
@@ -38,6 +70,7 @@ def sitemap_index(request):
 
 
 @require_safe
+@_cache_key_query(page=True)
 @cache_page(SEO_CACHE_SECONDS)
 def sitemap_section(request, section):
     return sitemap(request, {section: SITEMAPS[section]} if section in SITEMAPS else {}, section)
@@ -53,6 +86,7 @@ def robots_lines() -> list[str]:
 
 
 @require_safe
+@_cache_key_query(page=False)
 @cache_page(SEO_CACHE_SECONDS)
 def robots_txt(request):
     return HttpResponse("\n".join(robots_lines()) + "\n", content_type="text/plain; charset=utf-8")

@@ -508,6 +508,11 @@ NEWSLETTER_CONSENT_TEXT = env.str(
 NEWSLETTER_BATCH_SIZE = env.int("NEWSLETTER_BATCH_SIZE", default=200)
 # Offers appended to an issue: the top ones of the last seven days.
 NEWSLETTER_TOP_OFFERS = env.int("NEWSLETTER_TOP_OFFERS", default=5)
+# Hosts an absolute redirect target may lead to besides SITE_URL's own ("partner.example",
+# ".partner.example" with its subdomains). A rule answers from our domain, so a rule to
+# any host would let an editor's slip, or a stolen editor account, turn a savebucks URL
+# into a phishing link; ops list the partners' hosts instead.
+CMS_REDIRECT_ALLOWED_HOSTS = env.list("CMS_REDIRECT_ALLOWED_HOSTS", default=[])
 
 # --- Affiliate network -----------------------------------------------------------------
 

@@ -9,6 +9,12 @@ at most 10% more than none). So nothing here scans the rules:
   the buckets its own prefixes name, plus the few rules with no literal lead.
 Precedence: exact, then the longest prefix, then regex by (priority, id).
 
+Regexes are typed by staff and tried on every 404 a bot can send, so a pattern that can
+backtrack exponentially (`^/(a+)+$`) would be a denial of service for the whole site.
+Python's `re` has no timeout; instead such patterns are refused when saved and skipped
+when compiled (`regex_too_costly`), and a regex is never tried on a path longer than
+REGEX_MAX_PATH, which keeps the remaining polynomial cases (`.*.*.*`) cheap.
+
 The compiled matcher lives in a RowCache (config/row_cache.py): any save or delete of a
 rule bumps a version in the shared cache and every process rebuilds within a second.
 Hits are counted with QuerySet.update(), which sends no signal, so counting never
@@ -17,6 +23,8 @@ invalidates.
 
 import logging
 import re
+import re._constants as sre_constants
+import re._parser as sre_parser
 import threading
 from dataclasses import dataclass, replace
 from urllib.parse import parse_qsl, quote, unquote_to_bytes, urlencode, urlsplit, urlunsplit
@@ -40,6 +48,13 @@ GROUP_REFERENCE = re.compile(r"\$(?:(\d+)|\{(\w+)\}|(\$))")
 _SAFE_IN_TARGET = "/-._~!$&'()*+,;=:@%"
 _REGEX_META = set(".^$*+?{}[]\\|()")
 _ESCAPED_LITERALS = set("-./_~:!@#&%=,;'\"<> ")
+# A regex rule is not tried on a longer path: three `.*` over 300 characters cost ~50 ms
+# at worst, four over 500 characters several seconds.
+REGEX_MAX_PATH = 300
+# Repeats with a larger upper bound count as unbounded ones.
+_WIDE_REPEAT = 10
+MAX_WIDE_REPEATS = 3
+_REPEATS = {sre_constants.MAX_REPEAT, sre_constants.MIN_REPEAT}
 
 
 def path_decoded(path: str) -> str:
@@ -121,6 +136,61 @@ def _path_forms(rule: CompiledRule) -> list[CompiledRule]:
     return [rule, replace(rule, source=decoded)]
 
 
+def _children(op, value) -> list:
+    """The sub-patterns of one node of re's parse tree."""
+    if op == sre_constants.BRANCH:
+        return list(value[1])
+    if op == sre_constants.SUBPATTERN:
+        return [value[3]]
+    if op in (sre_constants.ASSERT, sre_constants.ASSERT_NOT):
+        return [value[1]]
+    if op == sre_constants.GROUPREF_EXISTS:
+        return [part for part in value[1:] if part is not None]
+    if op == sre_constants.ATOMIC_GROUP:
+        return [value]
+    if op == sre_constants.POSSESSIVE_REPEAT:
+        return [value[2]]  # it never gives back, but what it repeats may still backtrack
+    return []
+
+
+def _risks(nodes, inside_wide: bool, found: dict) -> None:
+    for op, value in nodes:
+        if op in _REPEATS:
+            _low, high, body = value
+            if high > 1 and inside_wide:
+                found["nested"] = True
+            wide = high >= _WIDE_REPEAT
+            found["wide"] += wide
+            if wide and any(child_op == sre_constants.BRANCH for child_op, _ in _flat(body)):
+                found["alternation"] = True
+            _risks(body, inside_wide or wide, found)
+        else:
+            for child in _children(op, value):
+                _risks(child, inside_wide, found)
+
+
+def _flat(nodes):
+    """Nodes of `nodes`, looking through groups (not through repeats)."""
+    for op, value in nodes:
+        yield op, value
+        if op == sre_constants.SUBPATTERN:
+            yield from _flat(value[3])
+
+
+def regex_too_costly(source: str) -> str | None:
+    """Why matching this (compilable) regex could take exponential or runaway time, or
+    None. Possessive repeats and atomic groups do not backtrack and are always fine."""
+    found = {"nested": False, "alternation": False, "wide": 0}
+    _risks(sre_parser.parse(source), False, found)
+    if found["nested"]:
+        return "a repeated group contains another repeat, like (a+)+"
+    if found["alternation"]:
+        return "a repeated group contains alternatives, like (a|ab)*"
+    if found["wide"] > MAX_WIDE_REPEATS:
+        return f"it has more than {MAX_WIDE_REPEATS} open-ended repeats (*, +, {{n,}})"
+    return None
+
+
 class Matcher:
     def __init__(self, rules: list[CompiledRule]):
         self.exact: dict[str, CompiledRule] = {}
@@ -158,6 +228,8 @@ class Matcher:
                 rule = self.prefix.get(path[:length])
                 if rule is not None and prefix_covers(rule.source, path):
                     return rule, None
+        if len(path) > REGEX_MAX_PATH:
+            return None
         candidates = list(self.regex_anywhere)
         for length in self.bucket_lengths:
             if length <= len(path):
@@ -231,6 +303,10 @@ def _compile(rule: RedirectRule) -> CompiledRule | None:
         except re.error:
             # Saved before validation existed, or by hand in the database: skipped, not 500.
             logger.warning("redirect rule %s has an invalid regex", rule.pk)
+            return None
+        if regex_too_costly(rule.source):
+            # Saved before the check existed: one such rule must not hang every 404.
+            logger.warning("redirect rule %s has a regex that can backtrack forever", rule.pk)
             return None
     return CompiledRule(
         id=rule.pk,

@@ -2,7 +2,9 @@
 404 log's "Create redirect" and the slug-change receiver all come through here).
 
 Refused: a source that is no path, a regex that does not compile, a target on another
-scheme than http(s) or one a browser reads as another host ("//evil.example"), a target
+scheme than http(s) or one a browser reads as another host ("//evil.example"), an
+absolute target on a host that is neither ours nor in CMS_REDIRECT_ALLOWED_HOSTS (a
+redirect from our domain to anywhere is a phishing link with our name on it), a target
 using a group the regex lacks, a 301/302 without target, a loop (the target comes back
 to the source, directly or through another rule) and a chain (the target is itself
 redirected, or another rule already points at this source): one hop, always, so search
@@ -16,6 +18,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import connection, transaction
+from django.http.request import validate_host
 from django.urls import Resolver404, resolve
 
 from config.errors import Refusal
@@ -27,6 +30,7 @@ from .redirect_rules import (
     matcher_build,
     path_decoded,
     prefix_covers,
+    regex_too_costly,
     substitute,
 )
 
@@ -67,11 +71,20 @@ def _check_source(rule: RuleInput) -> re.Pattern | None:
         raise RedirectRefused("source_required", "Give the path to redirect.", "source")
     if rule.match == RedirectRule.Match.REGEX:
         try:
-            return re.compile(rule.source)
+            pattern = re.compile(rule.source)
         except re.error as exc:
             raise RedirectRefused(
                 "regex_invalid", f"This regular expression does not compile: {exc}.", "source"
             ) from exc
+        risk = regex_too_costly(rule.source)
+        if risk:
+            raise RedirectRefused(
+                "regex_too_costly",
+                f"This regular expression could take forever on some paths: {risk}. "
+                "Every 404 of the site tries it; write it without nested repeats.",
+                "source",
+            )
+        return pattern
     if not rule.source.startswith("/") or _CONTROL.search(rule.source):
         raise RedirectRefused(
             "source_not_path",
@@ -85,6 +98,19 @@ def _check_source(rule: RuleInput) -> re.Pattern | None:
             "source",
         )
     return None
+
+
+def _check_target_host(parts) -> None:
+    own = urlsplit(settings.SITE_URL).hostname or ""
+    allowed = [own, *settings.CMS_REDIRECT_ALLOWED_HOSTS]
+    # "@" also covers https://savebucks.example@evil.example/, another host to a browser.
+    if "@" in parts.netloc or not validate_host(parts.hostname or "", allowed):
+        raise RedirectRefused(
+            "target_host_not_allowed",
+            f"{parts.hostname or parts.netloc} is not one of the hosts a redirect may lead "
+            "to (CMS_REDIRECT_ALLOWED_HOSTS); use a path on this site.",
+            "target",
+        )
 
 
 def _check_target(rule: RuleInput, pattern: re.Pattern | None) -> None:
@@ -107,6 +133,7 @@ def _check_target(rule: RuleInput, pattern: re.Pattern | None) -> None:
             raise RedirectRefused(
                 "target_host_variable", "The host of a target cannot come from the path.", "target"
             )
+        _check_target_host(parts)
     elif not rule.target.startswith("/") or rule.target.startswith("//"):
         raise RedirectRefused(
             "target_not_path",
