@@ -18,6 +18,14 @@ from ..markdown import ATTRIBUTES, TAGS, URL_SCHEMES, render_markdown
 from ..models import NewsletterIssue
 
 
+def _absolute_links(tag: str, attribute: str, value: str) -> str:
+    # A link to one of our pages (`[stores](/stores/)`) is relative in the Markdown, and
+    # an email has no page to be relative to: it would open nothing.
+    if tag == "a" and attribute == "href" and value.startswith("/") and not value.startswith("//"):
+        return settings.SITE_URL + value
+    return value
+
+
 def _without_images(html: str) -> str:
     # A mail client loads an <img> when the email is opened: an image on another host is
     # a tracking pixel for that host (the reader's address, when, which client).
@@ -28,6 +36,7 @@ def _without_images(html: str) -> str:
         url_schemes=URL_SCHEMES,
         link_rel="noopener noreferrer",
         strip_comments=True,
+        attribute_filter=_absolute_links,
     )
 
 

@@ -302,6 +302,23 @@ def test_the_issue_html_loads_nothing_when_opened_and_is_sanitised(weekly):
     )
 
 
+def test_links_to_our_own_pages_are_absolute_in_the_email(weekly, settings):
+    settings.SITE_URL = "https://savebucks.example"
+    issue = IssueFactory(
+        newsletter=weekly,
+        body="[stores](/stores/) [evil](//evil.example/) [ext](https://shop.example/a)",
+        include_top_offers=False,
+    )
+
+    _text, html = issue_render(issue)
+
+    assert html == (
+        '<p><a href="https://savebucks.example/stores/" rel="noopener noreferrer">stores</a> '
+        '<a href="//evil.example/" rel="noopener noreferrer">evil</a> '
+        '<a href="https://shop.example/a" rel="noopener noreferrer">ext</a></p>'
+    )
+
+
 def test_the_command_refuses_an_unknown_id_and_a_draft_and_sends_a_started_issue(
     weekly, mailoutbox
 ):
