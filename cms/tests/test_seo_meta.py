@@ -12,7 +12,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from offers.models import Offer
 from offers.tests.factories import CategoryFactory, MerchantFactory, OfferFactory
 
-from .factories_seo import PageFactory
+from .factories_pages import PageFactory
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from accounts.tests.factories import UserFactory
 from offers.tests.factories import CategoryFactory, MerchantFactory, OfferFactory
 
-from .factories_seo import PageFactory
+from .factories_pages import PageFactory
 
 pytestmark = pytest.mark.django_db
 

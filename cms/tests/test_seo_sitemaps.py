@@ -11,7 +11,7 @@ from cms.models import Page, Post
 from offers.models import Network, Offer
 from offers.tests.factories import CategoryFactory, MerchantFactory, NetworkFactory, OfferFactory
 
-from .factories_seo import PageFactory, PostFactory
+from .factories_pages import PageFactory, PostFactory
 from .seo_xml import sitemap_lastmods as _lastmods
 from .seo_xml import sitemap_locs as _locs
 
