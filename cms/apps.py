@@ -8,5 +8,5 @@ class CmsConfig(AppConfig):
     def ready(self):
         from . import (  # noqa: F401
             checks,  # SITE_URL must be https for RFC 8058
-            receivers,  # connects the slug-change redirects
+            receivers,  # slug-change redirects, the newsletter on account close/purge
         )

@@ -1,14 +1,17 @@
 """Signal receivers: a 301 from the old URL when a store's, category's, page's or post's
 slug changes (cms.services.slug_redirects). The old slug is read before the save; the
-redirect is written once the rename is committed (a rolled-back rename leaves none)."""
+redirect is written once the rename is committed (a rolled-back rename leaves none).
+And the newsletter following the account: closed → unsubscribed, purged → erased."""
 
 from django.db import transaction
 from django.db.models.signals import post_save, pre_save
 from django.dispatch import receiver
 
+from accounts.signals import account_closed, account_purged
 from offers.models import Category, Merchant
 
 from .models import Page, Post
+from .services.newsletter_accounts import newsletter_account_closed, newsletter_account_purged
 from .services.slug_redirects import slug_redirect_record
 
 # The public URL of each model with a slug. Literal, not reverse(): the path a shopper
@@ -50,3 +53,13 @@ for _model in URL_OF:
     receiver(post_save, sender=_model, dispatch_uid=f"cms.slug.post.{_model.__name__}")(
         _redirect_old_slug
     )
+
+
+@receiver(account_closed, dispatch_uid="cms.newsletter.account_closed")
+def on_account_closed(sender, user, **kwargs):
+    newsletter_account_closed(user)
+
+
+@receiver(account_purged, dispatch_uid="cms.newsletter.account_purged")
+def on_account_purged(sender, user_id, email, **kwargs):
+    newsletter_account_purged(user_id, email)

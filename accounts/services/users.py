@@ -10,6 +10,7 @@ from django.utils import timezone
 from ..emails import email_queue, verification_email_queue
 from ..models import User, UserKyc, UserSession
 from ..refusals import AccountConflict, AccountRefused, refused_from_validation
+from ..signals import account_closed, account_purged
 from ..tokens import read_email_verification_token
 from .audit import audit_log
 from .referrals import referral_create, referral_resolve
@@ -183,6 +184,7 @@ def user_soft_delete(*, user: User, actor: User, request=None) -> bool:
             return False
         audit_log(actor=actor, action="user.delete", entity=user, request=request)
         email_queue(to=user.email, template="account_deleted", context={"user": user})
+        transaction.on_commit(lambda: account_closed.send(sender=User, user=user))
     session_revoke_all(user=user)
     user.refresh_from_db(fields=["deleted_at"])
     return True
@@ -206,6 +208,7 @@ def user_purge(*, user: User) -> User:
     if user.deleted_at is None:
         raise AccountConflict("not_deleted", "Only deleted accounts can be purged.")
     with transaction.atomic():
+        account_purged.send(sender=User, user_id=user.pk, email=user.email)
         user.email = f"deleted-{user.pk}@deleted.invalid"
         user.first_name = user.last_name = user.phone = ""
         user.avatar = ""

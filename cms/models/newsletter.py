@@ -83,6 +83,7 @@ class ConsentRecord(models.Model):
         EMAIL_LINK = "email_link", "Link in an email"
         ONE_CLICK = "one_click", "Mail client one-click (RFC 8058)"
         STAFF = "staff", "Staff"
+        ACCOUNT_CLOSED = "account_closed", "Account closed"
 
     subscription = models.ForeignKey(
         Subscription, on_delete=models.CASCADE, related_name="consents"
