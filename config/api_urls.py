@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("gamification.api_urls")),
     path("", include("support.api_urls")),
     path("", include("cms.api_urls")),
+    path("", include("store.api_urls")),
     path("categories/", CategoryListApi.as_view(), name="api-categories"),
     path("merchants/", MerchantListApi.as_view(), name="api-merchants"),
     path("merchants/<slug:slug>/", MerchantDetailApi.as_view(), name="api-merchant"),

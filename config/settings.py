@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "gamification",
     "support",
     "cms",
+    "store",
 ]
 
 MIDDLEWARE = [
@@ -213,6 +214,16 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
     # CMS: scheduled pages and posts go live within a minute of their time.
     "publish-scheduled": {"task": "cms.tasks.publish_scheduled", "schedule": 60.0},
+    # Store: unpaid orders give their codes and wallet holds back; paid orders a worker
+    # died on are fulfilled again; supplier codes are polled; store cashback confirms;
+    # at night pending gateway payments are compared with the provider.
+    "release-expired-orders": {"task": "store.tasks.release_expired_orders", "schedule": 60.0},
+    "fulfil-paid-orders": {"task": "store.tasks.fulfil_paid_orders", "schedule": 120.0},
+    "confirm-store-cashback": {"task": "store.tasks.confirm_store_cashback", "schedule": 3600.0},
+    "reconcile-payments": {
+        "task": "store.tasks.reconcile_payments",
+        "schedule": crontab(minute=40, hour=3),
+    },
 }
 
 # --- Sessions and authentication ------------------------------------------------------
@@ -280,6 +291,11 @@ RATE_LIMITS = {
     "newsletter_subscribe_ip": (10, 3600),
     # Confirmation emails per address and day, however many times it is submitted.
     "newsletter_confirm_email": (3, 86400),
+    # Store: orders per shopper and hour (placing reserves codes), code reveals per
+    # shopper and hour, gift-card redemption attempts (codes must not be guessable).
+    "store_order_account": (30, 3600),
+    "store_reveal_account": (30, 3600),
+    "giftcard_redeem_account": (10, 600),
 }
 
 # Number of reverse proxies in front of the app that append to X-Forwarded-For. 0 trusts
@@ -389,6 +405,43 @@ def _derived_field_key(secret: str) -> str:
 FIELD_ENCRYPTION_KEYS = env.list("FIELD_ENCRYPTION_KEYS", default=[]) or [
     _derived_field_key(SECRET_KEY)
 ]
+
+# --- Gift-card store (README "Gift-card store") ---------------------------------------
+
+STORE_MAX_ORDER_AMOUNT = Decimal(env.str("STORE_MAX_ORDER_AMOUNT", default="500.00"))
+STORE_MAX_ITEM_QUANTITY = 10
+# Fraud limits: orders and spend per shopper in any 24 hours; new accounts spend less.
+STORE_DAILY_ORDER_COUNT = env.int("STORE_DAILY_ORDER_COUNT", default=10)
+STORE_DAILY_ORDER_AMOUNT = Decimal(env.str("STORE_DAILY_ORDER_AMOUNT", default="1000.00"))
+STORE_NEW_ACCOUNT_DAYS = env.int("STORE_NEW_ACCOUNT_DAYS", default=7)
+STORE_NEW_ACCOUNT_MAX_AMOUNT = Decimal(env.str("STORE_NEW_ACCOUNT_MAX_AMOUNT", default="50.00"))
+# How long an unpaid gateway order keeps its codes and wallet hold.
+STORE_RESERVATION_MINUTES = env.int("STORE_RESERVATION_MINUTES", default=30)
+# Cashback on a purchase is pending this long (the refund window), then available.
+STORE_CASHBACK_HOLD_DAYS = env.int("STORE_CASHBACK_HOLD_DAYS", default=30)
+# Keyed hash of voucher and gift-card codes (duplicates, redemption lookups). Unset, it is
+# derived from the secret key; set it before rotating the secret key.
+STORE_CODE_DIGEST_KEY = (
+    env.str("STORE_CODE_DIGEST_KEY", default="")
+    or hashlib.sha256(b"savebucks.store-code-digest:" + SECRET_KEY.encode()).hexdigest()
+)
+# Gateways shoppers may choose. `fake` is the local pay page for `make run`: it is refused
+# whenever DEBUG is off, whatever this says.
+STORE_GATEWAYS = env.list("STORE_GATEWAYS", default=["fake"] if DEBUG else [])
+STORE_GATEWAY_TIMEOUT = env.int("STORE_GATEWAY_TIMEOUT", default=15)
+RAZORPAY_KEY_ID = env.str("RAZORPAY_KEY_ID", default="")
+RAZORPAY_KEY_SECRET = env.str("RAZORPAY_KEY_SECRET", default="")
+RAZORPAY_WEBHOOK_SECRET = env.str("RAZORPAY_WEBHOOK_SECRET", default="")
+RAZORPAY_API_BASE = env.str("RAZORPAY_API_BASE", default="https://api.razorpay.com")
+STRIPE_SECRET_KEY = env.str("STRIPE_SECRET_KEY", default="")
+STRIPE_WEBHOOK_SECRET = env.str("STRIPE_WEBHOOK_SECRET", default="")
+STRIPE_API_BASE = env.str("STRIPE_API_BASE", default="https://api.stripe.com")
+# Seconds a Stripe signature stays valid (replays older than this are refused).
+STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
+# The voucher supplier (products whose source is `supplier`): a generic HTTP API.
+STORE_SUPPLIER_URL = env.str("STORE_SUPPLIER_URL", default="")
+STORE_SUPPLIER_KEY = env.str("STORE_SUPPLIER_KEY", default="")
+STORE_SUPPLIER_TIMEOUT = env.int("STORE_SUPPLIER_TIMEOUT", default=15)
 
 # --- Internationalisation and money ---------------------------------------------------
 

@@ -25,6 +25,7 @@ urlpatterns = [
     path("", include("gamification.urls")),
     path("", include("support.urls")),
     path("", include("offers.urls")),
+    path("", include("store.urls")),
     path("", include("cms.urls")),
     path("partners/", include("affiliates.urls")),
     path("health/", health, name="health"),

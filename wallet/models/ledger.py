@@ -46,7 +46,7 @@ class Account(models.Model):
     class Kind(models.TextChoices):
         AVAILABLE = "available", "Available (withdrawable)"
         PENDING = "pending", "Pending cashback"
-        HOLD = "hold", "On hold for withdrawals"
+        HOLD = "hold", "On hold (withdrawals, unpaid store orders)"
         PARTNER_PAYABLE = "partner_payable", "Partner commission payable"
         PARTNER_HOLD = "partner_hold", "Partner commission on hold for payout"
         NETWORK_RECEIVABLE = "network_receivable", "Networks owe us"
@@ -56,6 +56,11 @@ class Account(models.Model):
         PAYOUT_CLEARING = "payout_clearing", "Payout clearing"
         FEE_REVENUE = "fee_revenue", "Fee revenue"
         ADJUSTMENTS = "adjustments", "Manual adjustments"
+        # The gift-card store: what shoppers paid for vouchers, what gateways owe us
+        # (negative while they hold our money), SaveBucks gift cards sold and not redeemed.
+        STORE_SALES = "store_sales", "Gift-card store sales"
+        GATEWAY_CLEARING = "gateway_clearing", "Payment gateways owe us"
+        GIFT_CARD_LIABILITY = "gift_card_liability", "SaveBucks gift cards outstanding"
         AFFILIATE_COMMISSION_EXPENSE = (
             "affiliate_commission_expense",
             "Affiliate commission expense",

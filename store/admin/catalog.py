@@ -1,0 +1,1 @@
+"""Store admin: catalog (to be written)."""

@@ -1,0 +1,1 @@
+"""Store admin: giftcards (to be written)."""

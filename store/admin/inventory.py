@@ -1,0 +1,1 @@
+"""Store admin: inventory (to be written)."""

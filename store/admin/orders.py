@@ -1,0 +1,1 @@
+"""Store admin: orders (to be written)."""

@@ -1,0 +1,5 @@
+"""Store demo: catalog (to be written)."""
+
+
+def seed() -> list[str]:
+    return []

@@ -1,0 +1,5 @@
+"""Store demo: orders (to be written)."""
+
+
+def seed() -> list[str]:
+    return []

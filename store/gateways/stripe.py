@@ -1,0 +1,7 @@
+"""The stripe gateway (to be written: checkout, webhook verification, status, refunds)."""
+
+from .base import Gateway
+
+
+class StripeGateway(Gateway):
+    name = "stripe"

@@ -1,0 +1,2 @@
+def order_number(pk: int) -> str:
+    return f"SB-O{pk:06d}"
