@@ -44,6 +44,15 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("tracking", "*", VIEW),
         # Cashback paid and platform earnings per offer and store.
         ("offers", "topoffersreport", ("see",)),
+        # The gift-card store: its money (refunds, gateway refunds, gift cards) and its
+        # stock (codes are bought inventory), never the catalogue texts.
+        ("store", "*", VIEW),
+        ("store", "order", ("refund",)),
+        ("store", "refund", ("change",)),
+        ("store", "giftcard", ("disable",)),
+        ("store", "code", ("add",)),
+        ("store", "codeimport", ("add",)),
+        ("store", "variant", ("change",)),
     ],
     "Support agent": [
         ("support", "*", ALL),
@@ -63,6 +72,10 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "*", VIEW),
         # A shopper's id on a race's partner platform, checked against their proof.
         ("gamification", "externalaccount", ("change", "verify")),
+        # "Where is my gift card?": orders, payments and cards (codes are never shown).
+        ("store", "order", VIEW),
+        ("store", "payment", VIEW),
+        ("store", "giftcard", VIEW),
     ],
     "Content editor": [
         ("cms", "*", ALL),
@@ -78,6 +91,9 @@ ROLES: dict[str, list[tuple[str, str, tuple[str, ...]]]] = {
         ("gamification", "challenge", EDIT),
         # Telegram announcements to opted-in shoppers (a new challenge, a sale).
         ("support", "announcement", (*EDIT, "broadcast")),
+        # The gift-card catalogue's texts and images; prices and stock are Finance's.
+        ("store", "product", EDIT),
+        ("store", "variant", VIEW),
     ],
     "Affiliate manager": [
         ("affiliates", "*", EDIT),
@@ -98,6 +114,7 @@ OWN_APPS = (
     "gamification",
     "support",
     "cms",
+    "store",
 )
 
 

@@ -6,6 +6,7 @@ app_name = "store"
 
 urlpatterns = [
     path("", include("store.urls_webhooks")),
+    path("", include("store.urls_payments")),
     # Before the catalog: /gift-cards/orders/ and /gift-cards/redeem/ are not products
     # (those slugs are reserved, see store.models.catalog.RESERVED_SLUGS).
     path("", include("store.urls_orders")),

@@ -1,7 +1,6 @@
 """Checkout, my orders, an order with its codes, the fake pay page (to be written)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 
 from .models import Order
@@ -17,7 +16,3 @@ def order_list(request):
 def order_detail(request, number):
     order = get_object_or_404(Order, user=request.user, number=number)
     return render(request, "store/order_detail.html", {"order": order})
-
-
-def fake_pay(request, ref):
-    raise Http404
