@@ -442,6 +442,10 @@ STRIPE_WEBHOOK_TOLERANCE = env.int("STRIPE_WEBHOOK_TOLERANCE", default=300)
 STORE_SUPPLIER_URL = env.str("STORE_SUPPLIER_URL", default="")
 STORE_SUPPLIER_KEY = env.str("STORE_SUPPLIER_KEY", default="")
 STORE_SUPPLIER_TIMEOUT = env.int("STORE_SUPPLIER_TIMEOUT", default=15)
+# Fetches of one order item's codes (each fulfilment run, the beat every 2 minutes, is
+# one) that may end without codes (an error, or "not ready") before the order fails and
+# is refunded: 30 is about an hour.
+STORE_SUPPLIER_MAX_ATTEMPTS = env.int("STORE_SUPPLIER_MAX_ATTEMPTS", default=30)
 
 # --- Internationalisation and money ---------------------------------------------------
 

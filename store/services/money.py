@@ -192,3 +192,24 @@ def gift_card_redeem_post(*, card, user) -> None:
         reference=f"gift-card:{card.pk}",
         actor=user,
     )
+
+
+def refund_cashback_reverse(
+    *, order: Order, refund_id: int, amount: Decimal, confirmed: bool, actor=None
+) -> None:
+    """Take back the cashback of the refunded part of an order (one posting per refund;
+    a later refund of the same order reverses its own part under its own key). From
+    pending while the hold lasts, else from available, which may go below zero."""
+    source = Kind.AVAILABLE if confirmed else Kind.PENDING
+    ledger_post(
+        kind="store.cashback_reverse",
+        idempotency_key=f"store-refund:{refund_id}:cashback",
+        lines=transfer(
+            user_account(order.user_id, source, order.currency),
+            platform_account(Kind.CASHBACK_EXPENSE, order.currency),
+            amount,
+        ),
+        memo=f"Cashback on order {order.number} reversed (refund #{refund_id})",
+        reference=order.ledger_reference,
+        actor=actor,
+    )
