@@ -54,3 +54,30 @@ def pay(order: Order) -> Order:
     payment_captured(payment, amount=payment.amount, currency=payment.currency)
     order.refresh_from_db()
     return order
+
+
+def finance_staff():
+    from django.contrib.auth.models import Group
+
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name="Finance"))
+    return staff
+
+
+def staff_in(role: str):
+    from django.contrib.auth.models import Group
+
+    from accounts.tests.factories import StaffFactory
+
+    staff = StaffFactory()
+    staff.groups.add(Group.objects.get(name=role))
+    return staff
+
+
+def reveal(code) -> None:
+    """The shopper saw the code (the reveal service's effect, which is not ours to test)."""
+    from django.utils import timezone
+
+    type(code).objects.filter(pk=code.pk).update(first_revealed_at=timezone.now(), reveal_count=1)
