@@ -13,9 +13,9 @@ from django.utils import timezone
 from accounts.models import StatusChange
 from store.models import Order
 from store.services.cashback import confirm_store_cashback
+from store.tasks import confirm_store_cashback as confirm_task
 from store.tests.factories import ProductFactory, VariantFactory, add_codes, funded_shopper
 from store.tests.factories_fulfil import place
-from store.tasks import confirm_store_cashback as confirm_task
 from wallet.models import Transaction
 from wallet.services.audit import wallet_audit
 from wallet.tests.factories import balances

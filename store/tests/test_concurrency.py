@@ -71,6 +71,11 @@ def test_ten_shoppers_race_for_three_codes_exactly_three_win_and_seven_hold_noth
     assert wallet_audit() == []
 
 
+def _fulfil_and_cancel_at_once(order, shopper):
+    calls = [lambda: order_fulfil(order.pk), lambda: order_cancel(order=order, user=shopper)]
+    return race(2, lambda i: calls[i]())
+
+
 def test_a_cancel_racing_the_fulfilment_either_captures_or_releases_never_both():
     variant = VariantFactory(denomination=D("10.00"))
     add_codes(variant, 6)
@@ -81,9 +86,7 @@ def test_a_cancel_racing_the_fulfilment_either_captures_or_releases_never_both()
 
     outcomes = []
     for order, shopper in zip(orders, shoppers, strict=True):
-        # Alternate who starts first; the barrier releases both together anyway.
-        calls = [lambda: order_fulfil(order.pk), lambda: order_cancel(order=order, user=shopper)]
-        results = race(2, lambda i, calls=calls: calls[i]())
+        results = _fulfil_and_cancel_at_once(order, shopper)
         order.refresh_from_db()
         captured = Transaction.objects.filter(idempotency_key=f"store-order:{order.pk}:capture")
         released = Transaction.objects.filter(idempotency_key=f"store-order:{order.pk}:release")
