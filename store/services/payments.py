@@ -20,6 +20,13 @@ from .order_release import order_fail
 Status = Payment.Status
 
 
+def _lock_order_first(payment: Payment) -> None:
+    # The store's lock order is order row → payment row. A shopper's cancel and the
+    # expiry job lock the order and then close its payment; taking the payment first
+    # here deadlocked with them (store/tests/test_concurrency.py).
+    Order.objects.select_for_update().filter(pk=payment.order_id).values_list("pk").get()
+
+
 def _flag(payment: Payment, reason: str) -> None:
     Payment.objects.filter(pk=payment.pk).update(flagged=True, flag_reason=reason[:300])
     Order.objects.filter(pk=payment.order_id).update(flagged=True, flag_reason=reason[:300])
@@ -30,6 +37,7 @@ def payment_captured(
 ) -> str:
     """Apply a capture; returns what happened, for the event log."""
     with transaction.atomic():
+        _lock_order_first(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "already captured"
@@ -68,6 +76,7 @@ def payment_failed(payment: Payment, *, final: bool) -> str:
     """An attempt failed (the shopper may try again until the order expires) or, when
     `final`, the checkout is over (expired): the order fails and gives everything back."""
     with transaction.atomic():
+        _lock_order_first(payment)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "ignored: already captured"
