@@ -26,6 +26,7 @@ class FakeSupplier:
     purchases: dict = field(default_factory=dict)  # reference -> how many orders we created
     places: dict = field(default_factory=dict)  # reference -> how many POSTs it received
     calls: list = field(default_factory=list)
+    bodies: list = field(default_factory=list)  # the JSON of every POST
     slow_places: int = 0
     stall_seconds: float = 1.0
     pending_polls: int = 0
@@ -87,6 +88,7 @@ class FakeSupplier:
                 self.errors -= 1
                 return 500, {"error": "try later"}, 0.0
             if method == "POST" and path == "/orders":
+                self.bodies.append(payload)
                 return self._place(payload)
             if method == "GET" and path.startswith("/orders/"):
                 return self._status(path.removeprefix("/orders/"))

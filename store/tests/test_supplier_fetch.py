@@ -44,6 +44,15 @@ def test_a_supplier_order_is_bought_once_and_its_codes_stored_encrypted(
         1,
     )
     assert fake.purchases == {f"SB-OI{item.pk}": 1}
+    assert fake.bodies == [
+        {
+            "reference": f"SB-OI{item.pk}",
+            "product": variant.product.supplier_product_id,
+            "denomination": "10.00",
+            "quantity": 2,
+        }
+    ]
+    assert fake.calls == [("POST", "/orders"), ("GET", "/orders/SUP-0001")]
     codes = list(Code.objects.filter(order_item=item).order_by("pk"))
     assert [c.status for c in codes] == ["sold", "sold"]
     assert {c.supplier_order_id for c in codes} == {supplier_order.pk}
