@@ -106,3 +106,8 @@ def test_an_order_without_cashback_is_not_touched(django_capture_on_commit_callb
     order = _order(django_capture_on_commit_callbacks, shopper, percent="0.0000")
     assert (order.cashback_status, order.cashback_confirm_after) == ("none", None)
     assert confirm_store_cashback() == 0
+
+
+def test_a_run_with_nothing_due_is_one_query(django_assert_num_queries):
+    with django_assert_num_queries(1):
+        assert confirm_store_cashback() == 0

@@ -254,3 +254,16 @@ def test_pool_codes_are_untouched_by_the_supplier_path(
         order = place(shopper, [(variant, 1)])
     assert Code.objects.filter(status="available").count() == 2
     assert Code.objects.filter(order_item__order=order, supplier_order__isnull=False).count() == 1
+
+
+def test_a_rerun_of_a_stored_supplier_order_is_one_read(
+    settings, django_capture_on_commit_callbacks, django_assert_num_queries
+):
+    # Every fulfilment run of a supplier order passes here first: the cheap path.
+    shopper = funded_shopper("50.00")
+    variant = supplier_variant()
+    with fake_supplier(settings), django_capture_on_commit_callbacks(execute=True):
+        order = place(shopper, [(variant, 1)])
+    item = order.items.get()
+    with django_assert_num_queries(3):  # savepoint, SELECT, release
+        assert supplier_fetch(item) is True
