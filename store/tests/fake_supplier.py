@@ -28,7 +28,7 @@ class FakeSupplier:
     calls: list = field(default_factory=list)
     bodies: list = field(default_factory=list)  # the JSON of every POST
     slow_places: int = 0
-    stall_seconds: float = 1.0
+    stall_seconds: float = 2.5
     pending_polls: int = 0
     errors: int = 0
     codes_per_order: int | None = None
@@ -133,7 +133,8 @@ def fake_supplier(settings, **knobs):
     fake.base = f"http://127.0.0.1:{server.server_address[1]}"
     settings.STORE_SUPPLIER_URL = fake.base
     settings.STORE_SUPPLIER_KEY = KEY
-    settings.STORE_SUPPLIER_TIMEOUT = 0.3
+    # Long enough for a loaded CI machine, short enough that a stall outlasts it.
+    settings.STORE_SUPPLIER_TIMEOUT = 1.0
     try:
         yield fake
     finally:
