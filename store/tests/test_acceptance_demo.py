@@ -93,9 +93,11 @@ def test_the_demo_catalogue_is_what_the_issue_asks(demo):
     [limited] = Variant.objects.filter(product__slug="limited-edition")
     assert (limited.denomination, limited.codes.count()) == (D("10.00"), 3)
     ours = Variant.objects.filter(product__slug="savebucks-gift-card")
-    assert sorted(
-        (v.denomination, v.min_value, v.max_value) for v in ours if v.denomination
-    ) == [(D("10.00"), None, None), (D("25.00"), None, None), (D("50.00"), None, None)]
+    assert sorted((v.denomination, v.min_value, v.max_value) for v in ours if v.denomination) == [
+        (D("10.00"), None, None),
+        (D("25.00"), None, None),
+        (D("50.00"), None, None),
+    ]
     assert [(v.min_value, v.max_value) for v in ours if not v.denomination] == [
         (D("5.00"), D("200.00"))
     ]
