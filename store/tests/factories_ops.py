@@ -2,6 +2,7 @@
 files, and orders that went through the real services."""
 
 import io
+from decimal import Decimal
 
 from django.contrib.auth.models import Group
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -58,7 +59,7 @@ def wallet_order(shopper, variant, *, key: str, quantity: int = 1, **item) -> Or
 
 
 def savebucks_variant(amount="25.00"):
-    return VariantFactory(product=SaveBucksProductFactory(), denomination=amount)
+    return VariantFactory(product=SaveBucksProductFactory(), denomination=Decimal(amount))
 
 
 def bought_gift_card(shopper, capture, *, recipient_email="", key="gift") -> GiftCard:
