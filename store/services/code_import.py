@@ -102,6 +102,9 @@ def _row(number: int, cells: list[str], today: date, seen: dict[str, int]):
     code, pin, expires = code.strip(), pin.strip(), expires.strip()
     if not code:
         return "blank code", None
+    if not (code.isprintable() and pin.isprintable()):
+        # A NUL or a control character nobody could type at the till.
+        return "invisible characters in the code or PIN", None
     if not MIN_CODE_LENGTH <= len(normalise(code)) <= MAX_CODE_LENGTH:
         return f"a code has {MIN_CODE_LENGTH} to {MAX_CODE_LENGTH} characters", None
     if len(pin) > MAX_PIN_LENGTH:

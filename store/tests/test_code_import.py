@@ -175,3 +175,14 @@ def test_an_import_above_the_threshold_rearms_the_low_stock_alert():
     _import(variant, csv_text([("REARM-0003", "", "")]))
     variant.refresh_from_db()
     assert variant.low_stock_alerted_at is None
+
+
+def test_invisible_characters_are_refused():
+    variant = VariantFactory()
+    text = "code,pin,expires_on\r\nNULBYTE\x00CODE,,\r\nGOODCODE1,\x07,\r\n"
+    refused = _refused(variant, text)
+    assert refused.errors == [
+        "row 2: invisible characters in the code or PIN",
+        "row 3: invisible characters in the code or PIN",
+    ]
+    assert Code.objects.count() == 0
