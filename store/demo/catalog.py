@@ -86,7 +86,7 @@ def _stock(variant: Variant, slug: str, count: int) -> int:
         Code(
             variant=variant,
             code=code,
-            pin=f"{int(digest[:8], 16) % 10000:04d}",
+            pin=f"{int(hashlib.sha256(code.encode()).hexdigest()[:8], 16) % 10000:04d}",
             last4=last4(code),
             digest=digest,
         )
