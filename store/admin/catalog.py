@@ -99,8 +99,8 @@ class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
 @admin.register(Variant)
 class VariantAdmin(StockColumns, AuditedAdminMixin, admin.ModelAdmin):
     list_display = (
-        "__str__",
         "product",
+        "value",
         "selling_price",
         "cost_price",
         "is_available",
@@ -110,6 +110,7 @@ class VariantAdmin(StockColumns, AuditedAdminMixin, admin.ModelAdmin):
         "sold",
         "import_link",
     )
+    list_display_links = ("value",)
     list_filter = ("is_available", "product__kind", "product__source")
     search_fields = ("product__name", "product__sku")
     list_select_related = ("product",)
@@ -122,6 +123,12 @@ class VariantAdmin(StockColumns, AuditedAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False  # unavailable instead: orders and codes point at variants
+
+    @admin.display(description="Value", ordering="denomination")
+    def value(self, variant):
+        if variant.is_fixed:
+            return variant.denomination
+        return f"{variant.min_value} to {variant.max_value}"
 
     @admin.display(description="Codes")
     def import_link(self, variant):

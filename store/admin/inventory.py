@@ -83,7 +83,7 @@ class CodeAdmin(ReadOnlyAdminMixin, BigTableAdmin):
             raise PermissionDenied
         variant = get_object_or_404(Variant.objects.select_related("product"), pk=variant_id)
         form = CodeImportForm(request.POST or None, request.FILES or None)
-        errors: list[str] = []
+        summary, errors = "", []
         status = 200
         if request.method == "POST" and form.is_valid():
             try:
@@ -94,8 +94,9 @@ class CodeAdmin(ReadOnlyAdminMixin, BigTableAdmin):
                     request=request,
                 )
             except CodeImportInvalid as refused:
-                form.add_error("file", refused.detail)
-                errors = refused.errors
+                summary, errors = refused.detail, refused.errors
+                if not errors:  # a refusal of the whole file (header, size, encoding)
+                    form.add_error("file", refused.detail)
                 status = 400
             except Refusal as refused:
                 form.add_error("file", refused.detail)
@@ -111,6 +112,7 @@ class CodeAdmin(ReadOnlyAdminMixin, BigTableAdmin):
             "title": f"Import codes: {variant}",
             "variant": variant,
             "form": form,
+            "summary": summary,
             "errors": errors,
         }
         return TemplateResponse(request, "admin/store/code/import.html", context, status=status)
