@@ -24,6 +24,7 @@ from .delivery import delivery_emails_queue
 from .giftcards import gift_cards_issue
 from .inventory import codes_held, codes_mark_sold, codes_reserve
 from .order_release import order_fail
+from .stock_alerts import low_stock_check_on_commit
 from .supplier_orders import supplier_fetch
 
 log = logging.getLogger(__name__)
@@ -90,6 +91,7 @@ def _complete(order: Order, items: list[OrderItem]) -> str:
     store_money.capture(order, items)
     store_money.cashback_post(order)
     delivery_emails_queue(order, items)
+    low_stock_check_on_commit(item.variant_id for item in items)
     return "fulfilled"
 
 

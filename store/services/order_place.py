@@ -30,6 +30,7 @@ from . import money as store_money
 from .errors import EmailUnverified, OutOfStock, StoreRefused
 from .inventory import codes_reserve
 from .numbers import order_number
+from .stock_alerts import low_stock_check_on_commit
 
 MAX_LINES = 10
 Status = Order.Status
@@ -262,6 +263,7 @@ def order_place(
                         else f"{line.name} is sold out.",
                         field="items",
                     )
+        low_stock_check_on_commit(variant.pk for _, variant, _, _ in priced)
         if cashback:
             Order.objects.filter(pk=order.pk).update(cashback_amount=cashback)
             order.cashback_amount = cashback
