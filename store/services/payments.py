@@ -30,6 +30,9 @@ def payment_captured(
 ) -> str:
     """Apply a capture; returns what happened, for the event log."""
     with transaction.atomic():
+        # The order row before the payment row (the store's lock order): a release or a
+        # cancel, which move the order first and its payments after, cannot deadlock us.
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "already captured"
@@ -44,7 +47,6 @@ def payment_captured(
             captured_at=timezone.now(),
             provider_payment_id=provider_payment_id[:120] or payment.provider_payment_id,
         )
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
         if order.status != Order.Status.PENDING:
             # Money for an order that expired or was cancelled: give it back.
             _flag(payment, f"Captured for an order that was {order.status}; refunded.")
@@ -68,12 +70,13 @@ def payment_failed(payment: Payment, *, final: bool) -> str:
     """An attempt failed (the shopper may try again until the order expires) or, when
     `final`, the checkout is over (expired): the order fails and gives everything back."""
     with transaction.atomic():
+        order = Order.objects.select_for_update().get(pk=payment.order_id)  # lock order
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "ignored: already captured"
         if payment.status == Status.CREATED:
             Payment.objects.filter(pk=payment.pk).update(status=Status.FAILED)
         if final:
-            order_fail(payment.order, reason="The payment did not go through.")
+            order_fail(order, reason="The payment did not go through.")
             return "failed; order failed"
         return "failed"
