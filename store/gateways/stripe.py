@@ -28,6 +28,7 @@ FINAL_FAILURES = {"checkout.session.async_payment_failed", "checkout.session.exp
 # Stripe lets a session live 30 minutes to 24 hours; a little over the minimum, so a
 # clock a minute off does not make Stripe refuse it.
 MIN_SESSION_LIFE = timedelta(minutes=32)
+MAX_SESSION_LIFE = timedelta(hours=23)
 
 
 def _client() -> stripe.StripeClient:
@@ -63,7 +64,10 @@ class StripeGateway(Gateway):
         order = payment.order
         # Stripe's session outlives our reservation only by the minimum it allows: a
         # shopper paying after our codes were released is refunded (payments.py).
-        expires = max(order.reserved_until or timezone.now(), timezone.now() + MIN_SESSION_LIFE)
+        now = timezone.now()
+        expires = min(
+            max(order.reserved_until or now, now + MIN_SESSION_LIFE), now + MAX_SESSION_LIFE
+        )
         try:
             session = _client().v1.checkout.sessions.create(
                 params={

@@ -1,6 +1,7 @@
 """The Stripe gateway against a local fake API: the Checkout Session it creates, the
 success page that settles the payment at once, status and refunds."""
 
+import time
 from decimal import Decimal
 
 import pytest
@@ -52,6 +53,8 @@ def test_checkout_creates_one_session_for_the_orders_amount_in_cents(stripe_fake
         "success_url": f"https://savebucks.test/gift-cards/pay/stripe/{payment.pk}/return/",
         "cancel_url": f"https://savebucks.test{order.get_absolute_url()}",
     }
+    # Our reservation (30 minutes) is shorter than Stripe's minimum: the minimum, plus margin.
+    assert 32 * 60 - 5 <= int(form["expires_at"]) - time.time() <= 32 * 60
     assert payment.provider_order_id == "cs_test_0001"
     assert payment.checkout_url == "https://checkout.stripe.test/c/pay/cs_test_0001"
 

@@ -1,6 +1,7 @@
 """POST /webhooks/payments/razorpay/: signed events applied once, by the payment's state."""
 
 import json
+import logging
 from decimal import Decimal
 
 import pytest
@@ -8,9 +9,16 @@ from django.core import mail
 from django.urls import reverse
 
 from store.models import Code, Order, Payment, WebhookEvent
+from store.services.order_release import order_fail
 from store.tests.factories import ShopperFactory, funded_shopper
 from store.tests.factories_pay import gateway_order, stocked_variant
-from store.tests.fake_gateways import razorpay_api, razorpay_event, razorpay_headers
+from store.tests.fake_gateways import (
+    RAZORPAY_KEY_SECRET,
+    RAZORPAY_WEBHOOK_SECRET,
+    razorpay_api,
+    razorpay_event,
+    razorpay_headers,
+)
 from wallet.models import Account
 from wallet.services.audit import wallet_audit
 from wallet.tests.factories import balances
@@ -334,3 +342,38 @@ def test_a_mixed_order_is_fulfilled_with_the_ledger_exact(
     assert _platform("gateway_clearing") == Decimal("-10.00")
     assert _platform("store_sales") == Decimal("25.00")
     assert wallet_audit() == []
+
+
+def test_no_secret_signature_or_payer_detail_is_logged_or_stored(
+    client, razorpay, caplog, django_capture_on_commit_callbacks
+):
+    caplog.set_level(logging.DEBUG)
+    shopper = ShopperFactory()
+    order, payment = gateway_order(shopper, stocked_variant(), gateway="razorpay")
+    attempt = razorpay.pay(payment.provider_order_id, amount=1000)
+    body = razorpay_event("payment.captured", attempt)
+    headers = razorpay_headers(body)
+    bad = {"HTTP_X_RAZORPAY_SIGNATURE": "f" * 64}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        _post(client, body, **bad)
+        _post(client, body, **headers)
+        # Paid, not delivered yet (fulfilment waits for the commit): failing it now
+        # refunds the card, so the refund call is in the logs too.
+        order.refresh_from_db()
+        assert order.status == "paid"
+        order_fail(order, reason="test refund")
+
+    assert razorpay.called("POST", "/v1/payments/")  # the refund went out too
+    logged = caplog.text + "".join(m.body for m in mail.outbox)
+    for secret in (
+        RAZORPAY_KEY_SECRET,
+        RAZORPAY_WEBHOOK_SECRET,
+        headers["HTTP_X_RAZORPAY_SIGNATURE"],
+        "f" * 64,
+        attempt["email"],
+        attempt["contact"],
+    ):
+        assert secret not in logged
+    stored = [str(v) for row in WebhookEvent.objects.values() for v in row.values()]
+    assert not any(attempt["email"] in v or attempt["contact"] in v for v in stored)
