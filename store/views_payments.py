@@ -76,7 +76,8 @@ def fake_pay(request, ref):
             {"order": order, "payment": payment, "open": _still_open(payment)},
         )
     action = request.POST.get("action")
-    if action in ("pay", "fail"):
+    # A closed order's page has no buttons; a stale form posted anyway changes nothing.
+    if action in ("pay", "fail") and _still_open(payment):
         payment_event_apply(
             provider="fake",
             event=WebhookEvent(

@@ -107,3 +107,21 @@ def test_the_page_is_404_without_debug_or_when_fake_is_not_enabled(
     assert client.post(_page(payment), {"action": "pay"}).status_code == 404
     payment.refresh_from_db()
     assert payment.status == "created"
+
+
+def test_a_closed_order_cannot_be_paid_from_a_stale_page(client, fake_enabled):
+    shopper = ShopperFactory()
+    order, payment = gateway_order(shopper, stocked_variant(), gateway="fake")
+    from store.services.order_release import order_fail
+
+    order_fail(order, reason="Not paid in time.")
+    client.force_login(shopper)
+
+    response = client.post(_page(payment), {"action": "pay"})
+
+    assert response.status_code == 302
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.status, payment.status, payment.flagged) == ("failed", "failed", False)
+    assert WebhookEvent.objects.count() == 0
+    assert 'data-test="closed"' in client.get(_page(payment)).content.decode()
