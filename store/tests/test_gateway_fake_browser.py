@@ -27,9 +27,15 @@ def test_the_shopper_pays_a_mixed_order_on_the_fake_pay_page(
         shopper, stocked_variant(price="10.00"), gateway="fake", payment="mixed"
     )
     wait = WebDriverWait(browser, 15)
-    browser_login(browser, live_server.url, shopper.email, PASSWORD)
+    # Logging in lands on the checkout_url's page (the pay page needs the session).
+    browser_login(
+        browser,
+        live_server.url,
+        shopper.email,
+        PASSWORD,
+        next_url=payment.checkout_url.removeprefix(live_server.url),
+    )
 
-    browser.get(payment.checkout_url)
     amount = wait.until(ec.visibility_of_element_located((By.CSS_SELECTOR, "[data-test=amount]")))
     assert amount.text == "USD 6.00"
     assert order.number in browser.find_element(By.CSS_SELECTOR, "[data-test=order-number]").text
