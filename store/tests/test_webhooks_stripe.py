@@ -224,3 +224,28 @@ def test_without_a_webhook_secret_every_stripe_webhook_is_refused(client, stripe
     assert (response.status_code, response.json()["code"]) == (400, "bad_signature")
     assert STRIPE_WEBHOOK_SECRET  # the fixture's secret was replaced, not used
     assert WebhookEvent.objects.count() == 0
+
+
+def test_a_signed_body_that_is_not_an_event_is_400_bad_payload(client, stripe_fake):
+    body = b"not json at all"
+
+    response = _post(client, body, **stripe_headers(body))
+
+    assert (response.status_code, response.json()["code"]) == (400, "bad_payload")
+    assert WebhookEvent.objects.count() == 0
+
+
+def test_a_database_error_answers_503_so_stripe_retries(client, stripe_fake, monkeypatch):
+    from django.db import OperationalError
+
+    from store.services import webhooks
+
+    def down(**kwargs):
+        raise OperationalError("connection lost")
+
+    monkeypatch.setattr(webhooks, "payment_event_apply", down)
+    body = stripe_event("checkout.session.completed", {"id": "cs_x", "object": "checkout.session"})
+
+    response = _post(client, body, **stripe_headers(body))
+
+    assert (response.status_code, response.json()["code"]) == (503, "unavailable")
