@@ -29,9 +29,15 @@ def checkout_start(order: Order) -> Payment:
         raise GatewayUnavailable(
             detail="The payment provider could not be reached; nothing was charged. Try again."
         ) from exc
-    Payment.objects.filter(pk=payment.pk).update(
+    # Only the first start is kept: two replays of the order racing here would otherwise
+    # each store their own provider order, and a shopper paying the overwritten one would
+    # pay for nothing we can find (Stripe's idempotency key makes its two the same).
+    stored = Payment.objects.filter(pk=payment.pk, provider_order_id="").update(
         provider_order_id=checkout.provider_order_id, checkout_url=checkout.checkout_url
     )
+    if not stored:
+        payment.refresh_from_db()
+        return payment
     payment.provider_order_id = checkout.provider_order_id
     payment.checkout_url = checkout.checkout_url
     return payment

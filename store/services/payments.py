@@ -20,13 +20,6 @@ from .order_release import order_fail
 Status = Payment.Status
 
 
-def _lock_order_first(payment: Payment) -> None:
-    # The store's lock order is order row → payment row. A shopper's cancel and the
-    # expiry job lock the order and then close its payment; taking the payment first
-    # here deadlocked with them (store/tests/test_concurrency.py).
-    Order.objects.select_for_update().filter(pk=payment.order_id).values_list("pk").get()
-
-
 def _flag(payment: Payment, reason: str) -> None:
     Payment.objects.filter(pk=payment.pk).update(flagged=True, flag_reason=reason[:300])
     Order.objects.filter(pk=payment.order_id).update(flagged=True, flag_reason=reason[:300])
@@ -37,7 +30,9 @@ def payment_captured(
 ) -> str:
     """Apply a capture; returns what happened, for the event log."""
     with transaction.atomic():
-        _lock_order_first(payment)
+        # The order row before the payment row (the store's lock order): a release or a
+        # cancel, which move the order first and its payments after, cannot deadlock us.
+        order = Order.objects.select_for_update().get(pk=payment.order_id)
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "already captured"
@@ -52,7 +47,6 @@ def payment_captured(
             captured_at=timezone.now(),
             provider_payment_id=provider_payment_id[:120] or payment.provider_payment_id,
         )
-        order = Order.objects.select_for_update().get(pk=payment.order_id)
         if order.status != Order.Status.PENDING:
             # Money for an order that expired or was cancelled: give it back.
             _flag(payment, f"Captured for an order that was {order.status}; refunded.")
@@ -76,13 +70,13 @@ def payment_failed(payment: Payment, *, final: bool) -> str:
     """An attempt failed (the shopper may try again until the order expires) or, when
     `final`, the checkout is over (expired): the order fails and gives everything back."""
     with transaction.atomic():
-        _lock_order_first(payment)
+        order = Order.objects.select_for_update().get(pk=payment.order_id)  # lock order
         payment = Payment.objects.select_for_update().get(pk=payment.pk)
         if payment.status in (Status.CAPTURED, Status.REFUNDED):
             return "ignored: already captured"
         if payment.status == Status.CREATED:
             Payment.objects.filter(pk=payment.pk).update(status=Status.FAILED)
         if final:
-            order_fail(payment.order, reason="The payment did not go through.")
+            order_fail(order, reason="The payment did not go through.")
             return "failed; order failed"
         return "failed"
