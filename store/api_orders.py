@@ -110,10 +110,11 @@ class MyOrderCancelApi(APIView):
         summary="Cancel an order before it is delivered",
     )
     def post(self, request, number: str):
+        order = _my_order(request, number)
         # Written beside this module by the refunds work; imported when first used.
         from .services.refunds import order_cancel
 
-        order_cancel(order=_my_order(request, number), user=request.user)
+        order_cancel(order=order, user=request.user)
         return Response(OrderDetailSerializer(_my_order(request, number)).data)
 
 
