@@ -94,6 +94,8 @@ class OrderItemSerializer(serializers.ModelSerializer):
     unit_price = serializers.DecimalField(**MONEY_FIELD)
     line_total = serializers.DecimalField(**MONEY_FIELD)
     codes = MaskedCodeSerializer(many=True, source="masked")
+    # Plain text: blank (the buyer keeps it) is not an email address.
+    recipient_email = serializers.CharField(help_text="Who a SaveBucks card is for; blank: you.")
 
     class Meta:
         model = OrderItem
