@@ -32,7 +32,7 @@ def test_a_shopper_buys_a_voucher_with_the_wallet_and_reveals_its_code(
     VariantFactory(product=product, denomination=Decimal("25.00"))
     codes = add_codes(ten, 3, prefix="ACME-TEN-")
     add_codes(VariantFactory(product=ProductFactory(slug="other")), 1)
-    wait = WebDriverWait(browser, 15)
+    wait = WebDriverWait(browser, 30)
     browser_login(browser, live_server.url, shopper.email, PASSWORD)
 
     click(
