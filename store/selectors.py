@@ -209,11 +209,16 @@ def order_checkout_url(order: Order) -> str | None:
 
 
 def order_history(order: Order) -> list[StatusChange]:
-    return list(
+    """The order's status moves, oldest first, each with `label` in the shopper's words."""
+    changes = list(
         StatusChange.objects.filter(
             content_type=ContentType.objects.get_for_model(Order), object_id=order.pk
         ).order_by("created_at", "pk")
     )
+    labels = dict(Order.Status.choices)
+    for change in changes:
+        change.label = labels.get(change.to_status, change.to_status)
+    return changes
 
 
 # --- Gift cards ---------------------------------------------------------------------

@@ -84,7 +84,6 @@ def product_detail(request, slug):
         {
             "product": product,
             "variants": variants,
-            "has_range": any(not v.is_fixed for v in variants),
             "form": form,
             "balance": balance,
         },

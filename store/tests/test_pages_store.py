@@ -301,7 +301,7 @@ def test_an_order_page_shows_its_history():
     html = _client(shopper).get(order.get_absolute_url()).content.decode()
 
     history = html.split('data-test="history"')[1]
-    assert history.index(": placed") < history.index(": paid") < history.index(": fulfilled")
+    assert history.index(": placed") < history.index(": paid") < history.index(": delivered")
     assert 'data-test="cancel"' not in html  # delivered: only staff can refund
 
 

@@ -262,3 +262,32 @@ def test_the_page_reveal_needs_the_csrf_token(delivered):
 
     assert client.post(_page_url(order, item)).status_code == 403
     assert set(Code.objects.values_list("reveal_count", flat=True)) == {0}
+
+
+def test_no_log_line_carries_a_code(delivered, caplog):
+    shopper, order, item, codes = delivered
+    client = Client()
+    client.force_login(shopper)
+
+    with caplog.at_level("DEBUG"):
+        client.post(_page_url(order, item))
+        _session(shopper).post(_url(order, item))
+
+    assert caplog.records  # the request log wrote its lines
+    assert not any(code in caplog.text for code in codes)
+
+
+def test_the_page_reveal_beyond_the_limit_says_when_and_shows_nothing(delivered, settings):
+    settings.RATE_LIMITS = {**settings.RATE_LIMITS, "store_reveal_account": (1, 3600)}
+    shopper, order, item, codes = delivered
+    client = Client()
+    client.force_login(shopper)
+    client.post(_page_url(order, item))
+
+    refused = client.post(_page_url(order, item))
+
+    html = refused.content.decode()
+    assert refused.status_code == 429
+    assert "Too many reveal attempts. Please wait" in html
+    assert not any(code in html for code in codes)
+    assert set(Code.objects.values_list("reveal_count", flat=True)) == {1}
