@@ -74,12 +74,13 @@ class BuyForm(forms.Form):
 
 
 def _label(product: Product, variant) -> str:
+    sold_out = "" if getattr(variant, "in_stock", True) else " (sold out)"
     if variant.is_fixed:
         currency = product.currency
-        return f"{currency} {variant.denomination} for {currency} {variant.selling_price}"
+        return f"{currency} {variant.denomination} for {currency} {variant.selling_price}{sold_out}"
     return (
         f"Any value from {product.currency} {variant.min_value} to {variant.max_value} "
-        f"({variant.price_percent.normalize()}% of the value)"
+        f"({variant.price_percent.normalize()}% of the value){sold_out}"
     )
 
 

@@ -43,7 +43,11 @@ class CatalogFilters:
 
 
 def _sellable_variants():
-    return Variant.objects.filter(is_available=True).order_by("sort_order", "denomination", "pk")
+    # Fixed denominations first, smallest up, then ranges (on every database: SQLite sorts
+    # NULL first, PostgreSQL last).
+    return Variant.objects.filter(is_available=True).order_by(
+        "sort_order", F("denomination").asc(nulls_last=True), "pk"
+    )
 
 
 def _priced_between(low: Decimal | None, high: Decimal | None):

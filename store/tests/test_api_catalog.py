@@ -70,6 +70,8 @@ def test_a_product_answers_with_its_variants_prices_and_stock():
         "in_stock": True,
         "variants": body["variants"],
     }
+    # Fixed denominations smallest first, then the range; never the one off sale.
+    assert [variant["id"] for variant in body["variants"]] == [ten.pk, fifty.pk, ranged.pk]
     by_id = {variant["id"]: variant for variant in body["variants"]}
     assert by_id == {
         ten.pk: {
