@@ -116,4 +116,32 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
         400: ("invalid_email", "unknown_list"),
         429: ("too_many_attempts",),
     },
+    # store/services/order_place.py (order_place), the gateway's checkout_start, and the
+    # per-shopper limit store_order_account (store/api_orders.py).
+    "v1_me_orders_create": {
+        400: (
+            "invalid",
+            "unknown_variant",
+            InsufficientFunds.code,
+            "limit_exceeded",
+            "kyc_required",
+            "gateway_unavailable",
+            "account_inactive",
+        ),
+        403: ("email_unverified",),
+        409: ("out_of_stock", "idempotency_conflict"),
+        429: ("too_many_attempts",),
+        503: ("gateway_unavailable",),
+    },
+    # store/services/refunds.py (order_cancel).
+    "v1_me_orders_cancel_create": {409: ("invalid_status",)},
+    # store/services/reveal.py (item_reveal): store_reveal_account.
+    "v1_me_orders_items_reveal_create": {429: ("too_many_attempts",)},
+    # store/services/giftcards.py (gift_card_redeem) behind giftcard_redeem_account.
+    "v1_me_gift_cards_redeem_create": {
+        400: ("expired", "disabled", "email_unverified"),
+        404: ("unknown_code",),
+        409: ("already_redeemed",),
+        429: ("too_many_attempts",),
+    },
 }

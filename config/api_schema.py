@@ -251,4 +251,5 @@ _ANSWERS = {
     409: "The object's state does not allow it",
     415: "The body is not JSON",
     429: "Too many requests: slow down",
+    503: "A service we depend on could not be reached; nothing was done",
 }

@@ -716,6 +716,11 @@ SPECTACULAR_SETTINGS = {
         "TicketStatusEnum": "support.models.Ticket.Status",
         "TicketCategoryEnum": "support.models.Ticket.Category",
         "TicketPriorityEnum": "support.models.Ticket.Priority",
+        "StoreOrderStatusEnum": "store.models.Order.Status",
+        "StoreOrderItemStatusEnum": "store.models.OrderItem.Status",
+        "StorePaymentMethodEnum": "store.models.Order.Payment",
+        "StoreProductKindEnum": "store.models.Product.Kind",
+        "StoreProductDeliveryEnum": "store.models.Product.Delivery",
     },
 }
 

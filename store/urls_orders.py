@@ -5,4 +5,14 @@ from . import views_orders
 urlpatterns = [
     path("gift-cards/orders/", views_orders.order_list, name="orders"),
     path("gift-cards/orders/<str:number>/", views_orders.order_detail, name="order"),
+    path(
+        "gift-cards/orders/<str:number>/cancel/",
+        views_orders.order_cancel_page,
+        name="order-cancel",
+    ),
+    path(
+        "gift-cards/orders/<str:number>/items/<int:pk>/reveal/",
+        views_orders.order_item_reveal,
+        name="order-item-reveal",
+    ),
 ]

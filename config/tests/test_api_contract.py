@@ -56,8 +56,9 @@ def test_every_request_body_is_json_only(schema):
 
     # Gamification: points redeem, challenge entries, bonus-code redeem. Support: a new
     # ticket, a reply on one, a claim, the Telegram announcements flag (PATCH /me/telegram/),
-    # notifications mark read and preferences PUT. CMS: the newsletter subscribe.
-    assert len(bodies) == 16
+    # notifications mark read and preferences PUT. CMS: the newsletter subscribe. Store: an
+    # order, a gift-card redeem (cancel and reveal take no body).
+    assert len(bodies) == 18
     assert set(map(tuple, bodies.values())) == {("application/json",)}
 
 
@@ -391,7 +392,16 @@ def test_every_declared_refusal_is_raised_somewhere():
     root = Path(__file__).resolve().parents[2]
     source = "\n".join(
         path.read_text()
-        for app in ("accounts", "affiliates", "cms", "config", "gamification", "support", "wallet")
+        for app in (
+            "accounts",
+            "affiliates",
+            "cms",
+            "config",
+            "gamification",
+            "store",
+            "support",
+            "wallet",
+        )
         for path in (root / app).rglob("*.py")
         if "tests" not in path.parts and path.name != "api_refusals.py"
     )

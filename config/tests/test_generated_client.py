@@ -25,6 +25,7 @@ from affiliates.services.apikeys import api_key_create
 from affiliates.tests.factories import PartnerFactory
 from affiliates.tests.support import record_conversion
 from campaigns.tests.factories import CampaignFactory, GoalFactory
+from store.tests.factories import ProductFactory, VariantFactory, add_codes
 from wallet.models import Withdrawal
 from wallet.tests.factories import balances, give_available
 
@@ -346,6 +347,38 @@ def test_a_shopper_works_through_the_generated_client(generated, live_server):
     assert Withdrawal.objects.get().status == "cancelled"
     assert balances(shopper)["available"] == Decimal("60.00")
 
+    # The gift-card store: buy a voucher with the balance, read the order (codes masked),
+    # reveal its code, and a gift-card code that does not exist.
+    variant = VariantFactory(product=ProductFactory(slug="acme-card"))
+    [code] = add_codes(variant, 1)
+    product = _api(modules, "v1_gift_cards_products_retrieve").sync(slug="acme-card", client=client)
+    assert [(v.id, v.price, v.in_stock) for v in product.variants] == [(variant.pk, "10.00", True)]
+    placed = _api(modules, "v1_me_orders_create").sync(
+        client=client,
+        body=models.OrderInputRequest(
+            items=[models.ItemInputRequest(variant=variant.pk, quantity=1)],
+            payment=models.StorePaymentMethodEnum.WALLET,
+            idempotency_key="generated-1",
+        ),
+    )
+    assert (placed.status, placed.total, placed.checkout_url) == (
+        models.StoreOrderStatusEnum.FULFILLED,
+        "10.00",
+        None,
+    )
+    order = _api(modules, "v1_me_orders_retrieve").sync(number=placed.number, client=client)
+    [item] = order.items
+    assert [c.last4 for c in item.codes] == [code[-4:]]
+    revealed = _api(modules, "v1_me_orders_items_reveal_create").sync(
+        number=placed.number, id=item.id, client=client
+    )
+    assert [c.code for c in revealed.codes] == [code]
+    unknown = _api(modules, "v1_me_gift_cards_redeem_create").sync(
+        client=client, body=models.RedeemInputRequest(code="SBGC-NOPE")
+    )
+    assert unknown.code == models.MeGiftCardsRedeemCreateErrorCode.UNKNOWN_CODE
+    assert balances(shopper)["available"] == Decimal("50.00")
+
     assert [status for _method, _path, status in check.seen] == [
         200,
         200,
@@ -354,4 +387,9 @@ def test_a_shopper_works_through_the_generated_client(generated, live_server):
         200,
         200,
         409,
+        200,
+        201,
+        200,
+        200,
+        404,
     ]

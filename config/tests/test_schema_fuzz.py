@@ -141,11 +141,14 @@ def test_every_operation_answers_as_documented(callers, wsgi_app, mode):
     # daily bonus (2) and bonus code (1). Support tickets: list, open, read, reply (4);
     # claims: list, file, one (3); Telegram: GET/PATCH/DELETE /me/telegram/ and
     # POST /me/telegram/link/ (4); notifications: list, read, preferences GET and PUT (4).
-    # Content: a page, the posts, a post (3); the newsletter subscribe (1).
-    assert len(tried) == 63
+    # Content: a page, the posts, a post (3); the newsletter subscribe (1). Store: the
+    # catalog and a product (2); my orders, place one, one order, cancel, reveal (5); the
+    # gift-card redeem (1).
+    assert len(tried) == 71
     # GET /leaderboards/ takes nothing to get wrong either, nor GET /races/{slug}/,
-    # /pages/{slug}/ or /posts/{slug}/ (a free-text slug, readable without a login).
-    assert len(unsatisfiable) == (6 if mode == GenerationMode.NEGATIVE else 0), unsatisfiable
+    # /pages/{slug}/, /posts/{slug}/ or /gift-cards/products/{slug}/ (a free-text slug,
+    # readable without a login).
+    assert len(unsatisfiable) == (7 if mode == GenerationMode.NEGATIVE else 0), unsatisfiable
     assert failures == [], "\n\n".join(failures)
 
 
