@@ -25,13 +25,15 @@ def _give_back(order: Order, *, why: str, actor=None) -> None:
     order.payments.filter(status=Payment.Status.CREATED).update(status=Payment.Status.FAILED)
 
 
-def order_fail(order: Order, *, reason: str, actor=None) -> bool:
+def order_fail(
+    order: Order, *, reason: str, actor=None, allowed_from=(Status.PENDING, Status.PAID)
+) -> bool:
     """pending or paid → failed, everything given back. False if it had moved on."""
     with transaction.atomic():
         if not transition(
             order,
             to=Status.FAILED,
-            allowed_from=[Status.PENDING, Status.PAID],
+            allowed_from=allowed_from,
             actor=actor,
             reason=reason,
         ):
@@ -65,4 +67,9 @@ def release_expired_orders(*, limit: int = 500) -> int:
     due = list(
         Order.objects.filter(status=Status.PENDING, reserved_until__lt=now).order_by("pk")[:limit]
     )
-    return sum(order_fail(order, reason="Not paid in time.") for order in due)
+    # Pending only: an order paid between the read above and its move is delivered,
+    # not failed and refunded (its capture committed after we listed it).
+    return sum(
+        order_fail(order, reason="Not paid in time.", allowed_from=[Status.PENDING])
+        for order in due
+    )
