@@ -42,9 +42,14 @@ def test_each_role_opens_exactly_its_store_pages(client, role):
 
 
 def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as captured:
-        assert client.get(url).status_code == 200
-    return len(captured.captured_queries)
+    # The fewest of three: a row cache another test process bumped (they share Redis)
+    # reloads once, in one request, and is not a per-row query.
+    counts = []
+    for _ in range(3):
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        counts.append(len(captured.captured_queries))
+    return min(counts)
 
 
 def _more(capture, n: int, start: int):
