@@ -1,17 +1,20 @@
 from django.urls import path
 
-from . import views_orders
+from . import (
+    converters,  # noqa: F401 (registers store_ref)
+    views_orders,
+)
 
 urlpatterns = [
     path("gift-cards/orders/", views_orders.order_list, name="orders"),
-    path("gift-cards/orders/<str:number>/", views_orders.order_detail, name="order"),
+    path("gift-cards/orders/<store_ref:number>/", views_orders.order_detail, name="order"),
     path(
-        "gift-cards/orders/<str:number>/cancel/",
+        "gift-cards/orders/<store_ref:number>/cancel/",
         views_orders.order_cancel_page,
         name="order-cancel",
     ),
     path(
-        "gift-cards/orders/<str:number>/items/<int:pk>/reveal/",
+        "gift-cards/orders/<store_ref:number>/items/<int:pk>/reveal/",
         views_orders.order_item_reveal,
         name="order-item-reveal",
     ),

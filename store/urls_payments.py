@@ -1,9 +1,12 @@
 from django.urls import path
 
-from . import views_payments
+from . import (
+    converters,  # noqa: F401 (registers store_ref)
+    views_payments,
+)
 
 urlpatterns = [
-    path("gift-cards/pay/fake/<str:ref>/", views_payments.fake_pay, name="fake-pay"),
+    path("gift-cards/pay/fake/<store_ref:ref>/", views_payments.fake_pay, name="fake-pay"),
     path(
         "gift-cards/pay/razorpay/<int:payment_id>/",
         views_payments.razorpay_pay,
