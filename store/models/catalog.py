@@ -5,11 +5,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
 
 from config.fields import MoneyField, RateField
+
+MAX_VALIDITY_DAYS = 36500
 
 # Paths under /gift-cards/ that are pages of their own, not products.
 RESERVED_SLUGS = frozenset({"orders", "redeem", "pay", "checkout", "cart", "received"})
@@ -66,8 +69,12 @@ class Product(models.Model):
     image = models.ImageField(upload_to="store/products/", blank=True)
     card_type = models.CharField(max_length=10, choices=CardType.choices, default=CardType.E_GIFT)
     delivery = models.CharField(max_length=10, choices=Delivery.choices, default=Delivery.EMAIL)
+    # Bounded: a card issued today must expire on a date Python can hold (an unbounded
+    # value made every fulfilment of the product fail with an OverflowError).
     validity_days = models.PositiveIntegerField(
-        default=365, help_text="How long a card is valid from delivery."
+        default=365,
+        validators=[MinValueValidator(1), MaxValueValidator(MAX_VALIDITY_DAYS)],
+        help_text="How long a card is valid from delivery (1 day to 100 years).",
     )
     is_featured = models.BooleanField(default=False)
     is_bestseller = models.BooleanField(default=False)
