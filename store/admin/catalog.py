@@ -2,7 +2,8 @@
 
 Products are removed from sale (soft delete), never deleted: orders point at them.
 Content editors write the catalogue; what it costs and earns is Finance's: the cashback
-percent is read-only for anyone who may not change variants (prices)."""
+percent, the kind, the source of the codes and the currency are read-only for anyone
+who may not change variants (prices)."""
 
 from django.contrib import admin
 from django.urls import reverse
@@ -15,6 +16,7 @@ from ..services.product_removal import product_remove_from_sale
 from .stock import StockColumns, with_stock
 
 PRICING_PERMISSION = "store.change_variant"
+MONEY_FIELDS = ("cashback_percent", "kind", "source", "supplier_product_id", "currency")
 
 
 class VariantInline(StockColumns, admin.TabularInline):
@@ -81,9 +83,11 @@ class ProductAdmin(AuditedAdminMixin, admin.ModelAdmin):
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
-        # What a purchase earns is money the platform pays: Finance's, not the editors'.
+        # What a purchase earns is money the platform pays, and where its codes come from
+        # (our pool, or bought from the supplier at fulfilment) and in which currency it
+        # sells are stock and prices: Finance's, not the editors'.
         if not request.user.has_perm(PRICING_PERMISSION):
-            fields.insert(0, "cashback_percent")
+            fields[:0] = MONEY_FIELDS
         return fields
 
     def has_delete_permission(self, request, obj=None):
