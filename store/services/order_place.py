@@ -134,8 +134,11 @@ def _check_limits(user: User, total: Decimal) -> None:
         )
     now = timezone.now()
     if user.date_joined > now - timedelta(days=settings.STORE_NEW_ACCOUNT_DAYS):
+        # The cap is on everything ordered in those first days, not on each order (ten
+        # orders of the cap each were all allowed).
         cap = settings.STORE_NEW_ACCOUNT_MAX_AMOUNT
-        if total > cap:
+        spent = Order.objects.filter(user=user, status__in=COUNTED).aggregate(s=Sum("total"))
+        if (spent["s"] or 0) + total > cap:
             raise StoreRefused(
                 "limit_exceeded",
                 f"New accounts can order at most {settings.PLATFORM_CURRENCY} {cap} "
