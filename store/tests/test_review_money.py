@@ -7,16 +7,18 @@ import pytest
 from django.utils import timezone
 
 from store.models import GiftCard
+from store.selectors import variant_price_from
 from store.services.errors import StoreRefused
 from store.services.giftcards import gift_card_redeem
 from store.services.order_place import ItemRequest, order_place
 from store.tests.factories import (
+    ProductFactory,
     SaveBucksProductFactory,
     VariantFactory,
     add_codes,
     funded_shopper,
 )
-from store.tests.factories_shop import wallet_order
+from store.tests.factories_shop import range_variant, wallet_order
 from wallet.models import Transaction
 from wallet.services.audit import wallet_audit
 from wallet.tests.factories import balances
@@ -72,3 +74,20 @@ def test_the_new_account_limit_counts_every_order_of_the_first_days(settings):
     assert refused.value.code == "limit_exceeded"
     assert balances(shopper)["available"] == D("70.00")
     assert wallet_audit() == []
+
+
+def test_the_from_price_of_a_range_card_is_the_price_an_order_charges():
+    # 1.25 at 50 % is 0.625: an order charges 0.63 (ROUND_HALF_UP), the catalog said 0.62.
+    shopper = funded_shopper("10.00")
+    variant = range_variant(ProductFactory(), "1.25", "10.00", "50.0000")
+    add_codes(variant, 1)
+
+    order = order_place(
+        user=shopper,
+        items=[ItemRequest(variant=variant.pk, quantity=1, amount=D("1.25"))],
+        payment="wallet",
+        idempotency_key="from-price",
+    )[0]
+
+    assert order.total == D("0.63")
+    assert variant_price_from(variant) == order.total
