@@ -22,6 +22,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from accounts.models import StatusChange
+from config.money import money
 
 from .models import Code, GiftCard, Order, OrderItem, Payment, Product, Variant
 from .services.inventory import stock_levels
@@ -107,7 +108,8 @@ def products_live(filters: CatalogFilters | None = None):
 def variant_price_from(variant: Variant) -> Decimal:
     if variant.is_fixed:
         return variant.selling_price
-    return (variant.min_value * variant.price_percent / 100).quantize(Decimal("0.01"))
+    # The one rounding helper (ROUND_HALF_UP), as order_place prices the same value.
+    return money(variant.min_value * variant.price_percent / 100)
 
 
 def catalog_stock(products) -> dict[int, bool]:

@@ -134,11 +134,13 @@ def _check_limits(user: User, total: Decimal) -> None:
         )
     now = timezone.now()
     if user.date_joined > now - timedelta(days=settings.STORE_NEW_ACCOUNT_DAYS):
-        # The cap is on everything ordered in those first days, not on each order (ten
-        # orders of the cap each were all allowed).
+        # The cap covers the first days together, not each order (the rows are read
+        # under the caller's lock on the shopper, so two orders cannot both fit).
         cap = settings.STORE_NEW_ACCOUNT_MAX_AMOUNT
-        spent = Order.objects.filter(user=user, status__in=COUNTED).aggregate(s=Sum("total"))
-        if (spent["s"] or 0) + total > cap:
+        before = Order.objects.filter(
+            user=user, status__in=COUNTED, created_at__gte=user.date_joined
+        ).aggregate(spent=Sum("total"))["spent"] or Decimal("0.00")
+        if before + total > cap:
             raise StoreRefused(
                 "limit_exceeded",
                 f"New accounts can order at most {settings.PLATFORM_CURRENCY} {cap} "
@@ -241,6 +243,9 @@ def order_place(
         cashback = Decimal("0.00")
         for item, variant, denomination, price in priced:
             product = variant.product
+            # Our own cards earn nothing: their value comes back into the balance when
+            # redeemed, so cashback on them would mint money on every buy-and-redeem loop.
+            earns = product.cashback_percent if product.kind == Product.Kind.VOUCHER else 0
             line = OrderItem.objects.create(
                 order=order,
                 product=product,
@@ -252,11 +257,11 @@ def order_place(
                 unit_price=price,
                 quantity=item.quantity,
                 line_total=price * item.quantity,
-                cashback_percent=product.cashback_percent,
+                cashback_percent=earns,
                 recipient_email=item.recipient_email,
                 recipient_message=item.message,
             )
-            cashback += money(line.line_total * product.cashback_percent / 100)
+            cashback += money(line.line_total * earns / 100)
             if product.source == Product.Source.POOL:
                 got = codes_reserve(item=line, quantity=item.quantity, until=order.reserved_until)
                 if got < item.quantity:

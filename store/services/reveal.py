@@ -65,15 +65,17 @@ def item_reveal(*, user, item: OrderItem | None, request=None) -> list[Revealed]
         "first_revealed_at": Coalesce(F("first_revealed_at"), Value(now)),
     }
     with transaction.atomic():
-        # Locked, as order_refund locks them: a refund voiding these codes either
-        # commits first (they are no longer sold: nothing to show) or waits and finds
-        # them revealed (not refundable). Never both the codes and the money.
+        # Locked, in the refund's order (codes, then cards): a refund voiding them waits
+        # for this reveal (and then keeps them), or this reveal waits for the refund and
+        # re-reads them void (and shows nothing). Never both the code and the money.
         codes = list(
             Code.objects.select_for_update()
             .filter(order_item=item, status=Code.Status.SOLD)
             .order_by("pk")
         )
-        cards = list(GiftCard.objects.filter(order_item=item).order_by("sequence"))
+        cards = list(
+            GiftCard.objects.select_for_update().filter(order_item=item).order_by("sequence")
+        )
         if not codes and not cards:
             raise ItemNotFound(detail="No such delivered item in your orders.")
         if codes:
