@@ -135,24 +135,6 @@ def cashback_confirm(order: Order) -> None:
     )
 
 
-def cashback_reverse(order: Order, *, confirmed: bool, actor=None) -> None:
-    """Take the purchase's cashback back (the order was refunded). Confirmed cashback may
-    already be spent: the available balance may go below zero, as for a network reversal."""
-    source = Kind.AVAILABLE if confirmed else Kind.PENDING
-    ledger_post(
-        kind="store.cashback_reverse",
-        idempotency_key=_key(order, "cashback-reverse"),
-        lines=transfer(
-            user_account(order.user_id, source, order.currency),
-            platform_account(Kind.CASHBACK_EXPENSE, order.currency),
-            order.cashback_amount,
-        ),
-        memo=f"Cashback on order {order.number} reversed (refund)",
-        reference=order.ledger_reference,
-        actor=actor,
-    )
-
-
 def refund_post(
     *, order: Order, refund_id: int, item_kind_amounts, wallet_amount, gateway_amount, actor=None
 ) -> None:

@@ -208,14 +208,14 @@ def order_place(
     digest = _digest(items, payment, gateway)
     existing = _replay(user, idempotency_key, digest)
     if existing is not None:
-        return existing, False
+        return _resumed(existing), False
     priced = _priced(items)
     subtotal = sum((price * item.quantity for item, _, _, price in priced), Decimal("0.00"))
     with transaction.atomic():
         # One shopper's orders one at a time: limits and keys see each other's orders.
         User.objects.select_for_update().filter(pk=user.pk).values_list("pk").get()
         existing = _replay(user, idempotency_key, digest)
-        if existing is not None:
+        if existing is not None:  # placed concurrently: that request starts its checkout
             return existing, False
         _check_limits(user, subtotal)
         if payment == Order.Payment.WALLET:
@@ -299,6 +299,20 @@ def order_place(
 
         checkout_start(order)
     return order, True
+
+
+def _resumed(order: Order) -> Order:
+    """A replayed gateway order whose first request died between its commit and the
+    checkout gets its checkout now: otherwise the shopper could not pay it at all."""
+    if (
+        order.status == Status.PENDING
+        and order.gateway_amount
+        and not order.payments.exclude(provider_order_id="").exists()
+    ):
+        from .checkout import checkout_start
+
+        checkout_start(order)
+    return order
 
 
 def order_mark_paid(order: Order, *, actor=None) -> bool:
