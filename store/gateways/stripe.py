@@ -47,10 +47,10 @@ def _failed(what: str, exc: stripe.StripeError) -> GatewayError:
     return GatewayError(f"stripe {what}: {type(exc).__name__} {exc.http_status or ''}".strip())
 
 
-def _amount(value):
-    if type(value) is not int or value < 0:
+def _amount(value, currency: str):
+    if type(value) is not int or value < 0 or not currency:
         return None
-    return from_minor(value)
+    return from_minor(value, currency)
 
 
 def _text(value) -> str:
@@ -77,7 +77,7 @@ class StripeGateway(Gateway):
                             "quantity": 1,
                             "price_data": {
                                 "currency": payment.currency.lower(),
-                                "unit_amount": to_minor(payment.amount),
+                                "unit_amount": to_minor(payment.amount, payment.currency),
                                 "product_data": {
                                     "name": f"{settings.SITE_NAME} order {order.number}"
                                 },
@@ -131,8 +131,8 @@ class StripeGateway(Gateway):
             # `completed` with payment_status "unpaid" is a delayed method still on its
             # way: async_payment_succeeded (or _failed) follows.
             outcome = "captured"
-            amount = _amount(obj.get("amount_total"))
             currency = _text(obj.get("currency")).upper()
+            amount = _amount(obj.get("amount_total"), currency)
             intent = _text(obj.get("payment_intent"))
         elif event_type in FINAL_FAILURES:
             outcome = "expired"
@@ -157,10 +157,11 @@ class StripeGateway(Gateway):
             raise _failed("session", exc) from exc
         data = session.to_dict()
         if data.get("status") == "complete" and data.get("payment_status") == "paid":
+            currency = _text(data.get("currency")).upper()
             return RemoteStatus(
                 "captured",
-                _amount(data.get("amount_total")),
-                _text(data.get("currency")).upper(),
+                _amount(data.get("amount_total"), currency),
+                currency,
                 _text(data.get("payment_intent")),
             )
         if data.get("status") == "expired":
@@ -172,7 +173,10 @@ class StripeGateway(Gateway):
             raise GatewayError("stripe: the payment intent is not known; refund it by hand")
         try:
             refund = _client().v1.refunds.create(
-                params={"payment_intent": payment.provider_payment_id, "amount": to_minor(amount)},
+                params={
+                    "payment_intent": payment.provider_payment_id,
+                    "amount": to_minor(amount, payment.currency),
+                },
                 options={"idempotency_key": reference},
             )
         except stripe.StripeError as exc:
