@@ -60,6 +60,11 @@ class Gateway:
     def fetch_status(self, payment) -> RemoteStatus:
         raise NotImplementedError
 
+    def minimum_charge(self, currency: str) -> Decimal:
+        """The smallest amount the provider charges in `currency` (below it, it refuses
+        the checkout)."""
+        return Decimal("0.01")
+
     def refund(self, payment, amount: Decimal, *, reference: str) -> str:
         """Refund `amount` of a captured payment; the provider's refund id. `reference`
         makes a retry the same refund."""

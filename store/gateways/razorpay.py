@@ -7,6 +7,7 @@ then posts the result to our callback (signed with the key secret over
 body with the webhook secret). Amounts travel in the currency's minor unit (paise).
 """
 
+from decimal import Decimal
 from urllib.parse import quote
 
 import requests
@@ -21,6 +22,7 @@ from .base import (
     WebhookEvent,
     WebhookRejected,
     from_minor,
+    minor_exponent,
     to_minor,
 )
 from .signing import BadPayload, dig, json_object, signature_matches
@@ -40,6 +42,11 @@ def _amount(value, currency):
 
 class RazorpayGateway(Gateway):
     name = "razorpay"
+
+    def minimum_charge(self, currency: str):
+        # Orders API: "The amount must be at least USD 1.00" (INR, MYR, SGD alike). For
+        # zero- and three-decimal currencies Razorpay documents no figure: it decides.
+        return Decimal("1.00") if minor_exponent(currency) == 2 else Decimal("0.01")
 
     def _call(self, method: str, path: str, *, body: dict | None = None) -> dict:
         """One API call; every failure is a GatewayError whose message names the call and

@@ -4,6 +4,7 @@ client. The API base is a setting so tests run against a local fake."""
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import stripe
 from django.conf import settings
@@ -29,6 +30,15 @@ FINAL_FAILURES = {"checkout.session.async_payment_failed", "checkout.session.exp
 # clock a minute off does not make Stripe refuse it.
 MIN_SESSION_LIFE = timedelta(minutes=32)
 MAX_SESSION_LIFE = timedelta(hours=23)
+# Stripe's minimum charge per currency ("Minimum and maximum charge amounts"); a
+# Checkout Session below it is refused (amount_too_small). Others: Stripe decides.
+MINIMUM_CHARGE = {
+    "USD": "0.50", "AED": "2.00", "AUD": "0.50", "BGN": "1.00", "BRL": "0.50",
+    "CAD": "0.50", "CHF": "0.50", "CZK": "15.00", "DKK": "2.50", "EUR": "0.50",
+    "GBP": "0.30", "HKD": "4.00", "HUF": "175.00", "INR": "0.50", "JPY": "50",
+    "MXN": "10.00", "MYR": "2.00", "NOK": "3.00", "NZD": "0.50", "PLN": "2.00",
+    "RON": "2.00", "SEK": "3.00", "SGD": "0.50", "THB": "10.00",
+}  # fmt: skip
 
 
 def _client() -> stripe.StripeClient:
@@ -59,6 +69,9 @@ def _text(value) -> str:
 
 class StripeGateway(Gateway):
     name = "stripe"
+
+    def minimum_charge(self, currency: str) -> Decimal:
+        return Decimal(MINIMUM_CHARGE.get(currency.upper(), "0.01"))
 
     def create_checkout(self, payment, *, return_url: str) -> Checkout:
         order = payment.order
