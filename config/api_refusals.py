@@ -127,6 +127,7 @@ REFUSALS: dict[str, dict[int, tuple[str, ...]]] = {
             "kyc_required",
             "gateway_unavailable",
             "account_inactive",
+            "below_minimum",  # the card part under the provider's minimum charge
         ),
         403: ("email_unverified",),
         409: ("out_of_stock", "idempotency_conflict"),

@@ -60,16 +60,65 @@ class Gateway:
     def fetch_status(self, payment) -> RemoteStatus:
         raise NotImplementedError
 
+    def minimum_charge(self, currency: str) -> Decimal:
+        """The smallest amount the provider charges in `currency` (below it, it refuses
+        the checkout)."""
+        return Decimal("0.01")
+
     def refund(self, payment, amount: Decimal, *, reference: str) -> str:
         """Refund `amount` of a captured payment; the provider's refund id. `reference`
         makes a retry the same refund."""
         raise NotImplementedError
 
 
-def to_minor(amount: Decimal) -> int:
-    """Gateways count in the currency's minor unit (cents, paise)."""
-    return int((amount * 100).to_integral_value())
+# Both providers count amounts in the currency's smallest unit, and both say which
+# currencies have none or three decimals (Stripe "Supported currencies", Razorpay
+# "Currency Conversion"): ¥500 is 500, not 50000; KWD 29.99 is 29990.
+ZERO_DECIMAL = frozenset(
+    [
+        "BIF",
+        "CLP",
+        "DJF",
+        "GNF",
+        "JPY",
+        "KMF",
+        "KRW",
+        "MGA",
+        "PYG",
+        "RWF",
+        "UGX",
+        "VND",
+        "VUV",
+        "XAF",
+        "XOF",
+        "XPF",
+    ]
+)
+THREE_DECIMAL = frozenset(["BHD", "JOD", "KWD", "OMR", "TND"])
+CENTS = Decimal("0.01")
 
 
-def from_minor(value) -> Decimal:
-    return (Decimal(int(value)) / 100).quantize(Decimal("0.01"))
+def minor_exponent(currency: str) -> int:
+    code = (currency or "").upper()
+    if code in ZERO_DECIMAL:
+        return 0
+    if code in THREE_DECIMAL:
+        return 3
+    return 2
+
+
+def to_minor(amount: Decimal, currency: str) -> int:
+    """`amount` in `currency`'s minor unit. An amount the currency cannot carry (¥10.50)
+    is a GatewayError: nothing is asked of the provider, nothing charged."""
+    scaled = Decimal(amount).scaleb(minor_exponent(currency))
+    if scaled != scaled.to_integral_value():
+        raise GatewayError(f"{currency} {amount} is not a whole number of {currency}'s units")
+    return int(scaled)
+
+
+def from_minor(value, currency: str) -> Decimal:
+    """A provider's minor-unit integer back to our amount (two places when it fits, so it
+    compares and prints like ours; a third decimal is kept, never rounded away)."""
+    exact = Decimal(int(value)).scaleb(-minor_exponent(currency))
+    cents = exact.quantize(CENTS)
+    return cents if cents == exact else exact

@@ -7,6 +7,7 @@ then posts the result to our callback (signed with the key secret over
 body with the webhook secret). Amounts travel in the currency's minor unit (paise).
 """
 
+from decimal import Decimal
 from urllib.parse import quote
 
 import requests
@@ -21,6 +22,7 @@ from .base import (
     WebhookEvent,
     WebhookRejected,
     from_minor,
+    minor_exponent,
     to_minor,
 )
 from .signing import BadPayload, dig, json_object, signature_matches
@@ -30,16 +32,21 @@ from .signing import BadPayload, dig, json_object, signature_matches
 CAPTURED_EVENTS = {"payment.captured", "order.paid"}
 
 
-def _amount(value):
+def _amount(value, currency):
     """A minor-unit integer from the payload, or None (a capture without a readable amount
     is flagged as a mismatch, never trusted)."""
-    if type(value) is not int or value < 0:
+    if type(value) is not int or value < 0 or not isinstance(currency, str):
         return None
-    return from_minor(value)
+    return from_minor(value, currency)
 
 
 class RazorpayGateway(Gateway):
     name = "razorpay"
+
+    def minimum_charge(self, currency: str):
+        # Orders API: "The amount must be at least USD 1.00" (INR, MYR, SGD alike). For
+        # zero- and three-decimal currencies Razorpay documents no figure: it decides.
+        return Decimal("1.00") if minor_exponent(currency) == 2 else Decimal("0.01")
 
     def _call(self, method: str, path: str, *, body: dict | None = None) -> dict:
         """One API call; every failure is a GatewayError whose message names the call and
@@ -71,7 +78,7 @@ class RazorpayGateway(Gateway):
             "POST",
             "/v1/orders",
             body={
-                "amount": to_minor(payment.amount),
+                "amount": to_minor(payment.amount, payment.currency),
                 "currency": payment.currency,
                 "receipt": payment.order.number,
                 "notes": {"payment_id": str(payment.pk)},
@@ -90,7 +97,7 @@ class RazorpayGateway(Gateway):
         fields = {
             "key_id": settings.RAZORPAY_KEY_ID,
             "order_id": payment.provider_order_id,
-            "amount": str(to_minor(payment.amount)),
+            "amount": str(to_minor(payment.amount, payment.currency)),
             "currency": payment.currency,
             "name": settings.SITE_NAME,
             "description": f"Order {order.number}",
@@ -143,9 +150,11 @@ class RazorpayGateway(Gateway):
         if event_type in CAPTURED_EVENTS:
             outcome = "captured"
             if payment:
-                amount, currency = _amount(payment.get("amount")), payment.get("currency")
+                currency = payment.get("currency")
+                amount = _amount(payment.get("amount"), currency)
             else:
-                amount, currency = _amount(order.get("amount_paid")), order.get("currency")
+                currency = order.get("currency")
+                amount = _amount(order.get("amount_paid"), currency)
         elif event_type == "payment.failed":
             outcome = "failed"
         elif event_type.startswith("refund."):
@@ -171,7 +180,9 @@ class RazorpayGateway(Gateway):
             if item.get("status") == "captured":
                 pay_id = item.get("id") if isinstance(item.get("id"), str) else ""
                 currency = item.get("currency") if isinstance(item.get("currency"), str) else ""
-                return RemoteStatus("captured", _amount(item.get("amount")), currency, pay_id)
+                return RemoteStatus(
+                    "captured", _amount(item.get("amount"), currency), currency, pay_id
+                )
         if items and all(i.get("status") == "failed" for i in items):
             return RemoteStatus("failed")
         return RemoteStatus("pending")
@@ -182,7 +193,7 @@ class RazorpayGateway(Gateway):
         refund = self._call(
             "POST",
             f"/v1/payments/{quote(payment.provider_payment_id, safe='')}/refund",
-            body={"amount": to_minor(amount), "receipt": reference[:40]},
+            body={"amount": to_minor(amount, payment.currency), "receipt": reference[:40]},
         )
         refund_id = refund.get("id")
         if not isinstance(refund_id, str) or not refund_id:

@@ -4,6 +4,7 @@ client. The API base is a setting so tests run against a local fake."""
 
 import json
 from datetime import timedelta
+from decimal import Decimal
 
 import stripe
 from django.conf import settings
@@ -29,6 +30,15 @@ FINAL_FAILURES = {"checkout.session.async_payment_failed", "checkout.session.exp
 # clock a minute off does not make Stripe refuse it.
 MIN_SESSION_LIFE = timedelta(minutes=32)
 MAX_SESSION_LIFE = timedelta(hours=23)
+# Stripe's minimum charge per currency ("Minimum and maximum charge amounts"); a
+# Checkout Session below it is refused (amount_too_small). Others: Stripe decides.
+MINIMUM_CHARGE = {
+    "USD": "0.50", "AED": "2.00", "AUD": "0.50", "BGN": "1.00", "BRL": "0.50",
+    "CAD": "0.50", "CHF": "0.50", "CZK": "15.00", "DKK": "2.50", "EUR": "0.50",
+    "GBP": "0.30", "HKD": "4.00", "HUF": "175.00", "INR": "0.50", "JPY": "50",
+    "MXN": "10.00", "MYR": "2.00", "NOK": "3.00", "NZD": "0.50", "PLN": "2.00",
+    "RON": "2.00", "SEK": "3.00", "SGD": "0.50", "THB": "10.00",
+}  # fmt: skip
 
 
 def _client() -> stripe.StripeClient:
@@ -47,10 +57,10 @@ def _failed(what: str, exc: stripe.StripeError) -> GatewayError:
     return GatewayError(f"stripe {what}: {type(exc).__name__} {exc.http_status or ''}".strip())
 
 
-def _amount(value):
-    if type(value) is not int or value < 0:
+def _amount(value, currency: str):
+    if type(value) is not int or value < 0 or not currency:
         return None
-    return from_minor(value)
+    return from_minor(value, currency)
 
 
 def _text(value) -> str:
@@ -59,6 +69,9 @@ def _text(value) -> str:
 
 class StripeGateway(Gateway):
     name = "stripe"
+
+    def minimum_charge(self, currency: str) -> Decimal:
+        return Decimal(MINIMUM_CHARGE.get(currency.upper(), "0.01"))
 
     def create_checkout(self, payment, *, return_url: str) -> Checkout:
         order = payment.order
@@ -77,7 +90,7 @@ class StripeGateway(Gateway):
                             "quantity": 1,
                             "price_data": {
                                 "currency": payment.currency.lower(),
-                                "unit_amount": to_minor(payment.amount),
+                                "unit_amount": to_minor(payment.amount, payment.currency),
                                 "product_data": {
                                     "name": f"{settings.SITE_NAME} order {order.number}"
                                 },
@@ -131,8 +144,8 @@ class StripeGateway(Gateway):
             # `completed` with payment_status "unpaid" is a delayed method still on its
             # way: async_payment_succeeded (or _failed) follows.
             outcome = "captured"
-            amount = _amount(obj.get("amount_total"))
             currency = _text(obj.get("currency")).upper()
+            amount = _amount(obj.get("amount_total"), currency)
             intent = _text(obj.get("payment_intent"))
         elif event_type in FINAL_FAILURES:
             outcome = "expired"
@@ -157,10 +170,11 @@ class StripeGateway(Gateway):
             raise _failed("session", exc) from exc
         data = session.to_dict()
         if data.get("status") == "complete" and data.get("payment_status") == "paid":
+            currency = _text(data.get("currency")).upper()
             return RemoteStatus(
                 "captured",
-                _amount(data.get("amount_total")),
-                _text(data.get("currency")).upper(),
+                _amount(data.get("amount_total"), currency),
+                currency,
                 _text(data.get("payment_intent")),
             )
         if data.get("status") == "expired":
@@ -172,7 +186,10 @@ class StripeGateway(Gateway):
             raise GatewayError("stripe: the payment intent is not known; refund it by hand")
         try:
             refund = _client().v1.refunds.create(
-                params={"payment_intent": payment.provider_payment_id, "amount": to_minor(amount)},
+                params={
+                    "payment_intent": payment.provider_payment_id,
+                    "amount": to_minor(amount, payment.currency),
+                },
                 options={"idempotency_key": reference},
             )
         except stripe.StripeError as exc:

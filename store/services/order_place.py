@@ -170,6 +170,31 @@ def _check_limits(user: User, total: Decimal) -> None:
             )
 
 
+def _leave_the_gateway_its_minimum(
+    payment: str, gateway: str, subtotal: Decimal, wallet_used: Decimal
+) -> Decimal:
+    """The wallet's part, lowered where the card's part would be below what the provider
+    charges at all (Stripe: USD 0.50, Razorpay: 100 subunits), which it would refuse:
+    a balance of 9.80 on a 10.00 mixed order holds 9.50 and charges 0.50. A card part
+    that cannot reach the minimum is refused (below_minimum), with nothing written."""
+    due = subtotal - wallet_used
+    if payment == Order.Payment.WALLET or not due:
+        return wallet_used
+    from ..gateways import gateway_get
+
+    floor = gateway_get(gateway).minimum_charge(settings.PLATFORM_CURRENCY)
+    if due >= floor:
+        return wallet_used
+    if payment == Order.Payment.MIXED and subtotal >= floor:
+        return subtotal - floor
+    raise StoreRefused(
+        "below_minimum",
+        f"Card payments start at {settings.PLATFORM_CURRENCY} {floor}; "
+        "pay this order from your balance.",
+        "payment",
+    )
+
+
 def _available(user: User) -> Decimal:
     return Account.objects.filter(
         owner=user, kind=Account.Kind.AVAILABLE, currency=settings.PLATFORM_CURRENCY
@@ -224,6 +249,7 @@ def order_place(
             wallet_used = Decimal("0.00")
         else:
             wallet_used = min(max(_available(user), Decimal("0.00")), subtotal)
+        wallet_used = _leave_the_gateway_its_minimum(payment, gateway, subtotal, wallet_used)
         now = timezone.now()
         order = Order.objects.create(
             user=user,
