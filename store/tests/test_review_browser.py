@@ -5,9 +5,13 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
+from store.models import Order, Payment
 from store.tests.factories import (
+    ProductFactory,
     SaveBucksProductFactory,
     ShopperFactory,
+    VariantFactory,
+    add_codes,
 )
 from store.tests.factories_shop import range_variant
 
@@ -34,3 +38,45 @@ def test_round_percentages_read_as_numbers_not_exponents():
     assert "(100% of the value)" in detail  # the buy form's choice
     assert "100% of the value</td>" in detail  # the variants table
     assert "10% cashback" in detail and "10% cashback" in listing
+
+
+def test_after_a_failed_card_payment_the_order_page_offers_to_pay_again(
+    settings, django_capture_on_commit_callbacks
+):
+    """On the demo, "Fail" on the fake pay page left the order "Awaiting payment" with no
+    Pay button and no word of the failure: only "Cancel order". The order stays open for
+    another attempt, so its page says what happened and links to the checkout again."""
+    settings.DEBUG = True
+    settings.STORE_GATEWAYS = ["fake"]
+    shopper = ShopperFactory()
+    variant = VariantFactory(product=ProductFactory(slug="acme"))
+    add_codes(variant, 1)
+    client = _client(shopper)
+    form = client.get("/gift-cards/acme/").context["form"]
+    client.post(
+        "/gift-cards/acme/",
+        {
+            "variant": variant.pk,
+            "quantity": 1,
+            "payment": "gateway",
+            "gateway": "fake",
+            "idempotency_key": form["idempotency_key"].value(),
+        },
+    )
+    order = Order.objects.get()
+    payment = Payment.objects.get(order=order)
+
+    client.post(payment.checkout_url.removeprefix(settings.SITE_URL), {"action": "fail"})
+
+    order.refresh_from_db()
+    payment.refresh_from_db()
+    assert (order.status, payment.status) == (Order.Status.PENDING, Payment.Status.FAILED)
+    page = client.get(order.get_absolute_url()).content.decode()
+    assert "Your last payment did not go through." in page
+    assert f'href="{payment.checkout_url}" data-test="pay"' in page
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(payment.checkout_url.removeprefix(settings.SITE_URL), {"action": "pay"})
+
+    order.refresh_from_db()
+    assert order.status == Order.Status.FULFILLED
