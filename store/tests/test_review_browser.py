@@ -5,13 +5,14 @@ from decimal import Decimal
 import pytest
 from django.test import Client
 
-from store.models import Order, Payment
+from store.models import GiftCard, Order, Payment
 from store.tests.factories import (
     ProductFactory,
     SaveBucksProductFactory,
     ShopperFactory,
     VariantFactory,
     add_codes,
+    funded_shopper,
 )
 from store.tests.factories_shop import range_variant
 
@@ -80,3 +81,41 @@ def test_after_a_failed_card_payment_the_order_page_offers_to_pay_again(
 
     order.refresh_from_db()
     assert order.status == Order.Status.FULFILLED
+
+
+def test_the_recipient_of_a_savebucks_card_is_told_where_to_redeem_it(
+    django_capture_on_commit_callbacks, mailoutbox
+):
+    """On the demo, a card bought for friend@savebucks.test sent one email, to the buyer:
+    the friend never learnt a card waited under "Gift cards sent to you". The recipient
+    gets an email naming the sender, the value, the message and the redeem page, and
+    never the code."""
+    shopper = funded_shopper("30.00", email="buyer@example.com")
+    shopper.first_name, shopper.last_name = "Dana", "Buyer"
+    shopper.save(update_fields=["first_name", "last_name"])
+    variant = VariantFactory(product=SaveBucksProductFactory(slug="sb"))
+    client = _client(shopper)
+    form = client.get("/gift-cards/sb/").context["form"]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(
+            "/gift-cards/sb/",
+            {
+                "variant": variant.pk,
+                "quantity": 1,
+                "payment": "wallet",
+                "recipient_email": "friend@example.com",
+                "message": "Happy birthday",
+                "idempotency_key": form["idempotency_key"].value(),
+            },
+        )
+
+    card = GiftCard.objects.get()
+    sent = [m for m in mailoutbox if m.to == ["friend@example.com"]]
+    assert len(sent) == 1
+    body = sent[0].body
+    assert "Dana Buyer sent you" in sent[0].subject
+    assert f"gift card of USD {variant.denomination}" in body
+    assert "Happy birthday" in body
+    assert "/gift-cards/redeem/" in body
+    assert card.code not in body and card.code not in sent[0].subject
