@@ -119,3 +119,22 @@ def test_the_recipient_of_a_savebucks_card_is_told_where_to_redeem_it(
     assert "Happy birthday" in body
     assert "/gift-cards/redeem/" in body
     assert card.code not in body and card.code not in sent[0].subject
+
+
+def test_an_unverified_shopper_is_offered_the_verification_link_where_it_blocks_them():
+    """Buying and redeeming need a verified email; the product page said nothing until
+    the buy was refused, and the redeem page said "Verify your email address" with no
+    way to do it: both now offer to resend the link, as the dashboard does."""
+    shopper = ShopperFactory(email_verified_at=None)
+    variant = VariantFactory(product=ProductFactory(slug="acme"))
+    add_codes(variant, 1)
+    client = _client(shopper)
+    resend = 'action="/accounts/verify/resend/"'
+
+    product = client.get("/gift-cards/acme/").content.decode()
+    redeem = client.get("/gift-cards/redeem/").content.decode()
+
+    assert resend in product and 'data-test="verify-email"' in product
+    assert resend in redeem and 'data-test="verify-email"' in redeem
+    verified = _client(ShopperFactory()).get("/gift-cards/acme/").content.decode()
+    assert 'data-test="verify-email"' not in verified
