@@ -6,6 +6,8 @@ from decimal import Decimal
 
 from django import forms
 
+from accounts.templatetags.ui import plain_number
+
 from .gateways import enabled_gateways
 from .models import Order, Product
 
@@ -80,7 +82,7 @@ def _label(product: Product, variant) -> str:
         return f"{currency} {variant.denomination} for {currency} {variant.selling_price}{sold_out}"
     return (
         f"Any value from {product.currency} {variant.min_value} to {variant.max_value} "
-        f"({variant.price_percent.normalize()}% of the value){sold_out}"
+        f"({plain_number(variant.price_percent)}% of the value){sold_out}"
     )
 
 

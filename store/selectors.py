@@ -196,22 +196,33 @@ def order_of(user, number: str) -> Order | None:
         ]
         item.revealable = item.status == OrderItem.Status.DELIVERED and bool(item.masked)
     order.cancellable = order.status in CANCELLABLE
-    order.checkout_url = order_checkout_url(order)
+    order.checkout_url, order.payment_failed = _open_checkout(order)
     return order
 
 
 def order_checkout_url(order: Order) -> str | None:
     """The open checkout of a pending order, where the shopper pays."""
+    return _open_checkout(order)[0]
+
+
+def _open_checkout(order: Order) -> tuple[str | None, bool]:
+    """(checkout URL, whether the last attempt failed) of a pending order. A failed
+    attempt leaves the order pending and its checkout open: the shopper may try again
+    until the order expires (`payment_failed` with `final=False`)."""
     if order.status != Order.Status.PENDING or not order.gateway_amount:
-        return None
-    url = (
-        Payment.objects.filter(order=order, status=Payment.Status.CREATED)
+        return None, False
+    row = (
+        Payment.objects.filter(
+            order=order, status__in=(Payment.Status.CREATED, Payment.Status.FAILED)
+        )
         .exclude(checkout_url="")
         .order_by("-pk")
-        .values_list("checkout_url", flat=True)
+        .values_list("checkout_url", "status")
         .first()
     )
-    return url or None
+    if row is None:
+        return None, False
+    return row[0], row[1] == Payment.Status.FAILED
 
 
 def order_history(order: Order) -> list[StatusChange]:

@@ -20,3 +20,15 @@ def bootstrap(field):
         css += " is-invalid"
     existing = field.field.widget.attrs.get("class", "")
     return field.as_widget(attrs={"class": f"{existing} {css}".strip()})
+
+
+def plain_number(value) -> str:
+    """A Decimal without trailing zeros and never in exponent form: 100.0000 → "100"
+    (``Decimal.normalize`` alone gives "1E+2"), 2.5000 → "2.5"."""
+    return format(value.normalize(), "f") if value is not None else ""
+
+
+@register.filter
+def plain(value) -> str:
+    """A rate or multiplier such as 10.0000 as "10", for "10% cashback"."""
+    return plain_number(value)

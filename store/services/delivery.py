@@ -3,6 +3,7 @@ revealed; a SaveBucks gift card's recipient learns it waits in their account. No
 ever carries a code."""
 
 from django.conf import settings
+from django.urls import reverse
 
 from accounts.emails import email_queue
 
@@ -24,3 +25,17 @@ def delivery_emails_queue(order: Order, items: list[OrderItem]) -> None:
                 "SITE_NAME": settings.SITE_NAME,
             },
         )
+    redeem_url = settings.SITE_URL + reverse("store:redeem")
+    for item in items:
+        if item.recipient_email:  # only SaveBucks cards take one (order_place)
+            email_queue(
+                to=item.recipient_email,
+                template="store_gift_card_received",
+                context={
+                    "sender": user.get_full_name() or user.email,
+                    "order": order,
+                    "item": item,
+                    "redeem_url": redeem_url,
+                    "SITE_NAME": settings.SITE_NAME,
+                },
+            )
