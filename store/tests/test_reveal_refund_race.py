@@ -48,10 +48,10 @@ def test_a_refund_committing_while_a_reveal_reads_the_codes_never_gives_both(mon
 
         class objects:
             @staticmethod
-            def filter(*args, **kwargs):
+            def select_for_update():
                 refunder.start()
                 refunder.join(timeout=2)
-                return real_gift_cards.objects.filter(*args, **kwargs)
+                return real_gift_cards.objects.select_for_update()
 
     monkeypatch.setattr(reveal_module, "GiftCard", RefundBetweenReadAndCount)
 
